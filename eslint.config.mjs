@@ -30,8 +30,24 @@ export default [
     }
   },
   {
-    // Integration and end-to-end tests may start the dev-only broker and database.
+    // Tests may start the dev-only broker and database, but only through the test-support lib (type:test).
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' }
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:test'] },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:test'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] },
+            { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] }
+          ]
+        }
+      ]
+    }
   }
 ];
