@@ -18,6 +18,7 @@ module.exports = (projectRoot, overrides = {}) => ({
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: aliases,
+  setupFiles: ['reflect-metadata'],
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.integration-spec.ts'],
   ...overrides,
 });

@@ -1,1 +1,12 @@
-export const X = 1;
+import 'reflect-metadata';
+export * from './topics';
+export * from './envelope';
+export * from './values';
+export * from './registry';
+export * from './catalog/catalog.commands';
+export * from './catalog/catalog.events';
+export * from './wallet/wallet.commands';
+export * from './wallet/wallet.events';
+export * from './ordering/ordering.commands';
+export * from './ordering/ordering.events';
+export * from './queries/queries';

@@ -1,0 +1,60 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+} from 'class-validator';
+import {
+  AmountOffDiscount, COUPON_STATUSES, CURRENCY_PATTERN, CouponStatus, CouponTargetSpec, DiscountSpec, DisplayItemSpec, ID_PATTERN,
+  MAX_MONEY, discountTypeOptions,
+} from '../values';
+
+/** Command types on `catalog.commands.v1`. */
+export const CatalogCommandTypes = {
+  upsertStore: 'UpsertStore',
+  upsertProduct: 'UpsertProduct',
+  createCoupon: 'CreateCoupon',
+  setCouponStatus: 'SetCouponStatus',
+  setStoreDisplays: 'SetStoreDisplays',
+} as const;
+
+export class UpsertStore {
+  @IsString() @Matches(ID_PATTERN) storeId!: string;
+  @IsString() @MinLength(1) @MaxLength(200) name!: string;
+}
+
+export class UpsertProduct {
+  @IsString() @Matches(ID_PATTERN) sku!: string;
+  @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @IsInt() @Min(0) @Max(MAX_MONEY) price!: number;
+  @IsString() @Matches(CURRENCY_PATTERN) currency!: string;
+  /** GTIN-14, already normalized and check-digit validated by the gateway. */
+  @IsOptional() @IsString() @Matches(/^\d{14}$/) gtin?: string | null;
+  @IsOptional() @IsString() @MaxLength(64) category?: string | null;
+  @IsOptional() @IsString() @MaxLength(64) brand?: string | null;
+}
+
+export class CreateCoupon {
+  /** Assigned by the gateway, so a retried command creates one coupon. */
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsString() @MinLength(1) @MaxLength(200) title!: string;
+  @ValidateNested() @Type(() => AmountOffDiscount, discountTypeOptions) discount!: DiscountSpec;
+  @IsInt() @Min(0) @Max(MAX_MONEY) minSpend!: number;
+  @ValidateNested() @Type(() => CouponTargetSpec) target!: CouponTargetSpec;
+  @IsArray() @ArrayMaxSize(1000) @Matches(ID_PATTERN, { each: true }) storeIds!: string[];
+  @IsInt() @Min(1) @Max(100_000_000) totalQuantity!: number;
+  @IsInt() @Min(1) @Max(1_000_000) perUserLimit!: number;
+  @IsOptional() @IsISO8601({ strict: true }) claimableFrom?: string | null;
+  @IsOptional() @IsISO8601({ strict: true }) claimableUntil?: string | null;
+  @IsOptional() @IsInt() @Min(1) @Max(3650) validDaysAfterClaim?: number | null;
+  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string | null;
+  @IsInt() @Min(-1_000_000) @Max(1_000_000) priority!: number;
+}
+
+export class SetCouponStatus {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsIn(COUPON_STATUSES) status!: CouponStatus;
+}
+
+export class SetStoreDisplays {
+  @IsString() @Matches(ID_PATTERN) storeId!: string;
+  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DisplayItemSpec) items!: DisplayItemSpec[];
+}

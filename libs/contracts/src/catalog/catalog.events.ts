@@ -1,0 +1,43 @@
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { COUPON_STATUSES, CouponStatus, DisplayItemSpec, ID_PATTERN } from '../values';
+import { CreateCoupon, UpsertProduct, UpsertStore } from './catalog.commands';
+
+/** Event types on `catalog.events.v1`. */
+export const CatalogEventTypes = {
+  storeUpserted: 'StoreUpserted',
+  productUpserted: 'ProductUpserted',
+  couponCreated: 'CouponCreated',
+  couponStatusChanged: 'CouponStatusChanged',
+  storeDisplaysSet: 'StoreDisplaysSet',
+  /** A command the catalog refused (e.g. unknown coupon); changes no state. */
+  commandRejected: 'CatalogCommandRejected',
+} as const;
+
+export class StoreUpserted extends UpsertStore {}
+
+export class ProductUpserted extends UpsertProduct {}
+
+export class CouponCreated extends CreateCoupon {
+  @IsIn(COUPON_STATUSES) status!: CouponStatus;
+  @IsISO8601({ strict: true }) createdAt!: string;
+}
+
+export class CouponStatusChanged {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsIn(COUPON_STATUSES) status!: CouponStatus;
+}
+
+export class StoreDisplaysSet {
+  @IsString() @Matches(ID_PATTERN) storeId!: string;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => DisplayItemSpec) items!: DisplayItemSpec[];
+}
+
+export class CatalogCommandRejected {
+  @IsString() commandType!: string;
+  /** UPPER_SNAKE code the gateway maps to HTTP, e.g. COUPON_NOT_FOUND, UNKNOWN_SKU, UNKNOWN_STORE. */
+  @IsString() code!: string;
+  @IsString() message!: string;
+  @IsOptional() @IsArray() details?: unknown[];
+  @IsOptional() @IsInt() @Min(0) httpStatus?: number;
+}

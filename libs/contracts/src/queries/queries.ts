@@ -1,0 +1,100 @@
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { CouponStatus, DiscountSpec, ID_PATTERN } from '../values';
+
+/** Request/reply payloads and the views they return (see Queries in topics.ts). */
+
+export class ScanQuery {
+  /** GTIN-14 decoded from the scanned code. */
+  @IsOptional() @IsString() @Matches(/^\d{14}$/) gtin?: string;
+  @IsOptional() @IsString() @Matches(ID_PATTERN) sku?: string;
+  @IsOptional() @IsString() @Matches(ID_PATTERN) storeId?: string;
+}
+
+export interface CouponTargetView { skus?: string[]; categories?: string[]; brands?: string[] }
+
+export interface OfferView {
+  couponId: string;
+  title: string;
+  discount: DiscountSpec;
+  minSpend: number;
+  target: CouponTargetView;
+  storeIds: string[];
+  claimableUntil: string | null;
+  remaining: number;
+  matchScore: number;
+}
+
+export interface ScanResult {
+  product: { sku: string; gtin: string | null; name: string; price: number; currency: string } | null;
+  storeId: string | null;
+  coupons: OfferView[];
+  best: OfferView | null;
+  displays: Array<{ sku: string; name: string; headline: string; price: number; currency: string }>;
+}
+
+export class GetCouponQuery {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+}
+
+export interface CouponAdminView {
+  couponId: string;
+  title: string;
+  discount: DiscountSpec;
+  minSpend: number;
+  target: CouponTargetView;
+  storeIds: string[];
+  totalQuantity: number;
+  perUserLimit: number;
+  claimableFrom: string | null;
+  claimableUntil: string | null;
+  validDaysAfterClaim: number | null;
+  validUntil: string | null;
+  priority: number;
+  status: CouponStatus;
+  issued: number;
+  redeemed: number;
+  createdAt: string;
+}
+
+export class GetWalletQuery {
+  @IsString() @Matches(ID_PATTERN) userId!: string;
+}
+
+export interface WalletCouponView {
+  claimId: string;
+  couponId: string;
+  title: string;
+  discount: DiscountSpec;
+  status: 'AVAILABLE' | 'REDEEMED' | 'EXPIRED';
+  claimedAt: string;
+  validUntil: string | null;
+  orderId?: string;
+}
+
+export interface WalletView { coupons: WalletCouponView[] }
+
+export class GetOrderQuery {
+  @IsString() @Matches(ID_PATTERN) orderId!: string;
+  /** Ownership: only the owner's order is returned. */
+  @IsString() @Matches(ID_PATTERN) userId!: string;
+}
+
+export interface OrderView {
+  orderId: string;
+  status: 'PROCESSED' | 'CANCELLED';
+  storeId: string;
+  items: Array<{ sku: string; quantity: number; unitPrice: number; lineTotal: number }>;
+  subtotal: number;
+  discount: number;
+  total: number;
+  currency: string;
+  appliedCoupon: { claimId: string; couponId: string; title: string } | null;
+}
+
+/** Asks a service for the outcome event of a command it may already have decided. */
+export class CommandOutcomeQuery {
+  @IsString() commandId!: string;
+}
+
+/** Every query reply: either a value or a not-found / error with an UPPER_SNAKE code. */
+export type QueryReply<T> = { ok: true; value: T } | { ok: false; code: string; message: string };

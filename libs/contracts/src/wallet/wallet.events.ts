@@ -1,0 +1,33 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { AmountOffDiscount, DiscountSpec, ID_PATTERN, discountTypeOptions } from '../values';
+
+export const WalletEventTypes = {
+  couponClaimed: 'CouponClaimed',
+  claimRejected: 'ClaimRejected',
+} as const;
+
+export const CLAIM_REJECTION_CODES = ['OUT_OF_STOCK', 'LIMIT_REACHED', 'NOT_CLAIMABLE', 'COUPON_NOT_FOUND'] as const;
+export type ClaimRejectionCode = (typeof CLAIM_REJECTION_CODES)[number];
+
+/** The user <-> coupon mapping was recorded. Carries what wallet views and ordering need, so they fold it alone. */
+export class CouponClaimed {
+  @IsString() @Matches(ID_PATTERN) claimId!: string;
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsString() @Matches(ID_PATTERN) userId!: string;
+  @IsString() title!: string;
+  @ValidateNested() @Type(() => AmountOffDiscount, discountTypeOptions) discount!: DiscountSpec;
+  @IsISO8601({ strict: true }) claimedAt!: string;
+  /** null: no expiry */
+  @IsOptional() @IsISO8601({ strict: true }) validUntil!: string | null;
+  /** How many of this coupon have been issued including this claim (stock decided in order). */
+  @IsInt() @Min(1) issuedCount!: number;
+}
+
+export class ClaimRejected {
+  @IsString() @Matches(ID_PATTERN) claimId!: string;
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsString() @Matches(ID_PATTERN) userId!: string;
+  @IsIn(CLAIM_REJECTION_CODES) code!: ClaimRejectionCode;
+  @IsString() message!: string;
+}
