@@ -21,6 +21,18 @@ export function assertMinorUnits(value: unknown, what = 'amount'): number {
 }
 
 /**
+ * Asserts that `value` is a safe integer, possibly negative (e.g. a priority).
+ *
+ * @param value - the value to check
+ * @param what - name used in the error message
+ * @returns the value
+ * @throws RangeError otherwise
+ */
+export function assertSafeInteger(value: unknown, what = 'value'): number {
+  return assertInteger(value, what, Number.MIN_SAFE_INTEGER);
+}
+
+/**
  * Asserts that `value` is a non-negative safe integer (e.g. a stock count).
  *
  * @param value - the value to check

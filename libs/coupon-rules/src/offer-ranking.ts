@@ -1,5 +1,6 @@
 import { CouponDefinition, CouponTarget, Discount, EpochMs, MinorUnits, ProductInfo } from './coupon';
 import { discountAmount } from './discount';
+import { assertSafeInteger } from './money';
 import { ScanSubject, offerEligibility } from './offer-matching';
 
 /** A coupon definition with how many have been issued (claimed) so far. */
@@ -108,7 +109,7 @@ export function offersForScan(input: OffersForScanInput): OffersForScanResult {
       remaining: eligibility.remaining,
       matchScore: eligibility.matchScore,
       value: offerValue(coupon, input.product),
-      priority: coupon.priority ?? 0,
+      priority: assertSafeInteger(coupon.priority ?? 0, 'priority'),
     });
   }
   offers.sort(compareOffers);

@@ -1,5 +1,5 @@
 import { DigitalLink, DigitalLinkInstance } from 'digital-link.js';
-import { isValidGtin, toGtin14 } from './gtin';
+import { toGtin14 } from './gtin';
 
 /** What kind of code was scanned. */
 export type ScanCodeKind = 'GTIN' | 'DIGITAL_LINK' | 'STORE_QR';
