@@ -1,0 +1,106 @@
+import * as net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { LogStore } from './log/log-store';
+import { GroupCoordinator } from './group/coordinator';
+import { OffsetStore } from './group/offset-store';
+import { Connection } from './server/connection';
+import { handleFrame, type BrokerContext } from './server/handlers';
+
+export interface BrokerOptions {
+  /** 0 (default) picks a free port */
+  port?: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** where logs and committed offsets live; required unless inMemory */
+  dataDir?: string;
+  inMemory?: boolean;
+  /** partitions of auto-created topics (default 3) */
+  defaultPartitions?: number;
+  /** create unknown topics on Metadata requests (default true) */
+  autoCreateTopics?: boolean;
+  logger?: (line: string) => void;
+}
+
+export interface RunningBroker {
+  host: string;
+  port: number;
+  /** "host:port", ready for a client's brokers list */
+  brokers: string;
+  close(): Promise<void>;
+}
+
+const NODE_ID = 1;
+
+/** Starts a single-node broker that speaks the Kafka wire protocol (development and tests only). */
+export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBroker> {
+  const inMemory = opts.inMemory ?? false;
+  if (!inMemory && !opts.dataDir) throw new Error('startBroker: dataDir is required unless inMemory is set');
+  const dataDir = inMemory ? undefined : opts.dataDir;
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.logger ?? ((line: string) => process.stderr.write(`[dev-broker] ${line}\n`));
+  const defaultPartitions = opts.defaultPartitions ?? 3;
+  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) throw new Error('startBroker: defaultPartitions must be a positive integer');
+
+  const store = new LogStore(dataDir, log);
+  store.open();
+  const offsets = new OffsetStore(dataDir, log);
+  offsets.open();
+  const groups = new GroupCoordinator(log);
+
+  const ctx: BrokerContext = {
+    nodeId: NODE_ID,
+    host,
+    port: 0,
+    clusterId: `dev-broker-${randomBytes(6).toString('hex')}`,
+    defaultPartitions,
+    autoCreateTopics: opts.autoCreateTopics ?? true,
+    store,
+    groups,
+    offsets,
+    log,
+  };
+
+  const connections = new Set<Connection>();
+  let nextId = 1;
+  const server = net.createServer((socket) => {
+    const conn = new Connection(socket, nextId++, (frame, c) => handleFrame(ctx, frame, c), log);
+    connections.add(conn);
+    socket.on('close', () => connections.delete(conn));
+  });
+  server.on('error', (e) => log(`server error: ${e.message}`));
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    groups.close();
+    store.close();
+    offsets.close();
+    throw e;
+  }
+  const address = server.address() as net.AddressInfo;
+  ctx.port = address.port;
+  log(`listening on ${host}:${ctx.port}${dataDir ? ` (data in ${dataDir})` : ' (in memory)'}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    host,
+    port: ctx.port,
+    brokers: `${host}:${ctx.port}`,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of connections) c.close();
+        groups.close();
+        store.close();
+        offsets.close();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { startBroker, type BrokerOptions, type RunningBroker } from './broker';
+export { SUPPORTED_VERSIONS } from './protocol/api';

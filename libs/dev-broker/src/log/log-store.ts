@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PartitionLog } from './partition-log';
+import { Segment } from './segment';
+import { batchBaseOffset, checkBatch } from './record-batch';
+
+export interface Topic {
+  name: string;
+  partitions: PartitionLog[];
+  configs: Record<string, string | null>;
+}
+
+interface BrokerMeta {
+  nextProducerId: number;
+  /** end offsets of deleted topics: a re-created topic continues from there, so offsets only grow */
+  floors: Record<string, number[]>;
+}
+
+const SEGMENT_BYTES = 256 * 1024 * 1024;
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function isValidTopicName(name: string): boolean {
+  return TOPIC_NAME.test(name) && name !== '.' && name !== '..';
+}
+
+const segmentName = (base: number): string => `${String(base).padStart(20, '0')}.log`;
+
+/**
+ * All topics and their partition logs. Layout under dataDir:
+ *   broker.json                         producer id counter, offset floors of deleted topics
+ *   topics/<topic>/topic.json           partition count and configs
+ *   topics/<topic>/<partition>/<base>.log  record batches exactly as served
+ */
+export class LogStore {
+  readonly topics = new Map<string, Topic>();
+  private readonly dirtySegments = new Set<Segment>();
+  private readonly appended = new Set<PartitionLog>();
+  private meta: BrokerMeta = { nextProducerId: 1000, floors: {} };
+  private readonly onAppend = (p: PartitionLog): void => {
+    this.appended.add(p);
+  };
+
+  constructor(
+    private readonly dataDir: string | undefined,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private get topicsDir(): string | undefined {
+    return this.dataDir ? path.join(this.dataDir, 'topics') : undefined;
+  }
+
+  open(): void {
+    if (!this.dataDir || !this.topicsDir) return;
+    fs.mkdirSync(this.topicsDir, { recursive: true });
+    const metaPath = path.join(this.dataDir, 'broker.json');
+    if (fs.existsSync(metaPath)) {
+      try {
+        this.meta = { ...this.meta, ...JSON.parse(fs.readFileSync(metaPath, 'utf8')) };
+      } catch (e) {
+        this.log(`broker.json unreadable, starting with defaults: ${(e as Error).message}`);
+      }
+    }
+    for (const name of fs.readdirSync(this.topicsDir)) {
+      const dir = path.join(this.topicsDir, name);
+      let desc: { partitions: number; configs?: Record<string, string | null> };
+      try {
+        desc = JSON.parse(fs.readFileSync(path.join(dir, 'topic.json'), 'utf8'));
+      } catch {
+        this.log(`ignoring ${dir}: no readable topic.json`);
+        continue;
+      }
+      const topic: Topic = { name, partitions: [], configs: desc.configs ?? {} };
+      for (let p = 0; p < desc.partitions; p++) topic.partitions.push(this.loadPartition(name, p, path.join(dir, String(p))));
+      this.topics.set(name, topic);
+    }
+  }
+
+  private loadPartition(topic: string, index: number, dir: string): PartitionLog {
+    fs.mkdirSync(dir, { recursive: true });
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .sort();
+    const firstBase = files.length > 0 ? Number(files[0].slice(0, 20)) : (this.meta.floors[topic]?.[index] ?? 0);
+    const log = new PartitionLog(topic, index, firstBase);
+    let lastFile = files.length > 0 ? files[files.length - 1] : segmentName(firstBase);
+    let truncatedAt = -1;
+    for (let f = 0; f < files.length; f++) {
+      const file = path.join(dir, files[f]);
+      if (truncatedAt >= 0) {
+        // everything after a torn segment is unreachable: drop it
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      const buf = fs.readFileSync(file);
+      let pos = 0;
+      while (pos < buf.length) {
+        const size = checkBatch(buf, pos, buf.length);
+        if (size <= 0 || batchBaseOffset(buf.subarray(pos)) < log.nextOffset) break;
+        log.load(buf.subarray(pos, pos + size), batchBaseOffset(buf.subarray(pos)));
+        pos += size;
+      }
+      if (pos < buf.length) {
+        this.log(`${topic}-${index}: ${files[f]} has ${buf.length - pos} invalid bytes at position ${pos} (torn write), truncating`);
+        fs.truncateSync(file, pos);
+        truncatedAt = f;
+        lastFile = files[f];
+      }
+    }
+    log.segment = Segment.open(path.join(dir, lastFile), Number(lastFile.slice(0, 20)), this.dirtySegments);
+    log.onAppend = this.onAppend;
+    return log;
+  }
+
+  private saveMeta(): void {
+    if (!this.dataDir) return;
+    const file = path.join(this.dataDir, 'broker.json');
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.meta));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  allocateProducerId(): number {
+    const id = this.meta.nextProducerId++;
+    this.saveMeta();
+    return id;
+  }
+
+  createTopic(name: string, partitions: number, configs: Record<string, string | null> = {}): Topic {
+    const floors = this.meta.floors[name] ?? [];
+    const topic: Topic = { name, partitions: [], configs };
+    const dir = this.topicsDir ? path.join(this.topicsDir, name) : undefined;
+    if (dir) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'topic.json'), JSON.stringify({ partitions, configs }));
+    }
+    for (let p = 0; p < partitions; p++) {
+      const log = new PartitionLog(name, p, floors[p] ?? 0);
+      if (dir) {
+        const pdir = path.join(dir, String(p));
+        fs.mkdirSync(pdir, { recursive: true });
+        log.segment = Segment.open(path.join(pdir, segmentName(log.nextOffset)), log.nextOffset, this.dirtySegments);
+      }
+      log.onAppend = this.onAppend;
+      topic.partitions.push(log);
+    }
+    this.topics.set(name, topic);
+    return topic;
+  }
+
+  deleteTopic(name: string): boolean {
+    const topic = this.topics.get(name);
+    if (!topic) return false;
+    this.topics.delete(name);
+    this.meta.floors[name] = topic.partitions.map((p) => p.nextOffset);
+    this.saveMeta();
+    for (const p of topic.partitions) {
+      p.segment?.close();
+      p.segment = null;
+      p.wake(); // waiting fetches answer UNKNOWN_TOPIC_OR_PARTITION now
+    }
+    if (this.topicsDir) fs.rmSync(path.join(this.topicsDir, name), { recursive: true, force: true });
+    return true;
+  }
+
+  /** Writes queued batches to disk, then wakes fetches waiting on the appended partitions. */
+  flush(): void {
+    for (const s of this.dirtySegments) s.flush();
+    this.dirtySegments.clear();
+    for (const p of this.appended) {
+      const seg = p.segment;
+      if (seg && seg.size > SEGMENT_BYTES) {
+        seg.close();
+        p.segment = Segment.open(path.join(path.dirname(seg.path), segmentName(p.nextOffset)), p.nextOffset, this.dirtySegments);
+      }
+    }
+    if (this.appended.size === 0) return;
+    const list = [...this.appended];
+    this.appended.clear();
+    for (const p of list) p.wake();
+  }
+
+  close(): void {
+    this.flush();
+    for (const t of this.topics.values()) for (const p of t.partitions) p.segment?.close();
+  }
+}
