@@ -1,4 +1,4 @@
-import { DigitalLink, DigitalLinkInstance } from 'digital-link.js';
+import { DigitalLinkInstance, parseDigitalLink } from './digital-link';
 import { toGtin14 } from './gtin';
 
 /** What kind of code was scanned. */
@@ -95,7 +95,7 @@ function decodeDigitalLink(url: URL): ScanCodeResult {
   let link: DigitalLinkInstance;
   let identifier: Record<string, string>;
   try {
-    link = DigitalLink(uri);
+    link = parseDigitalLink(uri);
     identifier = link.getIdentifier();
   } catch {
     return reject('NOT_A_GTIN_DIGITAL_LINK');
