@@ -1,6 +1,6 @@
 import { CouponDefinition, CouponTarget, Discount, EpochMs, MinorUnits, ProductInfo } from './coupon';
 import { discountAmount } from './discount';
-import { assertSafeInteger } from './money';
+import { assertMinorUnits, assertSafeInteger } from './money';
 import { ScanSubject, offerEligibility } from './offer-matching';
 
 /** A coupon definition with how many have been issued (claimed) so far. */
@@ -102,7 +102,7 @@ export function offersForScan(input: OffersForScanInput): OffersForScanResult {
       couponId: coupon.couponId,
       title: coupon.title,
       discount: coupon.discount,
-      minSpend: coupon.minSpend ?? 0,
+      minSpend: assertMinorUnits(coupon.minSpend ?? 0, 'minSpend'),
       target: coupon.target ?? {},
       storeIds: coupon.storeIds ?? [],
       claimableUntil: coupon.claimableUntil ?? null,

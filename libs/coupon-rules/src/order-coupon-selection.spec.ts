@@ -46,6 +46,10 @@ describe('discountFor', () => {
   });
 });
 
+it('discountFor rejects a negative minSpend', () => {
+  expect(() => sut(aClaim({}, { minSpend: -1 }), basket, 'S1', T0)).toThrow(RangeError);
+});
+
 describe('bestCouponForOrder', () => {
   function choose(claims: ClaimedCoupon[], lines: OrderLine[] = basket, storeId: string | null = 'S1'): BestCouponResult {
     return bestCouponForOrder({ claims, lines, storeId, now: T0 });

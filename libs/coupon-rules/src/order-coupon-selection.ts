@@ -1,5 +1,6 @@
 import { ClaimedCoupon, EpochMs, MinorUnits, OrderLine } from './coupon';
 import { discountAmount } from './discount';
+import { assertMinorUnits } from './money';
 import { eligibleAmount, priceOrder } from './order-pricing';
 
 /** Why a claimed coupon does not apply to an order. */
@@ -47,7 +48,7 @@ export function discountFor(
   }
   const eligible = eligibleAmount(claim.coupon.target, lines);
   if (eligible <= 0) return { applies: false, reason: 'NO_ELIGIBLE_ITEMS' };
-  if (eligible < (claim.coupon.minSpend ?? 0)) return { applies: false, reason: 'MIN_SPEND_NOT_MET' };
+  if (eligible < assertMinorUnits(claim.coupon.minSpend ?? 0, 'minSpend')) return { applies: false, reason: 'MIN_SPEND_NOT_MET' };
   return { applies: true, discount: discountAmount(claim.coupon.discount, eligible), eligible };
 }
 
