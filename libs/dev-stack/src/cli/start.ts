@@ -1,0 +1,140 @@
+// `npm start`: the whole system on one machine (DESIGN §3). Embedded broker and PostgreSQL unless KAFKA_BROKERS /
+// DATABASE_URL say otherwise, the four services as child processes, demo data on the first start, then a banner.
+// Ctrl-C stops the services, then the broker, then PostgreSQL.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ServiceProcess, mintDevToken } from '@coupons/testing';
+import { renderBanner } from '../banner';
+import { colors } from '../colors';
+import { ConfigError, jwtSecretFor, prepareDataDir, readStackConfig } from '../env';
+import { Infrastructure, startInfrastructure } from '../infrastructure';
+import { isPortFree } from '../ports';
+import { createServiceProcesses, printLine } from '../processes';
+import { DEMO_EXAMPLES } from '../seed/demo-data';
+import { readSeedMarker, seedDemoData } from '../seed/seed';
+
+/** Runtime facts of the running stack, for tools and tests; removed on a clean stop. */
+export const RUNTIME_FILE = 'stack.json';
+const HEALTH_TIMEOUT_MS = 120_000;
+
+let infra: Infrastructure | undefined;
+let services: ServiceProcess[] = [];
+let stopping = false;
+let runtimeFile: string | undefined;
+
+const say = (line: string) => printLine('stack', line);
+
+async function main(): Promise<void> {
+  const config = readStackConfig(process.env);
+  prepareDataDir(config.dataDir);
+  const jwtSecret = jwtSecretFor(config);
+  if (!(await isPortFree(config.gatewayPort))) {
+    throw new ConfigError(`port ${config.gatewayPort} is already in use: stop what uses it or set GATEWAY_PORT`);
+  }
+
+  say(`data in ${config.dataDir}`);
+  say(config.kafkaBrokers ? `using Kafka at ${config.kafkaBrokers}` : 'starting the embedded Kafka-protocol broker');
+  say(config.databaseUrl ? 'using the PostgreSQL of DATABASE_URL' : 'starting the embedded PostgreSQL');
+  infra = await startInfrastructure(config, (source, line) => printLine(source, line));
+  if (stopping) return;
+
+  services = await createServiceProcesses(config, infra, jwtSecret);
+  say(`starting ${services.map((s) => `${s.label} (:${s.port})`).join(', ')}`);
+  for (const s of services) s.start();
+  await Promise.all(services.map((s) => s.waitHealthy(HEALTH_TIMEOUT_MS)));
+  if (stopping) return;
+  for (const s of services) void watchForCrash(s);
+  say('all services are healthy');
+
+  const gatewayUrl = `http://127.0.0.1:${config.gatewayPort}`;
+  let customerToken: string | undefined;
+  let merchantToken: string | undefined;
+  let seeded: 'now' | 'earlier' | 'skipped' = 'skipped';
+  if (config.authDevTokens) {
+    customerToken = await mintDevToken(gatewayUrl, DEMO_EXAMPLES.customer.userId, DEMO_EXAMPLES.customer.roles);
+    merchantToken = await mintDevToken(gatewayUrl, DEMO_EXAMPLES.merchant.userId, DEMO_EXAMPLES.merchant.roles);
+    if (readSeedMarker(config.dataDir)) {
+      seeded = 'earlier';
+    } else {
+      say('loading the demo data set through the admin API');
+      await seedDemoData(gatewayUrl, merchantToken, config.dataDir, (l) => say(`  ${l}`));
+      seeded = 'now';
+    }
+  } else {
+    say('AUTH_DEV_TOKENS=false: no demo tokens, and the demo data set is not loaded');
+  }
+  if (stopping) return;
+
+  runtimeFile = join(config.dataDir, RUNTIME_FILE);
+  writeFileSync(
+    runtimeFile,
+    JSON.stringify(
+      {
+        launcherPid: process.pid,
+        gatewayUrl,
+        brokers: infra.brokers,
+        embedded: infra.embedded,
+        services: services.map((s) => ({ name: s.label, url: s.url, port: s.port, pid: s.pid })),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  process.stdout.write(
+    renderBanner({
+      gatewayUrl,
+      customerToken,
+      merchantToken,
+      brokers: infra.brokers,
+      databaseUrl: infra.databaseUrl,
+      dataDir: config.dataDir,
+      services: services.map((s) => ({ name: s.label, url: s.url, pid: s.pid })),
+      seeded,
+    }) + '\n',
+  );
+}
+
+async function watchForCrash(s: ServiceProcess): Promise<void> {
+  await s.waitExit();
+  if (stopping) return;
+  const e = s.exit;
+  printLine(s.label, colors.red(`exited (${e?.signal ? `signal ${e.signal}` : `code ${e?.code}`}); the others keep running. Restart npm start to bring it back.`), 'stderr');
+}
+
+async function shutdown(code: number): Promise<never> {
+  stopping = true;
+  say('stopping services');
+  await Promise.all(services.map((s) => s.kill('SIGTERM', 10_000)));
+  if (infra) {
+    say('stopping the broker and PostgreSQL');
+    await infra.stop();
+  }
+  if (runtimeFile) rmSync(runtimeFile, { force: true });
+  say('stopped');
+  process.exit(code);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) {
+    // Second Ctrl-C: no more waiting.
+    say(`${signal} again: killing everything`);
+    for (const s of services) if (s.pid) try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
+    process.exit(130);
+  }
+  say(`${signal} received`);
+  void shutdown(0);
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+process.on('SIGHUP', onSignal);
+// Last resort if the launcher dies of an unexpected error: leave no service behind.
+process.on('exit', () => {
+  for (const s of services) if (s.running && s.pid) try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
+});
+
+main().catch(async (err: Error) => {
+  if (stopping) return;
+  printLine('stack', colors.red(err instanceof ConfigError ? err.message : (err.stack ?? String(err))), 'stderr');
+  await shutdown(1);
+});

@@ -1,0 +1,28 @@
+import { formatLogLine } from './log-format';
+
+// Colours may be on (FORCE_COLOR under a terminal): compare the text.
+const sut = (line: string) => formatLogLine(line).replace(/\x1b\[\d+m/g, '');
+
+describe('formatLogLine', () => {
+  it('prints a pino JSON line as time, level and message, then the other fields', () => {
+    const line = JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 2, 3, 4, 5, 678), pid: 1, hostname: 'h', msg: 'listening', port: 3101 });
+    expect(sut(line)).toBe('03:04:05.678 info  listening port=3101');
+  });
+
+  it.each([
+    [40, 'warn '],
+    [50, 'error'],
+    [20, 'debug'],
+  ])('names pino level %d', (level, name) => {
+    expect(sut(JSON.stringify({ level, time: 0, msg: 'x' }))).toBe(`00:00:00.000 ${name} x`);
+  });
+
+  it('shows an error by its message only', () => {
+    const line = JSON.stringify({ level: 50, time: 0, msg: 'failed', err: { type: 'Error', message: 'boom', stack: 'Error: boom\n at x' } });
+    expect(sut(line)).toBe('00:00:00.000 error failed err="boom"');
+  });
+
+  it.each(['plain text', '{not json', '[1,2]', ''])('leaves %j unchanged', (line) => {
+    expect(sut(line)).toBe(line);
+  });
+});

@@ -1,0 +1,43 @@
+import { Color, colors } from './colors';
+
+const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_COLOR: Record<string, Color> = { trace: 'gray', debug: 'gray', info: 'green', warn: 'yellow', error: 'red', fatal: 'red' };
+/** Fields shown as the line's own parts, or too noisy to repeat on every line. */
+const HIDDEN = new Set(['time', 'level', 'msg', 'message', 'pid', 'hostname', 'v', 'service', 'name']);
+
+/**
+ * Turns one JSON log line (pino's shape: time, level, msg, more fields) into `HH:MM:SS.mmm level msg k=v ...`.
+ * Lines that are not JSON objects come back unchanged.
+ */
+export function formatLogLine(line: string): string {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return line;
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(trimmed) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return line;
+  const level = typeof rec.level === 'number' ? (PINO_LEVELS[rec.level] ?? String(rec.level)) : String(rec.level ?? 'info');
+  const msg = String(rec.msg ?? rec.message ?? '');
+  const extras: string[] = [];
+  for (const [k, v] of Object.entries(rec)) {
+    if (HIDDEN.has(k) || v === undefined || v === null) continue;
+    if (k === 'err' && typeof v === 'object') {
+      const e = v as { message?: string; stack?: string };
+      extras.push(`err=${JSON.stringify(e.message ?? e)}`);
+      continue;
+    }
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    extras.push(`${k}=${s.length > 200 ? `${s.slice(0, 200)}…` : s}`);
+  }
+  const lvl = colors[LEVEL_COLOR[level] ?? 'green'](level.padEnd(5));
+  return [colors.gray(formatTime(rec.time)), lvl, msg, extras.length ? colors.gray(extras.join(' ')) : ''].filter(Boolean).join(' ');
+}
+
+function formatTime(t: unknown): string {
+  const d = typeof t === 'number' || typeof t === 'string' ? new Date(t) : new Date();
+  const valid = Number.isNaN(d.getTime()) ? new Date() : d;
+  return valid.toISOString().slice(11, 23);
+}
