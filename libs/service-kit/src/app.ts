@@ -1,0 +1,67 @@
+import { INestMicroservice, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { CORRELATION_HEADER, correlationIdOf } from './logging';
+import { MetricsService } from './observability';
+
+export interface ServiceAppOptions {
+  serviceName: string;
+  port: number;
+  /** Default 0.0.0.0 (containers); tests may pass 127.0.0.1. */
+  host?: string;
+  /** Largest accepted request body in bytes (Fastify answers 413 above it). Default 1 MiB. */
+  bodyLimit?: number;
+  /**
+   * Microservice transports (e.g. the Kafka request/reply server for queries) connected to the app with
+   * `inheritAppConfig` (so the logger's per-message context and global pipes reach them) and started before the HTTP
+   * listener, so /health only answers once the service consumes.
+   */
+  microservices?: object[];
+  /** Runs after the app is created and before anything listens: global pipes, filters, Swagger... */
+  configure?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+/**
+ * Creates the service's Fastify-based Nest application: JSON logging through nestjs-pino (loggerModule must be
+ * imported by the AppModule), the HTTP request duration histogram (when ObservabilityModule is imported), graceful
+ * shutdown on SIGTERM/SIGINT (providers' onModuleDestroy/onApplicationShutdown stop consumers and the relay), and
+ * listens on host:port.
+ */
+export async function createServiceApp(appModule: Type<unknown>, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
+  // Fastify's request id is the correlation id, so pino-http (which keeps an existing req.id) logs the same one.
+  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimit ?? 1024 * 1024, genReqId: correlationIdOf, requestIdHeader: false });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header(CORRELATION_HEADER, request.id);
+    done();
+  });
+  const metrics = tryGet(app, MetricsService);
+  if (metrics) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      // The route template, never the raw URL: ids in paths would explode the label cardinality.
+      const route = request.routeOptions?.url ?? 'unmatched';
+      metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+
+  await opts.configure?.(app);
+  const microservices: INestMicroservice[] = [];
+  for (const ms of opts.microservices ?? []) microservices.push(app.connectMicroservice(ms, { inheritAppConfig: true }));
+  if (microservices.length) await app.startAllMicroservices();
+  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  return app;
+}
+
+function tryGet<T>(app: NestFastifyApplication, token: Type<T>): T | undefined {
+  try {
+    return app.get(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}

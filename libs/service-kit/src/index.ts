@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+export * from './env';
+export * from './logging';
+export * from './observability';
+export * from './app';
+export * from './database';
