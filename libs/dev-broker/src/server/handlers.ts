@@ -46,7 +46,8 @@ export function handleFrame(ctx: BrokerContext, frame: Buffer, conn: Connection)
   const correlationId = r.int32();
   const clientId = r.nullableString() ?? '';
   if (apiKey === ApiKey.ApiVersions) {
-    if (version >= 3) r.taggedFields(); // request header v2
+    // the body (and, from v3 on, the header's tagged fields) carries nothing we need; not parsing it
+    // keeps unknown future versions answerable
     return apiVersions({ apiKey, version, correlationId, clientId, r, conn });
   }
   if (!isSupported(apiKey, version)) {

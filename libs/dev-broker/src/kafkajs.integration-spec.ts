@@ -1,0 +1,306 @@
+import * as net from 'node:net';
+import { spawn } from 'node:child_process';
+import { CompressionTypes, type Consumer, type EachMessagePayload } from 'kafkajs';
+import { startBroker, type RunningBroker } from './index';
+import { captureLog, kafka, sleep, waitFor } from './test/helpers';
+import { RawClient, encodeBatch, produceRaw } from './test/raw-client';
+import { Reader } from './protocol/reader';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+jest.setTimeout(60000);
+
+describe('dev-broker with kafkajs', () => {
+  let broker: RunningBroker;
+  const log = captureLog();
+
+  beforeAll(async () => {
+    broker = await startBroker({ inMemory: true, port: 0, logger: log.logger });
+  });
+  afterAll(async () => {
+    await broker.close();
+  });
+
+  it('produces and consumes across partitions, keeping per-key order', async () => {
+    const k = kafka(broker.brokers);
+    const admin = k.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 6 }] });
+    const producer = k.producer();
+    await producer.connect();
+    const keys = Array.from({ length: 12 }, (_, i) => `key-${i}`);
+    for (let round = 0; round < 20; round++) {
+      await producer.send({ topic: 'orders', messages: keys.map((key) => ({ key, value: `${key}:${round}` })) });
+    }
+    const consumer = k.consumer({ groupId: 'orders-reader', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+    const seen = new Map<string, { partition: number; rounds: number[] }>();
+    let count = 0;
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const key = message.key!.toString();
+        const round = Number(message.value!.toString().split(':')[1]);
+        const s = seen.get(key) ?? { partition, rounds: [] };
+        expect(s.partition).toBe(partition);
+        s.rounds.push(round);
+        seen.set(key, s);
+        count++;
+      },
+    });
+    await waitFor(() => count >= 240, 20000, '240 messages');
+    await consumer.disconnect();
+    expect(count).toBe(240);
+    for (const key of keys) expect(seen.get(key)!.rounds).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(new Set([...seen.values()].map((s) => s.partition)).size).toBeGreaterThan(1);
+    const offsets = await admin.fetchTopicOffsets('orders');
+    expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(240);
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('admin: create, list, fetch metadata, delete; re-created topics continue offsets', async () => {
+    const admin = kafka(broker.brokers).admin();
+    await admin.connect();
+    expect(await admin.createTopics({ topics: [{ topic: 'adm-a', numPartitions: 5 }, { topic: 'adm-b' }] })).toBe(true);
+    expect(await admin.createTopics({ topics: [{ topic: 'adm-a', numPartitions: 5 }] })).toBe(false);
+    await expect(admin.createTopics({ topics: [{ topic: 'adm-c', replicationFactor: 3 }] })).rejects.toThrow();
+    const topics = await admin.listTopics();
+    expect(topics).toEqual(expect.arrayContaining(['adm-a', 'adm-b']));
+    const md = await admin.fetchTopicMetadata({ topics: ['adm-a', 'adm-b'] });
+    expect(md.topics.find((t) => t.name === 'adm-a')!.partitions).toHaveLength(5);
+    expect(md.topics.find((t) => t.name === 'adm-b')!.partitions).toHaveLength(3);
+    expect(md.topics[0].partitions[0].leader).toBe(1);
+    const cluster = await admin.describeCluster();
+    expect(cluster.controller).toBe(1);
+    expect(cluster.brokers).toEqual([{ nodeId: 1, host: broker.host, port: broker.port }]);
+
+    const producer = kafka(broker.brokers).producer();
+    await producer.connect();
+    await producer.send({ topic: 'adm-b', messages: Array.from({ length: 5 }, (_, i) => ({ value: `v${i}`, partition: 0 })) });
+    await admin.deleteTopics({ topics: ['adm-b'] });
+    expect(await admin.listTopics()).not.toContain('adm-b');
+    await admin.createTopics({ topics: [{ topic: 'adm-b', numPartitions: 3 }] });
+    const [res] = await producer.send({ topic: 'adm-b', messages: [{ value: 'again', partition: 0 }] });
+    expect(res.baseOffset).toBe('5'); // offsets only grow across delete + re-create
+    const offs = await admin.fetchTopicOffsets('adm-b');
+    expect(offs.find((o) => o.partition === 0)).toMatchObject({ low: '5', high: '6' });
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('moves partitions through a group of 1 -> 2 -> 1 members without loss or double handling', async () => {
+    const k = kafka(broker.brokers);
+    const admin = k.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'group-moves', numPartitions: 4 }] });
+    const producer = k.producer();
+    await producer.connect();
+    const handled = new Map<string, string>();
+    const dupes: string[] = [];
+    const byMember: Record<string, number> = { a: 0, b: 0 };
+    const make = (): Consumer =>
+      k.consumer({ groupId: 'movers', sessionTimeout: 4000, rebalanceTimeout: 4000, heartbeatInterval: 100, maxWaitTimeInMs: 100 });
+    const handler =
+      (name: string) =>
+      async ({ partition, message }: EachMessagePayload): Promise<void> => {
+        const id = message.value!.toString();
+        if (handled.has(id)) dupes.push(`${id} by ${name} after ${handled.get(id)} (p${partition}@${message.offset})`);
+        handled.set(id, name);
+        byMember[name]++;
+      };
+    let n = 0;
+    const produce = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i++, n++) await producer.send({ topic: 'group-moves', messages: [{ key: `k${n % 16}`, value: `m${n}` }] });
+    };
+    const a = make();
+    await a.connect();
+    await a.subscribe({ topic: 'group-moves', fromBeginning: true });
+    await a.run({ eachMessage: handler('a') });
+    await produce(40);
+    await waitFor(() => handled.size === 40, 20000, 'a alone');
+
+    const b = make();
+    let bJoined = false;
+    b.on(b.events.GROUP_JOIN, (e) => {
+      if (e.payload.memberAssignment['group-moves']?.length) bJoined = true;
+    });
+    await b.connect();
+    await b.subscribe({ topic: 'group-moves', fromBeginning: true });
+    await b.run({ eachMessage: handler('b') });
+    await waitFor(() => bJoined, 20000, 'b to get partitions');
+    await sleep(300);
+    await produce(40);
+    await waitFor(() => handled.size === 80, 20000, 'a and b');
+    expect(byMember.b).toBeGreaterThan(0);
+
+    await b.disconnect(); // leaves the group: a gets all partitions back
+    await sleep(300);
+    const before = byMember.a;
+    await produce(40);
+    await waitFor(() => handled.size === 120, 20000, 'a alone again');
+    expect(byMember.a - before).toBe(40);
+    expect(dupes).toEqual([]);
+    await a.disconnect();
+    await producer.disconnect();
+
+    const committed = await admin.fetchOffsets({ groupId: 'movers', topics: ['group-moves'] });
+    const total = committed[0].partitions.reduce((s, p) => s + Number(p.offset), 0);
+    expect(total).toBe(120);
+    await admin.disconnect();
+  });
+
+  it('expires a member that stops heartbeating (killed process) and hands its partitions over', async () => {
+    const k = kafka(broker.brokers);
+    const admin = k.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'expiry', numPartitions: 4 }] });
+    // a consumer in another process, killed with SIGKILL once it owns partitions
+    const script = `
+      const { Kafka, logLevel } = require('kafkajs');
+      const k = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING });
+      const c = k.consumer({ groupId: 'expiring', sessionTimeout: 1500, rebalanceTimeout: 3000, heartbeatInterval: 100 });
+      c.on(c.events.GROUP_JOIN, (e) => console.log('JOINED ' + JSON.stringify(e.payload.memberAssignment)));
+      c.connect().then(() => c.subscribe({ topic: 'expiry' })).then(() => c.run({ eachMessage: async () => new Promise(() => {}) }));
+    `;
+    const child = spawn(process.execPath, ['-e', script, broker.brokers], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let childOut = '';
+    child.stdout.on('data', (d) => (childOut += d));
+    await waitFor(() => childOut.includes('JOINED'), 20000, 'child consumer to join');
+
+    const got = new Set<number>();
+    const survivor = k.consumer({ groupId: 'expiring', sessionTimeout: 3000, rebalanceTimeout: 3000, heartbeatInterval: 100, maxWaitTimeInMs: 100 });
+    let assigned = 0;
+    survivor.on(survivor.events.GROUP_JOIN, (e) => (assigned = e.payload.memberAssignment['expiry']?.length ?? 0));
+    await survivor.connect();
+    await survivor.subscribe({ topic: 'expiry' });
+    await survivor.run({ eachMessage: async ({ partition }) => void got.add(partition) });
+    await waitFor(() => assigned === 2, 20000, 'survivor to share the partitions');
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor(() => assigned === 4, 20000, 'survivor to take over all partitions');
+    expect(log.lines.some((l) => l.includes('session timed out'))).toBe(true);
+    const producer = k.producer();
+    await producer.connect();
+    await producer.send({ topic: 'expiry', messages: [0, 1, 2, 3].map((partition) => ({ partition, value: 'x' })) });
+    await waitFor(() => got.size === 4, 20000, 'messages from all partitions');
+    const desc = await admin.describeGroups(['expiring']);
+    expect(desc.groups[0].members).toHaveLength(1);
+    await survivor.disconnect();
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('idempotent producer: a retried batch is acknowledged with its original offset and stored once', async () => {
+    const admin = kafka(broker.brokers).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'idem', numPartitions: 1 }] });
+    const raw = await RawClient.connect(broker.port);
+    const init = await raw.request(22, 1, (w) => w.nullableString(null).int32(60000));
+    init.int32();
+    expect(init.int16()).toBe(0);
+    const pid = init.int64();
+    const epoch = init.int16();
+    const first = encodeBatch([{ value: 'a' }, { value: 'b' }, { value: 'c' }], { producerId: pid, producerEpoch: epoch, baseSequence: 0 });
+    expect(await produceRaw(raw, 'idem', 0, Buffer.from(first))).toEqual([0, 0]);
+    // the same batch again, e.g. after a lost response: acknowledged, not appended
+    expect(await produceRaw(raw, 'idem', 0, Buffer.from(first))).toEqual([0, 0]);
+    const second = encodeBatch([{ value: 'd' }], { producerId: pid, producerEpoch: epoch, baseSequence: 3 });
+    expect(await produceRaw(raw, 'idem', 0, second)).toEqual([0, 3]);
+    const gap = encodeBatch([{ value: 'z' }], { producerId: pid, producerEpoch: epoch, baseSequence: 9 });
+    expect((await produceRaw(raw, 'idem', 0, gap))[0]).toBe(45); // OUT_OF_ORDER_SEQUENCE_NUMBER
+    const stale = encodeBatch([{ value: 'z' }], { producerId: pid, producerEpoch: epoch - 1, baseSequence: 4 });
+    expect((await produceRaw(raw, 'idem', 0, stale))[0]).toBe(47); // INVALID_PRODUCER_EPOCH
+    raw.close();
+
+    // kafkajs's own idempotent producer works too
+    const k = kafka(broker.brokers);
+    const producer = k.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({ topic: 'idem', messages: [{ value: 'e' }, { value: 'f' }] });
+    await producer.send({ topic: 'idem', messages: [{ value: 'g' }] });
+    await producer.disconnect();
+
+    const consumer = k.consumer({ groupId: 'idem-reader', maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'idem', fromBeginning: true });
+    const values: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
+    await waitFor(() => values.length >= 7, 15000, 'idempotent records');
+    await sleep(200);
+    await consumer.disconnect();
+    expect(values).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    await admin.disconnect();
+  });
+
+  it('accepts gzip-compressed batches and serves them back', async () => {
+    const k = kafka(broker.brokers);
+    const producer = k.producer();
+    await producer.connect();
+    const messages = Array.from({ length: 200 }, (_, i) => ({ key: `g${i % 7}`, value: `compressed-${i}-${'x'.repeat(50)}` }));
+    await producer.send({ topic: 'gzipped', compression: CompressionTypes.GZIP, messages });
+    const consumer = k.consumer({ groupId: 'gz', maxWaitTimeInMs: 200 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'gzipped', fromBeginning: true });
+    const got: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+    await waitFor(() => got.length >= 200, 15000, 'gzip messages');
+    await consumer.disconnect();
+    await producer.disconnect();
+    expect(got.sort()).toEqual(messages.map((m) => m.value).sort());
+  });
+
+  it('lists offsets by timestamp', async () => {
+    const k = kafka(broker.brokers);
+    const producer = k.producer();
+    await producer.connect();
+    const t0 = Date.now() - 10000;
+    await producer.send({ topic: 'by-time', messages: [0, 1, 2, 3].map((i) => ({ partition: 0, value: `t${i}`, timestamp: String(t0 + i * 1000) })) });
+    const admin = k.admin();
+    await admin.connect();
+    const at = await admin.fetchTopicOffsetsByTimestamp('by-time', t0 + 1500);
+    expect(at.find((o) => o.partition === 0)!.offset).toBe('2');
+    await admin.disconnect();
+    await producer.disconnect();
+  });
+
+  it('closes a connection that sends garbage; other clients carry on', async () => {
+    const k = kafka(broker.brokers);
+    const producer = k.producer();
+    await producer.connect();
+    await producer.send({ topic: 'survivor', messages: [{ value: 'before' }] });
+
+    const garbage = net.connect(broker.port, '127.0.0.1');
+    garbage.on('error', () => undefined);
+    const closed = new Promise((r) => garbage.on('close', r));
+    garbage.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await closed;
+
+    // a well-sized frame whose body is nonsense
+    const raw = await RawClient.connect(broker.port);
+    raw.write(Buffer.from([0, 0, 0, 16, 0, 3, 0, 1, 0, 0, 0, 7, 0, 2, 0x41, 0x41, 0x7f, 0xff, 0xff, 0xff]));
+    await raw.closed;
+    // an oversized frame
+    const big = await RawClient.connect(broker.port);
+    big.write(Buffer.from([0x7f, 0, 0, 0, 0, 0]));
+    await big.closed;
+
+    await producer.send({ topic: 'survivor', messages: [{ value: 'after' }] });
+    const admin = k.admin();
+    await admin.connect();
+    const offs = await admin.fetchTopicOffsets('survivor');
+    expect(offs.reduce((n, o) => n + Number(o.high), 0)).toBe(2);
+    expect(log.lines.filter((l) => l.startsWith('closing connection')).length).toBeGreaterThanOrEqual(3);
+    await admin.disconnect();
+    await producer.disconnect();
+  });
+
+  it('answers an ApiVersions request of an unknown version with UNSUPPORTED_VERSION and its versions in v0 layout', async () => {
+    const raw = await RawClient.connect(broker.port);
+    const r: Reader = await raw.request(18, 9, () => undefined);
+    expect(r.int16()).toBe(35);
+    const apis = r.array((r) => [r.int16(), r.int16(), r.int16()]);
+    expect(apis).toContainEqual([18, 0, 3]);
+    raw.close();
+  });
+});
