@@ -33,11 +33,11 @@ export function renderBanner(b: BannerInfo): string {
     line,
     colors.bold(colors.green('  Scan-to-coupon is running')),
     '',
-    `  Gateway:      ${colors.bold(b.gatewayUrl)}   (OpenAPI: ${b.gatewayUrl}/docs)`,
-    ...b.services.filter((s) => s.name !== 'scan-gateway').map((s) => `  ${(s.name + ':').padEnd(14)}${s.url}/health`),
-    `  Kafka:        ${b.brokers}`,
-    `  PostgreSQL:   ${redactPassword(b.databaseUrl)}`,
-    `  Data:         ${b.dataDir}   (demo data ${seeded})`,
+    `  Gateway:        ${colors.bold(b.gatewayUrl)}   (OpenAPI: ${b.gatewayUrl}/docs)`,
+    ...b.services.filter((s) => s.name !== 'scan-gateway').map((s) => `  ${(s.name + ':').padEnd(16)}${s.url}/health`),
+    `  Kafka:          ${b.brokers}`,
+    `  PostgreSQL:     ${redactPassword(b.databaseUrl)}`,
+    `  Data:           ${b.dataDir}   (demo data ${seeded})`,
     '',
   ];
   if (b.customerToken) out.push(`  Customer token (${DEMO_EXAMPLES.customer.userId}):`, `    ${b.customerToken}`);

@@ -1,7 +1,7 @@
 // `npm start`: the whole system on one machine (DESIGN §3). Embedded broker and PostgreSQL unless KAFKA_BROKERS /
 // DATABASE_URL say otherwise, the four services as child processes, demo data on the first start, then a banner.
 // Ctrl-C stops the services, then the broker, then PostgreSQL.
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceProcess, mintDevToken } from '@coupons/testing';
 import { renderBanner } from '../banner';
@@ -36,9 +36,12 @@ async function main(): Promise<void> {
   say(config.kafkaBrokers ? `using Kafka at ${config.kafkaBrokers}` : 'starting the embedded Kafka-protocol broker');
   say(config.databaseUrl ? 'using the PostgreSQL of DATABASE_URL' : 'starting the embedded PostgreSQL');
   infra = await startInfrastructure(config, (source, line) => printLine(source, line));
+  if (infra.embedded.postgres) printLine('postgres', `listening on 127.0.0.1:${infra.embedded.postgres.port} (data in ${infra.embedded.postgres.dataDir})`);
   if (stopping) return;
 
   services = await createServiceProcesses(config, infra, jwtSecret);
+  const missing = services.filter((s) => !existsSync(s.options.script)).map((s) => s.options.script);
+  if (missing.length) throw new ConfigError(`not built: ${missing.join(', ')}; run \`npm run build\` (npm start does)`);
   say(`starting ${services.map((s) => `${s.label} (:${s.port})`).join(', ')}`);
   for (const s of services) s.start();
   await Promise.all(services.map((s) => s.waitHealthy(HEALTH_TIMEOUT_MS)));
@@ -135,6 +138,8 @@ process.on('exit', () => {
 
 main().catch(async (err: Error) => {
   if (stopping) return;
-  printLine('stack', colors.red(err instanceof ConfigError ? err.message : (err.stack ?? String(err))), 'stderr');
+  // Our own failures (bad config, a service that never got healthy) read best as their message; others need the stack.
+  const known = err instanceof ConfigError || /before it was healthy|was not healthy/.test(err.message);
+  printLine('stack', colors.red(known ? err.message : (err.stack ?? String(err))), 'stderr');
   await shutdown(1);
 });
