@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Queries, Topics } from '@coupons/contracts';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthUser, RequireRoles } from '../auth/roles';
+import { CorrelationId } from '../messaging/correlation';
+import { derivedId, idempotentCommandId, readIdempotencyKey } from '../messaging/idempotency';
+import { CatalogAdminService } from './catalog-admin.service';
+import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
+import { CouponIdParam } from './dto/params';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@RequireRoles('merchant')
+@Controller('v1/admin/coupons')
+export class AdminCouponsController {
+  constructor(private readonly admin: CatalogAdminService) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a coupon; the gateway assigns couponId (with an Idempotency-Key, the same one on every repeat)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: CouponResponse })
+  create(
+    @Body() body: CreateCouponRequest,
+    @CurrentUser() user: AuthUser,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+    @CorrelationId() correlationId: string,
+  ): Promise<CouponResponse> {
+    const key = readIdempotencyKey(headers);
+    if (!key) return this.admin.createCoupon(body, { correlationId });
+    const commandId = idempotentCommandId('POST /v1/admin/coupons', user.userId, key);
+    return this.admin.createCoupon(body, {
+      correlationId, commandId, couponId: derivedId('cpn_', commandId),
+      outcomeQuery: { pattern: Queries.commandOutcome.catalog, topic: Topics.catalogEvents },
+    });
+  }
+
+  @Get(':couponId')
+  @ApiOperation({ summary: 'A coupon with its issued and redeemed counts' })
+  @ApiOkResponse({ type: CouponResponse })
+  get(@Param() { couponId }: CouponIdParam, @CorrelationId() correlationId: string): Promise<CouponResponse> {
+    return this.admin.getCoupon(couponId, correlationId);
+  }
+
+  @Patch(':couponId')
+  @ApiOperation({ summary: 'Pause or resume a coupon (claimed coupons stay usable)' })
+  @ApiOkResponse({ type: CouponResponse })
+  setStatus(@Param() { couponId }: CouponIdParam, @Body() body: SetCouponStatusRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
+    return this.admin.setCouponStatus(couponId, body.status, { correlationId });
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { RequireRoles } from '../auth/roles';
+import { CorrelationId } from '../messaging/correlation';
+import { CatalogAdminService } from './catalog-admin.service';
+import { SkuParam } from './dto/params';
+import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@RequireRoles('merchant')
+@Controller('v1/admin/products')
+export class AdminProductsController {
+  constructor(private readonly admin: CatalogAdminService) {}
+
+  @Put(':sku')
+  @ApiOperation({ summary: 'Create or replace a product (gtin is stored as GTIN-14)' })
+  @ApiOkResponse({ type: ProductResponse })
+  upsertProduct(@Param() { sku }: SkuParam, @Body() body: UpsertProductRequest, @CorrelationId() correlationId: string): Promise<ProductResponse> {
+    return this.admin.upsertProduct(sku, body, { correlationId });
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, ProductUpserted,
+  Queries, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpsertProduct, UpsertStore,
+} from '@coupons/contracts';
+import { toGtin14 } from '@coupons/coupon-rules';
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../errors/api-error';
+import { CommandBus, CommandResult } from '../messaging/command-bus';
+import { refusal } from '../messaging/outcome-errors';
+import { QueryClient } from '../messaging/query-client';
+import { CreateCouponRequest, couponCrossFieldProblems } from './dto/create-coupon.dto';
+import { SetDisplaysRequest } from './dto/set-displays.dto';
+import { UpsertProductRequest } from './dto/upsert-product.dto';
+
+/** Optional request context: a deterministic command id when the request carried an Idempotency-Key. */
+export interface AdminRequestContext {
+  correlationId: string;
+  commandId?: string;
+  outcomeQuery?: { pattern: string; topic: string };
+}
+
+/**
+ * Merchant admin: each write is a catalog command keyed by its aggregate id; the answer is the outcome event whose
+ * causationId is the command id (CatalogCommandRejected becomes its HTTP error).
+ */
+@Injectable()
+export class CatalogAdminService {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryClient) {}
+
+  async upsertStore(storeId: string, name: string, ctx: AdminRequestContext) {
+    const payload: UpsertStore = { storeId, name };
+    const event = this.expect<StoreUpserted>(await this.send(CatalogCommandTypes.upsertStore, storeId, payload, ctx), CatalogEventTypes.storeUpserted);
+    return { storeId: event.storeId, name: event.name };
+  }
+
+  async upsertProduct(sku: string, body: UpsertProductRequest, ctx: AdminRequestContext) {
+    let gtin: string | null = null;
+    if (body.gtin != null) {
+      gtin = toGtin14(body.gtin);
+      // The DTO already checked it; a null here would be a disagreement between the validator and the normalizer.
+      if (!gtin) throw ApiError.validation([{ field: 'gtin', message: 'gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit' }]);
+    }
+    const payload: UpsertProduct = {
+      sku, name: body.name, price: body.price, currency: body.currency ?? 'CNY', gtin, category: body.category ?? null, brand: body.brand ?? null,
+    };
+    const e = this.expect<ProductUpserted>(await this.send(CatalogCommandTypes.upsertProduct, sku, payload, ctx), CatalogEventTypes.productUpserted);
+    return { sku: e.sku, name: e.name, price: e.price, currency: e.currency, gtin: e.gtin ?? null, category: e.category ?? null, brand: e.brand ?? null };
+  }
+
+  async createCoupon(body: CreateCouponRequest, ctx: AdminRequestContext & { couponId?: string }): Promise<CouponAdminView> {
+    const problems = couponCrossFieldProblems(body);
+    if (problems.length) throw ApiError.validation(problems);
+    const couponId = ctx.couponId ?? `cpn_${randomBytes(9).toString('base64url')}`;
+    const utc = (t?: string | null) => (t ? new Date(t).toISOString() : null);
+    const discount = body.discount.type === 'AMOUNT_OFF'
+      ? { type: 'AMOUNT_OFF' as const, amount: body.discount.amount }
+      : { type: 'PERCENT_OFF' as const, percent: body.discount.percent, maxDiscount: body.discount.maxDiscount ?? null };
+    const target: CreateCoupon['target'] = {};
+    if (body.target?.skus?.length) target.skus = [...new Set(body.target.skus)];
+    if (body.target?.categories?.length) target.categories = [...new Set(body.target.categories)];
+    if (body.target?.brands?.length) target.brands = [...new Set(body.target.brands)];
+    const payload: CreateCoupon = {
+      couponId,
+      title: body.title,
+      discount,
+      minSpend: body.minSpend ?? 0,
+      target,
+      storeIds: [...new Set(body.storeIds ?? [])],
+      totalQuantity: body.totalQuantity,
+      perUserLimit: body.perUserLimit ?? 1,
+      claimableFrom: utc(body.claimableFrom),
+      claimableUntil: utc(body.claimableUntil),
+      validDaysAfterClaim: body.validDaysAfterClaim ?? null,
+      validUntil: utc(body.validUntil),
+      priority: body.priority ?? 0,
+    };
+    const e = this.expect<CouponCreated>(await this.send(CatalogCommandTypes.createCoupon, couponId, payload, ctx), CatalogEventTypes.couponCreated);
+    return {
+      couponId: e.couponId, title: e.title, discount: e.discount, minSpend: e.minSpend, target: e.target ?? {}, storeIds: e.storeIds,
+      totalQuantity: e.totalQuantity, perUserLimit: e.perUserLimit, claimableFrom: e.claimableFrom ?? null, claimableUntil: e.claimableUntil ?? null,
+      validDaysAfterClaim: e.validDaysAfterClaim ?? null, validUntil: e.validUntil ?? null, priority: e.priority, status: e.status,
+      issued: 0, redeemed: 0, createdAt: e.createdAt,
+    };
+  }
+
+  async getCoupon(couponId: string, correlationId: string): Promise<CouponAdminView> {
+    const reply = await this.queries.query<CouponAdminView>(Queries.getCoupon, { couponId }, correlationId);
+    if (!reply.ok) throw refusal(reply.code, reply.message);
+    if (!reply.value) throw ApiError.notFound('COUPON_NOT_FOUND', `no coupon ${couponId}`);
+    return reply.value;
+  }
+
+  async setCouponStatus(couponId: string, status: SetCouponStatus['status'], ctx: AdminRequestContext): Promise<CouponAdminView> {
+    const payload: SetCouponStatus = { couponId, status };
+    this.expect(await this.send(CatalogCommandTypes.setCouponStatus, couponId, payload, ctx), CatalogEventTypes.couponStatusChanged);
+    // The catalog folds the event into its projection before publishing it, so the view already shows the change.
+    return this.getCoupon(couponId, ctx.correlationId);
+  }
+
+  async setDisplays(storeId: string, body: SetDisplaysRequest, ctx: AdminRequestContext) {
+    const payload: SetStoreDisplays = { storeId, items: body.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
+    const e = this.expect<StoreDisplaysSet>(await this.send(CatalogCommandTypes.setStoreDisplays, storeId, payload, ctx), CatalogEventTypes.storeDisplaysSet);
+    return { storeId: e.storeId, items: e.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
+  }
+
+  private send<T extends object>(type: string, key: string, payload: T, ctx: AdminRequestContext): Promise<CommandResult<T>> {
+    return this.commands.execute({
+      topic: Topics.catalogCommands, type, key, payload, correlationId: ctx.correlationId, commandId: ctx.commandId, outcomeQuery: ctx.outcomeQuery,
+    });
+  }
+
+  /** The expected outcome's payload; a rejection becomes its error, silence a 503 the merchant may retry. */
+  private expect<E>(result: CommandResult<object>, type: string): E {
+    const outcome = result.outcome;
+    if (!outcome) {
+      throw ApiError.unavailable('the catalog did not confirm the change in time; it may still be applied, so retry the same request', [
+        { commandId: result.command.eventId, message: 'no outcome yet' },
+      ]);
+    }
+    const env = outcome.envelope;
+    if (env.type === CatalogEventTypes.commandRejected) {
+      const r = env.payload as CatalogCommandRejected;
+      throw refusal(r.code, r.message, r.details ?? [], r.httpStatus);
+    }
+    if (env.type !== type) throw new Error(`unexpected outcome ${env.type} for ${result.command.type} ${result.command.eventId}`);
+    return env.payload as E;
+  }
+}

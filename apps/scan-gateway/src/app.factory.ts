@@ -1,0 +1,49 @@
+import { createServiceApp } from '@coupons/service-kit';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { DestinationStream } from 'pino';
+import { GatewayModule, SERVICE_NAME } from './app.module';
+import { GatewayEnv } from './config/gateway.env';
+import { ErrorFilter } from './errors/error.filter';
+import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
+
+export interface GatewayAppOptions {
+  /** Default 0.0.0.0; tests use 127.0.0.1. */
+  host?: string;
+  /** Overrides GATEWAY_PORT (tests pass 0). */
+  port?: number;
+  logDestination?: DestinationStream;
+}
+
+/** Pipes, error format, content types and OpenAPI: everything between Fastify and the controllers. */
+export function configureGateway(app: NestFastifyApplication): void {
+  app.useGlobalPipes(new JsonObjectBodyPipe(), gatewayValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: a text/plain body is 415, not a string that slips into validation.
+  fastify.removeContentTypeParser(['text/plain']);
+
+  const config = new DocumentBuilder()
+    .setTitle('scan-gateway')
+    .setDescription(
+      'HTTP edge of the scan-to-coupon platform. Errors are {"error": {"code", "message", "details"}}: 400 VALIDATION_FAILED ' +
+        '(details name each bad field), INVALID_JSON, INVALID_CODE; 401 UNAUTHORIZED; 403 FORBIDDEN; 404 NOT_FOUND / *_NOT_FOUND; ' +
+        '409 business refusals; 413 PAYLOAD_TOO_LARGE; 415 UNSUPPORTED_MEDIA_TYPE; 503 UNAVAILABLE (broker down or a service did not answer in time).',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}
+
+/** Builds and starts the gateway (HTTP listening; Kafka connects in the background and gates /health). */
+export async function startGateway(env: GatewayEnv, opts: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
+  return createServiceApp(GatewayModule.forRoot(env, { logDestination: opts.logDestination }) as never, {
+    serviceName: SERVICE_NAME,
+    port: opts.port ?? env.GATEWAY_PORT,
+    host: opts.host,
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    configure: configureGateway,
+  });
+}

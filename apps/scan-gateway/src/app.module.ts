@@ -1,0 +1,67 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthCheck, ObservabilityModule, kafkaCheck, loggerModule } from '@coupons/service-kit';
+import type { DestinationStream } from 'pino';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { GatewayConfigModule } from './config/config.module';
+import { GatewayEnv } from './config/gateway.env';
+import { MessagingModule } from './messaging/messaging.module';
+import { OutcomeListener } from './messaging/outcome-listener';
+import { QueryClient } from './messaging/query-client';
+import { ScansModule } from './scans/scans.module';
+
+export const SERVICE_NAME = 'scan-gateway';
+
+export interface GatewayModuleOptions {
+  /** Where JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Feature modules added by later issues (claims, orders, notifications). */
+  features?: DynamicModule['imports'];
+}
+
+/** Health: Kafka reachable, outcome listener joined with its partitions, query client able to receive replies. */
+function readinessChecks(env: GatewayEnv): ObservabilityModuleChecks {
+  return [
+    kafkaCheck(env.KAFKA_BROKERS, { clientId: `scan-gateway-${env.INSTANCE_ID}-health` }),
+    {
+      name: 'outcome-listener',
+      inject: [OutcomeListener],
+      useFactory: (listener: OutcomeListener): HealthCheck => ({
+        name: 'outcome-listener',
+        check: async () => {
+          if (!listener.isReady()) throw new Error(listener.status());
+        },
+      }),
+    },
+    {
+      name: 'query-client',
+      inject: [QueryClient],
+      useFactory: (queries: QueryClient): HealthCheck => ({
+        name: 'query-client',
+        check: async () => {
+          if (!queries.isReady()) throw new Error(queries.status());
+        },
+      }),
+    },
+  ];
+}
+type ObservabilityModuleChecks = Parameters<typeof ObservabilityModule.forRoot>[0]['checks'];
+
+@Module({})
+export class GatewayModule {
+  static forRoot(env: GatewayEnv, opts: GatewayModuleOptions = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        GatewayConfigModule.forRoot(env),
+        loggerModule(SERVICE_NAME, { level: env.LOG_LEVEL, instanceId: env.INSTANCE_ID, destination: opts.logDestination }),
+        ObservabilityModule.forRoot({ serviceName: SERVICE_NAME, checks: readinessChecks(env) }),
+        MessagingModule,
+        AuthModule,
+        AdminModule,
+        ScansModule,
+        ...(opts.features ?? []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { ID_PATTERN } from '@coupons/contracts';
+import { JWTPayload, JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { GatewayEnv } from '../config/gateway.env';
+import { AuthUser, ROLES, Role } from './roles';
+
+/** Lifetime of tokens minted by POST /v1/auth/dev-token. */
+export const DEV_TOKEN_TTL_SECONDS = 3600;
+
+export class InvalidTokenError extends Error {}
+
+/**
+ * Verifies bearer JWTs with jose: HS256 with JWT_SECRET, or the keys published at JWT_JWKS_URL (asymmetric
+ * algorithms only, so a JWKS-configured gateway can't be fooled by an HMAC token signed with a public key).
+ */
+@Injectable()
+export class TokenService {
+  private readonly secret?: Uint8Array;
+  private readonly jwks?: JWTVerifyGetKey;
+
+  constructor(private readonly env: GatewayEnv) {
+    if (env.JWT_SECRET) this.secret = new TextEncoder().encode(env.JWT_SECRET);
+    if (env.JWT_JWKS_URL) this.jwks = createRemoteJWKSet(new URL(env.JWT_JWKS_URL));
+  }
+
+  async verify(token: string): Promise<AuthUser> {
+    let payload: JWTPayload;
+    const options = { issuer: this.env.JWT_ISSUER, audience: this.env.JWT_AUDIENCE, requiredClaims: ['sub', 'exp'] };
+    try {
+      if (this.secret) {
+        ({ payload } = await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] }));
+      } else if (this.jwks) {
+        ({ payload } = await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] }));
+      } else {
+        throw new InvalidTokenError('no verification key configured');
+      }
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the token has expired');
+      if (err instanceof joseErrors.JOSEError || err instanceof InvalidTokenError) throw new InvalidTokenError('the token is not valid');
+      throw err;
+    }
+    if (typeof payload.sub !== 'string' || !ID_PATTERN.test(payload.sub)) throw new InvalidTokenError('the token has no valid sub');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
+    return { userId: payload.sub, roles: [...new Set(roles)] };
+  }
+
+  /** Mints a dev token (AUTH_DEV_TOKENS only; the env check guarantees a JWT_SECRET). */
+  async issueDevToken(userId: string, roles: Role[]): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+    if (!this.secret) throw new Error('dev tokens need JWT_SECRET');
+    let jwt = new SignJWT({ roles }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt()
+      .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`);
+    if (this.env.JWT_ISSUER) jwt = jwt.setIssuer(this.env.JWT_ISSUER);
+    if (this.env.JWT_AUDIENCE) jwt = jwt.setAudience(this.env.JWT_AUDIENCE);
+    return { accessToken: await jwt.sign(this.secret), tokenType: 'Bearer', expiresIn: DEV_TOKEN_TTL_SECONDS };
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { startGateway } from './app.factory';
+import { loadGatewayEnv } from './config/gateway.env';
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadGatewayEnv(process.env);
+  } catch (err) {
+    // Refuse to start, naming every bad variable.
+    process.stderr.write(`scan-gateway: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const app = await startGateway(env);
+  process.stdout.write(`${JSON.stringify({ level: 30, service: 'scan-gateway', msg: `listening on ${await app.getUrl()}` })}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`scan-gateway failed to start: ${(err as Error)?.stack ?? err}\n`);
+  process.exit(1);
+});

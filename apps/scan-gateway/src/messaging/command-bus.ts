@@ -1,0 +1,182 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Envelope, Headers, PayloadClasses, decodeMessage, describeValidationErrors, envelope, isEnvelope } from '@coupons/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { GatewayEnv } from '../config/gateway.env';
+import { ApiError } from '../errors/api-error';
+import { KAFKA } from './kafka';
+import { ObservedEvent, OutcomeListener } from './outcome-listener';
+import { QueryClient } from './query-client';
+
+export interface CommandSpec<T extends object> {
+  topic: string;
+  type: string;
+  /** Kafka key: the aggregate that serializes the decision (storeId, sku, couponId, userId). */
+  key: string;
+  payload: T;
+  correlationId: string;
+  /** Deterministic id for an Idempotency-Key request; random otherwise. */
+  commandId?: string;
+  /**
+   * For a deterministic command id: the service's commandOutcome query pattern. A repeated command is not decided
+   * again (no new event), so its first outcome is asked for before publishing and once more after a timeout.
+   */
+  outcomeQuery?: { pattern: string; topic: string };
+}
+
+export interface CommandResult<T extends object> {
+  command: Envelope<T>;
+  /** The outcome event (causationId = command id), or null when none arrived within the timeout. */
+  outcome: ObservedEvent | null;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]);
+}
+
+/**
+ * Publishes commands (contracts envelope, headers x-type/x-version/x-correlation-id) with an idempotent producer and
+ * waits for their outcome through the OutcomeListener.
+ */
+@Injectable()
+export class CommandBus implements OnApplicationShutdown {
+  private readonly logger = new Logger(CommandBus.name);
+  private producer: Producer | null = null;
+  private connecting: Promise<Producer> | null = null;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly outcomes: OutcomeListener,
+    private readonly queries: QueryClient,
+    private readonly env: GatewayEnv,
+  ) {}
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.connecting ??= (async () => {
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Java-compatible murmur2: the same key lands on the same partition whichever client produced it.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      producer.on(producer.events.DISCONNECT, () => {
+        if (this.producer === producer) this.producer = null;
+      });
+      try {
+        await producer.connect();
+      } catch (err) {
+        await producer.disconnect().catch(() => undefined);
+        throw err;
+      }
+      this.producer = producer;
+      return producer;
+    })().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  /** Connects the producer ahead of the first request (start-up); failures are retried on use. */
+  async warmUp(): Promise<void> {
+    await this.connectedProducer();
+  }
+
+  /** Publishes one command; resolves once the broker has acknowledged it (acks=all). */
+  async publish<T extends object>(spec: CommandSpec<T>): Promise<Envelope<T>> {
+    this.assertValid(spec.type, spec.payload);
+    const env = envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: spec.commandId });
+    try {
+      await withTimeout(
+        (async () => {
+          const producer = await this.connectedProducer();
+          await producer.send({
+            topic: spec.topic,
+            acks: -1,
+            messages: [{
+              key: spec.key,
+              value: JSON.stringify(env),
+              headers: { [Headers.type]: env.type, [Headers.version]: String(env.version), [Headers.correlationId]: env.correlationId },
+            }],
+          });
+        })(),
+        this.env.REQUEST_TIMEOUT_MS,
+        'timed out publishing the command',
+      );
+    } catch (err) {
+      this.logger.error(`cannot publish ${spec.type} ${env.eventId} to ${spec.topic}: ${(err as Error).message}`);
+      throw ApiError.unavailable('the message broker is unavailable; try again');
+    }
+    return env;
+  }
+
+  /**
+   * Publishes a command and waits (up to REQUEST_TIMEOUT_MS) for the event it caused. The waiter is registered
+   * before publishing, so an outcome can't slip past; a command repeated on this instance is answered from the
+   * outcome it already had.
+   */
+  async execute<T extends object>(spec: CommandSpec<T>): Promise<CommandResult<T>> {
+    try {
+      await this.outcomes.whenReady(this.env.REQUEST_TIMEOUT_MS);
+    } catch {
+      throw ApiError.unavailable('the gateway is not yet consuming outcome events; try again');
+    }
+    const commandId = spec.commandId;
+    if (commandId) {
+      const known = this.outcomes.recentOutcome(commandId) ?? (await this.askOutcome(commandId, spec));
+      if (known) return { command: envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: commandId }), outcome: known };
+    }
+    const id = commandId ?? randomUUID();
+    const waiting = this.outcomes.expect(id, this.env.REQUEST_TIMEOUT_MS);
+    let command: Envelope<T>;
+    try {
+      command = await this.publish({ ...spec, commandId: id });
+    } catch (err) {
+      waiting.cancel();
+      throw err;
+    }
+    const outcome = await waiting.promise;
+    // Silence for a repeated id may mean a concurrent twin was decided first: its outcome is stored.
+    return { command, outcome: outcome ?? (commandId ? await this.askOutcome(commandId, spec) : null) };
+  }
+
+  /** The stored outcome of an already-decided command, or null (unknown, or the service can't say right now). */
+  private async askOutcome(commandId: string, spec: CommandSpec<object>): Promise<ObservedEvent | null> {
+    if (!spec.outcomeQuery) return null;
+    try {
+      const reply = await this.queries.query<unknown>(spec.outcomeQuery.pattern, { commandId }, spec.correlationId);
+      if (!reply.ok || typeof reply.value !== 'object' || reply.value === null) return null;
+      // The stored outcome: the event envelope itself, or {envelope, partition?, offset?} with its position.
+      const value = reply.value as { envelope?: unknown; partition?: unknown; offset?: unknown; topic?: unknown };
+      const decoded = decodeMessage((isEnvelope(value) ? value : value.envelope ?? null) as object | null);
+      if (!decoded.ok || decoded.envelope.causationId !== commandId) return null;
+      const event: ObservedEvent = { envelope: decoded.envelope, topic: spec.outcomeQuery.topic, partition: -1, offset: '-1' };
+      if (typeof value.partition === 'number' && typeof value.offset === 'string') {
+        event.partition = value.partition;
+        event.offset = value.offset;
+      }
+      return event;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A command the gateway builds must satisfy its contract; a failure here is a gateway bug, not client input. */
+  private assertValid(type: string, payload: object): void {
+    const cls = PayloadClasses[type];
+    if (!cls) throw new Error(`no payload class for command ${type}`);
+    const errors = validateSync(plainToInstance(cls, JSON.parse(JSON.stringify(payload))), { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) throw new Error(`invalid ${type} command: ${describeValidationErrors(errors).join('; ')}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const producer = this.producer;
+    this.producer = null;
+    await producer?.disconnect().catch(() => undefined);
+  }
+}

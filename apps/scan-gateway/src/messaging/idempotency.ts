@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { ApiError } from '../errors/api-error';
+
+/** Header a terminal sends to make a POST safe to repeat. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7E]{1,200}$/;
+
+/**
+ * The command id for a request carrying an Idempotency-Key: sha256 of route, user and key, formatted as a uuid
+ * (name-based, version 5 bits), so a repeat — on any instance, after any restart — publishes the same command id and
+ * the service decides it once. The user is part of the hash, so two users' keys never collide.
+ */
+export function idempotentCommandId(route: string, userId: string, key: string): string {
+  const h = createHash('sha256').update(`${route}\n${userId}\n${key}`, 'utf8').digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The Idempotency-Key header, validated: undefined when absent, 400 when malformed or repeated. */
+export function readIdempotencyKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const raw = headers[IDEMPOTENCY_HEADER];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !KEY_PATTERN.test(raw)) {
+    throw ApiError.validation([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1..200 printable characters, sent once' }]);
+  }
+  return raw;
+}
+
+/** A short id derived from a command id (e.g. the couponId of an idempotent coupon creation). */
+export function derivedId(prefix: string, commandId: string): string {
+  return `${prefix}${commandId.replace(/-/g, '').slice(0, 24)}`;
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { CommandBus } from './command-bus';
+import { KAFKA } from './kafka';
+import { OutcomeListener } from './outcome-listener';
+import { QueryClient } from './query-client';
+import { ensureTopics } from './topic-setup';
+
+/**
+ * Brings Kafka up in the background once the app is built: topics, then the outcome consumer, the query client and
+ * the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
+ * so a gateway started before the broker recovers by itself.
+ */
+@Injectable()
+export class MessagingStarter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+  private stopped = false;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly outcomes: OutcomeListener,
+    private readonly queries: QueryClient,
+    private readonly commands: CommandBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.bringUp();
+  }
+
+  private async bringUp(): Promise<void> {
+    let delay = 250;
+    while (!this.stopped) {
+      try {
+        await ensureTopics(this.kafka);
+        break;
+      } catch (err) {
+        this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+    if (this.stopped) return;
+    this.outcomes.start();
+    this.queries.start();
+    this.commands.warmUp().catch((err) => this.logger.warn(`producer not connected yet: ${(err as Error).message}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+  }
+}

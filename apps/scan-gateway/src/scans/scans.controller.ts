@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { OptionalAuth } from '../auth/roles';
+import { CorrelationId } from '../messaging/correlation';
+import { ScanRequest, ScanResponse } from './dto/scan.dto';
+import { ScansService } from './scans.service';
+
+@ApiTags('terminal')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('v1/scans')
+export class ScansController {
+  constructor(private readonly scans: ScansService) {}
+
+  @Post()
+  @HttpCode(200)
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'Coupons for a scanned code, ranked, with the best one and the store\'s promoted products',
+    description: 'Token optional (a token that is sent must be valid). An unreadable code is 400 INVALID_CODE; a store QR and a body storeId that differ is 400 VALIDATION_FAILED naming storeId; an unknown product is 200 with product null.',
+  })
+  @ApiOkResponse({ type: ScanResponse })
+  scan(@Body() body: ScanRequest, @CorrelationId() correlationId: string): Promise<ScanResponse> {
+    return this.scans.scan(body.code, body.storeId, correlationId);
+  }
+}
