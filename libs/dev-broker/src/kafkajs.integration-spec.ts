@@ -295,6 +295,77 @@ describe('dev-broker with kafkajs', () => {
     await producer.disconnect();
   });
 
+  it('fetch long-polls: honours max wait, wakes on append, returns at least one whole batch', async () => {
+    const admin = kafka(broker.brokers).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'longpoll', numPartitions: 1 }] });
+    await admin.disconnect();
+    const raw = await RawClient.connect(broker.port);
+    const fetch = (offset: number, maxWait: number, partitionMaxBytes = 1 << 20) =>
+      raw.request(1, 11, (w) => {
+        w.int32(-1).int32(maxWait).int32(1).int32(50 << 20).int8(0).int32(0).int32(-1);
+        w.int32(1).string('longpoll').int32(1).int32(0).int32(-1).int64(offset).int64(-1).int32(partitionMaxBytes);
+        w.int32(0).string('');
+      });
+    const parse = (r: Reader) => {
+      r.int32(); // throttle
+      expect(r.int16()).toBe(0);
+      r.int32(); // session
+      r.int32();
+      r.string();
+      r.int32();
+      r.int32();
+      const error = r.int16();
+      const hw = r.int64();
+      r.int64();
+      r.int64();
+      r.int32(); // aborted (null)
+      r.int32(); // preferred replica
+      const records = r.nullableBytes();
+      return { error, hw, bytes: records?.length ?? 0, batches: records ? countBatches(records) : 0 };
+    };
+    const countBatches = (b: Buffer) => {
+      let n = 0;
+      for (let p = 0; p < b.length; p += 12 + b.readInt32BE(p + 8)) n++;
+      return n;
+    };
+    let t = Date.now();
+    const empty = parse(await fetch(0, 300));
+    expect(Date.now() - t).toBeGreaterThanOrEqual(250);
+    expect(empty).toEqual({ error: 0, hw: 0, bytes: 0, batches: 0 });
+
+    t = Date.now();
+    const pending = fetch(0, 10000);
+    await sleep(100);
+    const producer = kafka(broker.brokers).producer();
+    await producer.connect();
+    await producer.send({ topic: 'longpoll', messages: [{ value: 'wake up', partition: 0 }] });
+    const woke = parse(await pending);
+    expect(Date.now() - t).toBeLessThan(3000);
+    expect(woke).toMatchObject({ error: 0, hw: 1, batches: 1 });
+
+    for (let i = 0; i < 3; i++) await producer.send({ topic: 'longpoll', messages: [{ value: `more-${i}`, partition: 0 }] });
+    expect(parse(await fetch(0, 0, 1))).toMatchObject({ hw: 4, batches: 1 }); // tiny limit: still one whole batch
+    expect(parse(await fetch(1, 0))).toMatchObject({ hw: 4, batches: 3 });
+    expect(parse(await fetch(7, 0)).error).toBe(1); // OFFSET_OUT_OF_RANGE
+
+    await producer.send({ topic: 'longpoll', acks: 0, messages: [{ value: 'fire and forget', partition: 0 }] });
+    await waitFor(async () => parse(await fetch(0, 0)).hw === 5, 5000, 'acks=0 message');
+    await producer.disconnect();
+    raw.close();
+  });
+
+  it('lists and describes groups', async () => {
+    const admin = kafka(broker.brokers).admin();
+    await admin.connect();
+    const { groups } = await admin.listGroups();
+    expect(groups.map((g) => g.groupId)).toEqual(expect.arrayContaining(['orders-reader', 'movers']));
+    const d = await admin.describeGroups(['movers', 'never-seen']);
+    expect(d.groups.find((g) => g.groupId === 'movers')!.state).toBe('Empty');
+    expect(d.groups.find((g) => g.groupId === 'never-seen')!.state).toBe('Dead');
+    await admin.disconnect();
+  });
+
   it('answers an ApiVersions request of an unknown version with UNSUPPORTED_VERSION and its versions in v0 layout', async () => {
     const raw = await RawClient.connect(broker.port);
     const r: Reader = await raw.request(18, 9, () => undefined);

@@ -89,7 +89,13 @@ export class GroupCoordinator {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly log: (line: string) => void) {
-    this.timer = setInterval(() => this.tick(Date.now()), 50);
+    this.timer = setInterval(() => {
+      try {
+        this.tick(Date.now());
+      } catch (e) {
+        this.log(`group coordinator timer failed: ${(e as Error).stack ?? e}`);
+      }
+    }, 50);
     this.timer.unref();
   }
 
