@@ -1,0 +1,157 @@
+// `npm start` as a developer uses it: the launcher from dist/ with a fresh DATA_DIR, the banner's example scan run as
+// printed, Ctrl-C, and nothing left running; then a second start on the same DATA_DIR keeps the demo data.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, workspaceRoot } from '@coupons/testing';
+
+const root = workspaceRoot(__dirname);
+const launcher = join(root, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js');
+
+interface Launch {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(dataDir: string, gatewayPort: number): Launch {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), NO_COLOR: '1' };
+  // The embedded defaults are what is under test.
+  for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
+  const child = spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d.toString()));
+  child.stderr!.on('data', (d) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitForBanner(l: Launch, timeoutMs = 240_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (l.output().includes('Press Ctrl-C to stop everything')) return l.output();
+    if (l.child.exitCode !== null) throw new Error(`npm start exited with ${l.child.exitCode}:\n${l.output().slice(-5000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no banner after ${timeoutMs} ms:\n${l.output().slice(-5000)}`);
+}
+
+/** The curl commands of the banner, as printed (each from `curl` to its `-d` line). */
+function bannerCurls(banner: string): string[] {
+  const out: string[] = [];
+  const lines = banner.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim().startsWith('curl ')) continue;
+    const cmd: string[] = [];
+    for (let j = i; j < lines.length; j++) {
+      cmd.push(lines[j].trim());
+      if (!lines[j].trimEnd().endsWith('\\')) break;
+    }
+    out.push(cmd.join('\n'));
+  }
+  return out;
+}
+
+/** Runs a banner command exactly as a developer pasting it would. */
+function runInShell(cmd: string): any {
+  return JSON.parse(execFileSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 30_000 }));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+interface RuntimeInfo {
+  launcherPid: number;
+  embedded: { broker?: { port: number }; postgres?: { port: number; dataDir: string; runnerPid?: number } };
+  services: Array<{ name: string; port: number; pid: number }>;
+}
+
+/** Sends Ctrl-C and checks that every process and port of the run is gone. */
+async function stopAndCheckNothingLeft(l: Launch, info: RuntimeInfo, postmasterPid: number): Promise<void> {
+  l.child.kill('SIGINT');
+  expect(await l.exited).toBe(0);
+  expect(l.output()).toContain('[stack]');
+  const pids = [...info.services.map((s) => s.pid), postmasterPid, info.embedded.postgres?.runnerPid].filter((p): p is number => !!p);
+  await eventually(() => pids.every((p) => !pidAlive(p)), `processes ${pids.join(', ')} gone`);
+  const ports = [...info.services.map((s) => s.port), info.embedded.broker!.port, info.embedded.postgres!.port];
+  for (const port of ports) await eventually(() => portFree(port), `port ${port} free`);
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let current: Launch | undefined;
+
+  beforeAll(() => {
+    if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run \`npm run build\` first`);
+    dataDir = mkdtempSync(join(tmpdir(), 'coupons-npm-start-'));
+  });
+
+  afterAll(async () => {
+    if (current && current.child.exitCode === null) {
+      current.child.kill('SIGINT');
+      await Promise.race([current.exited, new Promise((r) => setTimeout(r, 30_000))]);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts everything, answers the banner example scan, stops on Ctrl-C, and keeps its data for the next start', async () => {
+    const port = await freePort();
+    current = launch(dataDir, port);
+    const banner = await waitForBanner(current);
+    expect(banner).toContain(`http://127.0.0.1:${port}`);
+    expect(banner).toContain('demo data loaded just now');
+
+    const curls = bannerCurls(banner);
+    expect(curls).toHaveLength(2);
+    const scan = runInShell(curls[0]);
+    expect(scan.product).toMatchObject({ sku: expect.any(String) });
+    expect(scan.coupons.length).toBeGreaterThan(1);
+    expect(scan.best).toEqual(scan.coupons[0]);
+    expect(scan.displays.length).toBeGreaterThan(0);
+    const storeQr = runInShell(curls[1]);
+    expect(storeQr.storeId).toEqual(expect.any(String));
+    expect(storeQr.coupons.length).toBeGreaterThan(0);
+
+    const info = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RuntimeInfo;
+    expect(info.services.map((s) => s.name).sort()).toEqual(['coupon-catalog', 'ordering', 'scan-gateway', 'wallet']);
+    const postmasterPid = Number(readFileSync(join(info.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    expect(pidAlive(postmasterPid)).toBe(true);
+    await stopAndCheckNothingLeft(current, info, postmasterPid);
+    expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
+
+    // Second start, same DATA_DIR: the data is still there and the demo data set is not loaded again.
+    current = launch(dataDir, port);
+    const banner2 = await waitForBanner(current);
+    expect(banner2).toContain('demo data kept from an earlier start');
+    expect(banner2).not.toContain('loading the demo data set');
+    const again = runInShell(bannerCurls(banner2)[0]);
+    expect(again.coupons.map((c: any) => c.couponId)).toEqual(scan.coupons.map((c: any) => c.couponId));
+    const info2 = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RuntimeInfo;
+    const postmasterPid2 = Number(readFileSync(join(info2.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    await stopAndCheckNothingLeft(current, info2, postmasterPid2);
+  });
+});
