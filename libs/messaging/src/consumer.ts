@@ -1,0 +1,201 @@
+import { DecodeResult, Envelope, Headers, Topics, decodeMessage } from '@coupons/contracts';
+import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { ensureTopics, headersToStrings } from './kafka';
+import { HandlerOutcome, Outcome } from './outcome';
+
+/** Where a message came from, for handlers that need its position or raw headers. */
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+}
+
+export type MessageHandler = (envelope: Envelope<any>, ctx: MessageContext) => Promise<HandlerOutcome>;
+
+export interface ConsumerLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  /** Consumer group, used as given (no suffix): all instances of a service share it and split the partitions. */
+  groupId: string;
+  topics: string[];
+  handle: MessageHandler;
+  /** Producer for dead letters; the runner makes its own when not given. */
+  deadLetterProducer?: Producer;
+  /** Where a new group starts. Default true: a projection must see every event. */
+  fromBeginning?: boolean;
+  /** Partitions handled at once (each one still strictly in order). Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** Backoff between retries of a retryable failure. Default 100 ms doubling up to 10 s. */
+  retry?: { initialMs?: number; maxMs?: number };
+  /** Partitions for topics the runner has to create. Default 3. */
+  numPartitions?: number;
+  /** Decoding and validation of a message value. Default contracts decodeMessage. */
+  decode?: (value: Buffer | null) => DecodeResult;
+  logger?: ConsumerLogger;
+  /** Runs the handling of one message inside a logging context (service-kit withLogContext). */
+  runInContext?: <T>(fields: Record<string, unknown>, fn: () => T) => T;
+  /** Called once per message with its outcome (metrics: messages_consumed_total{topic,outcome}). */
+  onOutcome?: (topic: string, outcome: string) => void;
+  sessionTimeout?: number;
+}
+
+const silent: ConsumerLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * A kafkajs consumer with the guarantees the services rely on:
+ * - every message is decoded and validated; an invalid one is dead-lettered (dead-letter.v1, with the reason and its
+ *   source position in x-dlq-* headers, original key and value) and the partition moves on;
+ * - the handler returns an explicit outcome: done / duplicate / ignored commit; failed (final) is dead-lettered, then
+ *   committed; retry is retried with backoff, heartbeating, never skipped and without advancing the partition;
+ * - the offset is committed after the handler returned, i.e. after its transaction committed (at-least-once; handlers
+ *   are idempotent through processed_message).
+ *
+ * Why not @nestjs/microservices' ServerKafka for these: it auto-commits, and only lets a handler stall a partition by
+ * throwing KafkaRetriableException, which it then re-seeks without backoff; outcomes, dead letters and commit-after-
+ * transaction are cleaner on kafkajs directly. ServerKafka is still used for request/reply queries.
+ */
+export class KafkaConsumerRunner {
+  private consumer: Consumer | null = null;
+  private ownProducer: Producer | null = null;
+  private stopping = false;
+  private readonly logger: ConsumerLogger;
+
+  constructor(private readonly opts: ConsumerOptions) {
+    this.logger = opts.logger ?? silent;
+  }
+
+  get groupId(): string {
+    return this.opts.groupId;
+  }
+
+  async start(): Promise<void> {
+    const { kafka } = this.opts;
+    await ensureTopics(kafka, [...this.opts.topics, Topics.deadLetter], this.opts.numPartitions ?? 3);
+    if (!this.opts.deadLetterProducer) {
+      this.ownProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await this.ownProducer.connect();
+    }
+    const consumer = kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: this.opts.sessionTimeout ?? 30_000, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const alive = () => !this.stopping && isRunning() && !isStale();
+        for (const message of batch.messages) {
+          if (!alive()) return;
+          const handled = await this.process(batch.topic, batch.partition, message, heartbeat, alive);
+          if (!handled) return; // stopping or lost the partition while retrying: the message will be redelivered
+          resolveOffset(message.offset);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  /** Stops after the message in hand (a message being retried is abandoned uncommitted, so it is redelivered). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = null;
+    await this.ownProducer?.disconnect().catch(() => undefined);
+    this.ownProducer = null;
+  }
+
+  /** Returns true once the message is dealt with for good (handled, or dead-lettered). */
+  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, alive: () => boolean): Promise<boolean> {
+    const headers = headersToStrings(message.headers);
+    const ctx: MessageContext = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers };
+    const decoded = (this.opts.decode ?? decodeMessage)(message.value);
+    const fields = {
+      correlationId: decoded.ok ? decoded.envelope.correlationId : headers[Headers.correlationId],
+      eventId: decoded.ok ? decoded.envelope.eventId : undefined,
+      type: decoded.ok ? decoded.envelope.type : headers[Headers.type],
+      topic,
+      partition,
+      offset: message.offset,
+    };
+    const run = this.opts.runInContext ?? (<T>(_f: Record<string, unknown>, fn: () => T) => fn());
+    return run(fields, async () => {
+      if (!decoded.ok) {
+        this.logger.warn({ reason: decoded.reason }, 'invalid message: dead-lettering it');
+        return this.deadLetterWithRetry(ctx, message, `invalid message: ${decoded.reason}`, 'invalid', heartbeat, alive);
+      }
+      const backoff = { initial: this.opts.retry?.initialMs ?? 100, max: this.opts.retry?.maxMs ?? 10_000 };
+      for (let attempt = 0; ; attempt++) {
+        let outcome: HandlerOutcome;
+        try {
+          outcome = await this.opts.handle(decoded.envelope, ctx);
+        } catch (err) {
+          outcome = Outcome.fromError(err);
+        }
+        switch (outcome.status) {
+          case 'done':
+          case 'duplicate':
+          case 'ignored':
+            this.logger.debug({ outcome: outcome.status }, 'message handled');
+            this.opts.onOutcome?.(topic, outcome.status);
+            return true;
+          case 'failed':
+            this.logger.error({ err: outcome.error }, 'message failed for good: dead-lettering it');
+            return this.deadLetterWithRetry(ctx, message, outcome.error.message || String(outcome.error), 'failed', heartbeat, alive);
+          case 'retry': {
+            const delay = Math.min(backoff.max, backoff.initial * 2 ** Math.min(attempt, 20));
+            this.logger.warn({ err: outcome.error, attempt: attempt + 1, delayMs: delay }, 'transient failure: retrying the message');
+            this.opts.onOutcome?.(topic, 'retry');
+            if (!(await this.pause(delay, heartbeat, alive))) return false;
+          }
+        }
+      }
+    });
+  }
+
+  private async deadLetterWithRetry(ctx: MessageContext, message: KafkaMessage, reason: string, outcome: string, heartbeat: () => Promise<void>, alive: () => boolean): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deadLetter(ctx, message, reason);
+        this.opts.onOutcome?.(ctx.topic, outcome);
+        return true;
+      } catch (err) {
+        // Without its dead letter the message must not be skipped: keep the partition where it is and try again.
+        this.logger.error({ err, attempt: attempt + 1 }, 'could not publish the dead letter; retrying');
+        if (!(await this.pause(Math.min(10_000, 200 * 2 ** Math.min(attempt, 10)), heartbeat, alive))) return false;
+      }
+    }
+  }
+
+  private async deadLetter(ctx: MessageContext, message: KafkaMessage, reason: string): Promise<void> {
+    const producer = this.opts.deadLetterProducer ?? this.ownProducer!;
+    const headers: IHeaders = {
+      ...ctx.headers,
+      [Headers.error]: reason.slice(0, 4000),
+      [Headers.sourceTopic]: ctx.topic,
+      [Headers.sourcePartition]: String(ctx.partition),
+      [Headers.sourceOffset]: ctx.offset,
+    };
+    await producer.send({ topic: Topics.deadLetter, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+  }
+
+  /** Sleeps in short steps, heartbeating so the group keeps the partition; false when the runner should let go. */
+  private async pause(ms: number, heartbeat: () => Promise<void>, alive: () => boolean): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!alive()) return false;
+      await new Promise((r) => setTimeout(r, Math.min(500, until - Date.now())));
+      await heartbeat().catch(() => undefined);
+    }
+    return alive();
+  }
+}

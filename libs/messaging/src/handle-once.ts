@@ -1,0 +1,49 @@
+import { Envelope } from '@coupons/contracts';
+import { DataSource, EntityManager } from 'typeorm';
+import { ProcessedMessageRow } from './entities';
+import { tableName } from './table-name';
+
+export type HandleOnceResult<R> = { duplicate: false; result: R } | { duplicate: true };
+
+/**
+ * Runs `fn` and records (consumerName, envelope.eventId) in processed_message in ONE transaction. The record is
+ * inserted first, so a concurrent duplicate waits on the row and then sees the conflict; a duplicate does nothing.
+ * Effects are exactly-once as long as everything `fn` changes goes through `em`.
+ */
+export async function handleOnce<R>(
+  dataSource: DataSource,
+  consumerName: string,
+  envelope: Pick<Envelope, 'eventId'>,
+  fn: (em: EntityManager) => Promise<R>,
+): Promise<HandleOnceResult<R>> {
+  return dataSource.transaction(async (em) => {
+    const inserted: unknown[] = await em.query(
+      `INSERT INTO ${tableName(em, ProcessedMessageRow)} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
+      [consumerName, envelope.eventId],
+    );
+    if (inserted.length === 0) return { duplicate: true } as const;
+    return { duplicate: false, result: await fn(em) } as const;
+  });
+}
+
+/**
+ * Stores the outcome event of a command under (consumerName, commandId), for the commandOutcome query. Called from
+ * the fold of the service's own events, so the decision path and a replay of the events topic write the same row.
+ * The first outcome recorded for a command wins.
+ */
+export async function recordCommandOutcome(em: EntityManager, consumerName: string, commandId: string, outcome: Envelope): Promise<void> {
+  await em.query(
+    `INSERT INTO ${tableName(em, ProcessedMessageRow)} AS processed_message (consumer, message_id, outcome) VALUES ($1, $2, $3::jsonb)
+     ON CONFLICT (consumer, message_id) DO UPDATE SET outcome = COALESCE(processed_message.outcome, EXCLUDED.outcome)`,
+    [consumerName, commandId, JSON.stringify(outcome)],
+  );
+}
+
+/** The stored outcome event of a command, or null when the command has not been decided (yet). */
+export async function findCommandOutcome(em: EntityManager | DataSource, consumerName: string, commandId: string): Promise<Envelope | null> {
+  const rows: Array<{ outcome: Envelope | null }> = await em.query(
+    `SELECT outcome FROM ${tableName(em, ProcessedMessageRow)} WHERE consumer = $1 AND message_id = $2`,
+    [consumerName, commandId],
+  );
+  return rows[0]?.outcome ?? null;
+}

@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+export * from './entities';
+export * from './schema';
+export * from './kafka';
+export * from './outbox';
+export * from './outbox-relay';
+export * from './outcome';
+export * from './handle-once';
+export * from './projector';
+export * from './consumer';
+export * from './messaging.module';
+export * from './queries';
+export * from './table-name';

@@ -1,0 +1,291 @@
+import { Envelope, Headers, Topics } from '@coupons/contracts';
+import { assertSchemaInSync, runMigrationsWithLock } from '@coupons/service-kit';
+import { RunningBroker, createTestDatabase, testBroker } from '@coupons/testing';
+import { Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { KafkaConsumerRunner } from './consumer';
+import { handleOnce } from './handle-once';
+import { createKafka, ensureTopics, headersToStrings } from './kafka';
+import { Outcome } from './outcome';
+import { appendToOutbox } from './outbox';
+import { OutboxRelay } from './outbox-relay';
+import { Projector } from './projector';
+import { readTopic, storeEvent, testDataSource, uniqueTopic, waitFor } from './test/harness';
+
+jest.setTimeout(60_000);
+
+let broker: RunningBroker;
+let kafka: Kafka;
+let url: string;
+const dataSources: DataSource[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
+
+async function migratedDataSource(schema: string): Promise<DataSource> {
+  const ds = testDataSource(url, schema);
+  await ds.initialize();
+  dataSources.push(ds);
+  await runMigrationsWithLock(ds);
+  return ds;
+}
+
+function relayFor(schema: string, k: Kafka = kafka, extra: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay {
+  const relay = new OutboxRelay({ database: { connectionString: url }, schema, kafka: k, pollIntervalMs: 200, standbyIntervalMs: 100, ...extra });
+  cleanups.push(() => relay.stop());
+  return relay;
+}
+
+async function append(ds: DataSource, topic: string, events: Envelope[]): Promise<void> {
+  await ds.transaction(async (em) => {
+    for (const e of events) await appendToOutbox(em, topic, e);
+  });
+}
+
+const ids = (msgs: KafkaMessage[]) => msgs.map((m) => JSON.parse(m.value!.toString()).eventId as string);
+
+/** A projection that counts events per aggregate: shows whether an effect happened once. */
+const counting = new Projector('test.projection', [], {
+  StoreUpserted: async (em, e) => {
+    await em.query(`INSERT INTO counter (id, value) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET value = counter.value + 1`, [e.aggregateId]);
+  },
+});
+
+async function counterValue(ds: DataSource, id: string): Promise<number> {
+  const rows = await ds.query(`SELECT value FROM counter WHERE id = $1`, [id]);
+  return rows[0]?.value ?? 0;
+}
+
+beforeAll(async () => {
+  broker = await testBroker();
+  kafka = createKafka(broker.brokers.split(','), 'messaging-test');
+  url = await createTestDatabase(process.env.TEST_DATABASE_URL!, 'messaging');
+});
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await Promise.all(dataSources.map((d) => d.destroy()));
+  await broker?.stop();
+});
+
+describe('schema', () => {
+  it('migrates up in sync with the entities, and down again', async () => {
+    const ds = await migratedDataSource('msg_schema');
+    await assertSchemaInSync(ds);
+    await ds.undoLastMigration();
+    const tables = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'msg_schema' AND table_name <> 'migrations'`);
+    expect(tables).toEqual([]);
+  });
+});
+
+describe('outbox relay', () => {
+  it('publishes the outbox to Kafka in order, with key and headers, and marks rows published', async () => {
+    const ds = await migratedDataSource('msg_order');
+    const topic = uniqueTopic('relay.order');
+    const events = Array.from({ length: 30 }, (_, i) => storeEvent('store-1', `name ${i}`));
+    for (let i = 0; i < events.length; i += 7) await append(ds, topic, events.slice(i, i + 7));
+    relayFor('msg_order', kafka, { batchSize: 8 }).start();
+
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= 30);
+    expect(ids(msgs)).toEqual(events.map((e) => e.eventId));
+    expect(msgs[0].key!.toString()).toBe('store-1');
+    expect(headersToStrings(msgs[0].headers)).toMatchObject({ [Headers.type]: 'StoreUpserted', [Headers.version]: '1', [Headers.correlationId]: events[0].correlationId });
+    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 5000, 'rows marked');
+  });
+
+  it('wakes on NOTIFY without waiting for the poll', async () => {
+    const ds = await migratedDataSource('msg_notify');
+    const topic = uniqueTopic('relay.notify');
+    const relay = relayFor('msg_notify', kafka, { pollIntervalMs: 60_000 });
+    relay.start();
+    await waitFor(async () => relay.isLeader, 5000, 'leadership');
+    await new Promise((r) => setTimeout(r, 300)); // the relay is now idle, waiting on LISTEN
+    const e = storeEvent('store-n', 'n');
+    const started = Date.now();
+    await append(ds, topic, [e]);
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= 1, 10_000);
+    expect(ids(msgs)).toEqual([e.eventId]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('republishes a batch after a crash between send and mark, and consumers apply it once', async () => {
+    const ds = await migratedDataSource('msg_crash');
+    const topic = uniqueTopic('relay.crash');
+    const events = Array.from({ length: 5 }, (_, i) => storeEvent(`s${i}`, 'x'));
+    await append(ds, topic, events);
+
+    // A Kafka client whose first sendBatch reaches the broker and then "crashes" before the rows are marked.
+    let crashed = false;
+    const crashing = new Proxy(kafka, {
+      get(target, prop, receiver) {
+        if (prop !== 'producer') return Reflect.get(target, prop, receiver);
+        return (cfg: Parameters<Kafka['producer']>[0]) => {
+          const p: Producer = target.producer(cfg);
+          const sendBatch = p.sendBatch.bind(p);
+          p.sendBatch = async (batch) => {
+            const r = await sendBatch(batch);
+            if (!crashed) { crashed = true; throw new Error('simulated crash after send'); }
+            return r;
+          };
+          return p;
+        };
+      },
+    });
+    relayFor('msg_crash', crashing).start();
+
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= 10);
+    expect(crashed).toBe(true);
+    // Nothing lost: the whole batch twice (keys differ, so only per-partition order is defined).
+    expect(ids(msgs).sort()).toEqual([...events, ...events].map((e) => e.eventId).sort());
+
+    // A consumer folding the topic applies each event once.
+    const consumerDs = await migratedDataSource('msg_crash_consumer');
+    const runner = new KafkaConsumerRunner({
+      kafka, groupId: `g-${topic}`, topics: [topic],
+      handle: async (env) => ((await counting.fold(consumerDs, env)) === 'duplicate' ? Outcome.duplicate : Outcome.done),
+    });
+    cleanups.push(() => runner.stop());
+    await runner.start();
+    await waitFor(async () => (await consumerDs.query(`SELECT count(*)::int AS n FROM processed_message`))[0].n === 5, 20_000, 'all folded');
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 5; i++) expect(await counterValue(consumerDs, `s${i}`)).toBe(1);
+  });
+
+  it('lets only one relay per schema publish, and another takes over when it stops', async () => {
+    const ds = await migratedDataSource('msg_two');
+    const topic = uniqueTopic('relay.two');
+    const [a, b] = [relayFor('msg_two'), relayFor('msg_two')];
+    a.start();
+    b.start();
+    await waitFor(async () => a.isLeader || b.isLeader, 5000, 'a leader');
+    await new Promise((r) => setTimeout(r, 500));
+    expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1);
+    const first = Array.from({ length: 50 }, (_, i) => storeEvent(`k${i % 5}`, 'x'));
+    for (let i = 0; i < 50; i += 5) await append(ds, topic, first.slice(i, i + 5));
+    const msgs1 = await readTopic(kafka, topic, (m) => m.length >= 50);
+
+    const [leader, standby] = a.isLeader ? [a, b] : [b, a];
+    await leader.stop();
+    await waitFor(async () => standby.isLeader, 5000, 'takeover');
+    const second = [storeEvent('k9', 'after takeover')];
+    await append(ds, topic, second);
+    const msgs = await readTopic(kafka, topic, (m) => m.length >= 51);
+    expect(msgs1).toHaveLength(50);
+    expect(ids(msgs).sort()).toEqual([...first, ...second].map((e) => e.eventId).sort()); // each exactly once
+  });
+});
+
+describe('consumer runtime', () => {
+  let producer: Producer;
+  beforeAll(async () => {
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+  afterAll(() => producer.disconnect());
+
+  const send = (topic: string, key: string, value: string | Buffer, headers: Record<string, string> = {}) =>
+    producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
+
+  it('dead-letters a poison message with the reason and moves on', async () => {
+    const topic = uniqueTopic('consume.poison');
+    await ensureTopics(kafka, [topic]);
+    const handled: string[] = [];
+    const runner = new KafkaConsumerRunner({
+      kafka, groupId: `g-${topic}`, topics: [topic],
+      handle: async (env) => {
+        handled.push(env.payload.name);
+        return env.payload.name === 'fails for good' ? Outcome.failed(new Error('business rule broken')) : Outcome.done;
+      },
+    });
+    cleanups.push(() => runner.stop());
+    await runner.start();
+
+    await send(topic, 'k', 'this is not json', { 'x-origin': 'test' });
+    await send(topic, 'k', JSON.stringify({ ...storeEvent('k', ''), payload: { storeId: 'k' } })); // invalid payload
+    await send(topic, 'k', JSON.stringify(storeEvent('k', 'fails for good')));
+    await send(topic, 'k', JSON.stringify(storeEvent('k', 'fine')));
+    await waitFor(async () => handled.includes('fine'), 20_000, 'the partition to move on');
+    expect(handled).toEqual(['fails for good', 'fine']);
+
+    const dead = (await readTopic(kafka, Topics.deadLetter, (m) => m.filter((x) => headersToStrings(x.headers)[Headers.sourceTopic] === topic).length >= 3))
+      .filter((x) => headersToStrings(x.headers)[Headers.sourceTopic] === topic);
+    expect(dead).toHaveLength(3);
+    const h = dead.map((d) => headersToStrings(d.headers));
+    expect(dead[0].value!.toString()).toBe('this is not json');
+    expect(dead[0].key!.toString()).toBe('k');
+    expect(h[0]).toMatchObject({ [Headers.sourcePartition]: expect.stringMatching(/^\d+$/), [Headers.sourceOffset]: '0', 'x-origin': 'test' });
+    expect(h[0][Headers.error]).toMatch(/not JSON/);
+    expect(h[1][Headers.error]).toMatch(/invalid StoreUpserted: name/);
+    expect(h[2][Headers.error]).toBe('business rule broken');
+  });
+
+  it('applies a duplicate delivery once', async () => {
+    const ds = await migratedDataSource('msg_dup');
+    const topic = uniqueTopic('consume.dup');
+    await ensureTopics(kafka, [topic]);
+    const e = storeEvent('dup-1', 'x');
+    const last = storeEvent('dup-2', 'x');
+    for (const m of [e, e, e, last]) await send(topic, m.aggregateId, JSON.stringify(m));
+    const outcomes: string[] = [];
+    const runner = new KafkaConsumerRunner({
+      kafka, groupId: `g-${topic}`, topics: [topic],
+      handle: async (env) => {
+        const r = await handleOnce(ds, 'test-handler', env, (em) => em.query(`INSERT INTO counter (id, value) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET value = counter.value + 1`, [env.aggregateId]));
+        outcomes.push(r.duplicate ? 'duplicate' : 'done');
+        return r.duplicate ? Outcome.duplicate : Outcome.done;
+      },
+    });
+    cleanups.push(() => runner.stop());
+    await runner.start();
+    await waitFor(async () => (await counterValue(ds, 'dup-2')) === 1, 20_000, 'last message');
+    expect(await counterValue(ds, 'dup-1')).toBe(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(2);
+  });
+
+  it('retries a transient database failure without skipping, then goes on in order', async () => {
+    const ds = await migratedDataSource('msg_retry');
+    await ds.query(`INSERT INTO counter (id, value) VALUES ('locked', 0)`);
+    const topic = uniqueTopic('consume.retry');
+    await ensureTopics(kafka, [topic], 1);
+
+    // Another session holds the row lock: the handler's UPDATE fails with lock_not_available (55P03) until released.
+    const blocker = new Client({ connectionString: url });
+    await blocker.connect();
+    cleanups.push(() => blocker.end());
+    await blocker.query('BEGIN');
+    await blocker.query(`UPDATE msg_retry.counter SET value = value WHERE id = 'locked'`);
+
+    const seen: string[] = [];
+    const errors: string[] = [];
+    const runner = new KafkaConsumerRunner({
+      kafka, groupId: `g-${topic}`, topics: [topic], retry: { initialMs: 50, maxMs: 200 },
+      handle: async (env) => {
+        try {
+          await handleOnce(ds, 'retry-handler', env, async (em) => {
+            await em.query(`SET LOCAL lock_timeout = '50ms'`);
+            await em.query(`UPDATE counter SET value = value + 1 WHERE id = 'locked'`);
+          });
+          seen.push(env.payload.name);
+          return Outcome.done;
+        } catch (err) {
+          errors.push((err as { driverError?: { code?: string } }).driverError?.code ?? String(err));
+          return Outcome.fromError(err);
+        }
+      },
+    });
+    cleanups.push(() => runner.stop());
+    await runner.start();
+    await send(topic, 'a', JSON.stringify(storeEvent('a', 'first')));
+    await send(topic, 'a', JSON.stringify(storeEvent('a', 'second')));
+
+    await waitFor(async () => errors.length >= 3, 20_000, 'a few failed attempts');
+    expect(seen).toEqual([]); // the second message waits behind the first
+    await blocker.query('ROLLBACK');
+    await waitFor(async () => seen.length === 2, 20_000, 'both messages');
+    expect(seen).toEqual(['first', 'second']);
+    expect(new Set(errors)).toEqual(new Set(['55P03']));
+    expect(await counterValue(ds, 'locked')).toBe(2);
+  });
+});

@@ -1,0 +1,154 @@
+import {
+  DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional,
+} from '@nestjs/common';
+import { MetricsService, withLogContext } from '@coupons/service-kit';
+import { Kafka, Producer } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { KafkaConsumerRunner, MessageHandler } from './consumer';
+import { createKafka } from './kafka';
+import { OutboxRelay } from './outbox-relay';
+
+export interface MessagingOptions {
+  serviceName: string;
+  brokers: string[];
+  /** Distinguishes this process's Kafka client ids. */
+  instanceId: string;
+  /** The service's database schema (the relay publishes that schema's outbox). */
+  schema: string;
+  /** Partitions for topics this service creates. Default 3. */
+  numPartitions?: number;
+  /** Relay tuning (tests use short intervals). */
+  relay?: { batchSize?: number; pollIntervalMs?: number; standbyIntervalMs?: number; enabled?: boolean };
+  /** Consumer retry backoff. */
+  retry?: { initialMs?: number; maxMs?: number };
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const KAFKA = Symbol('KAFKA');
+
+export interface ConsumerRegistration {
+  /** Used as the consumer group id, unchanged. */
+  groupId: string;
+  topics: string[];
+  handle: MessageHandler;
+  partitionsConsumedConcurrently?: number;
+}
+
+type Log = { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
+
+/**
+ * The service's Kafka consumers. Feature modules register theirs (usually in their constructor or onModuleInit);
+ * all start once the application has bootstrapped (after migrations) and stop on shutdown, before the relay.
+ */
+@Injectable()
+export class MessageConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly registrations: ConsumerRegistration[] = [];
+  private readonly runners: KafkaConsumerRunner[] = [];
+  private dlqProducer: Producer | null = null;
+  private started = false;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+    @Optional() private readonly pino?: PinoLogger,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
+    this.pino?.setContext('MessageConsumers');
+  }
+
+  register(reg: ConsumerRegistration): void {
+    if (this.started) throw new Error('register consumers before the application bootstraps');
+    this.registrations.push(reg);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.started = true;
+    if (this.registrations.length === 0) return;
+    this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.dlqProducer.connect();
+    const counter = this.metrics?.messagesConsumed();
+    const logger: Log | undefined = this.pino;
+    for (const reg of this.registrations) {
+      const runner = new KafkaConsumerRunner({
+        kafka: this.kafka,
+        groupId: reg.groupId,
+        topics: reg.topics,
+        handle: reg.handle,
+        deadLetterProducer: this.dlqProducer,
+        partitionsConsumedConcurrently: reg.partitionsConsumedConcurrently,
+        numPartitions: this.opts.numPartitions,
+        retry: this.opts.retry,
+        logger,
+        runInContext: this.pino ? (fields, fn) => withLogContext(this.pino!, fields as never, fn) : undefined,
+        onOutcome: counter ? (topic, outcome) => counter.inc({ topic, outcome }) : undefined,
+      });
+      await runner.start();
+      this.runners.push(runner);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+    this.runners.length = 0;
+    await this.dlqProducer?.disconnect().catch(() => undefined);
+    this.dlqProducer = null;
+  }
+}
+
+/** Runs the service's OutboxRelay for the application's lifetime. */
+@Injectable()
+export class OutboxRelayHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly relay: OutboxRelay;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly opts: MessagingOptions,
+    dataSource: DataSource,
+    @Optional() pino?: PinoLogger,
+    @Optional() metrics?: MetricsService,
+  ) {
+    const published = metrics?.counter('outbox_published_total', 'Outbox rows published to Kafka');
+    const o = dataSource.options as { url?: string; host?: string; port?: number; username?: string; password?: string; database?: string };
+    this.relay = new OutboxRelay({
+      database: o.url ? { connectionString: o.url } : { host: o.host, port: o.port, user: o.username, password: o.password, database: o.database },
+      schema: opts.schema,
+      kafka,
+      batchSize: opts.relay?.batchSize,
+      pollIntervalMs: opts.relay?.pollIntervalMs,
+      standbyIntervalMs: opts.relay?.standbyIntervalMs,
+      numPartitions: opts.numPartitions,
+      logger: pino,
+      onPublished: published ? (n) => published.inc(n) : undefined,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.opts.relay?.enabled !== false) this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+}
+
+/**
+ * Kafka plumbing for a service: a kafkajs client, the outbox relay and the consumer host. Needs the TypeORM
+ * DataSource (TypeOrmModule) in the application; PinoLogger and MetricsService are used when present.
+ */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(opts: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: opts },
+        { provide: KAFKA, useFactory: () => createKafka(opts.brokers, `${opts.serviceName}-${opts.instanceId}`) },
+        MessageConsumers,
+        OutboxRelayHost,
+      ],
+      exports: [MESSAGING_OPTIONS, KAFKA, MessageConsumers, OutboxRelayHost],
+    };
+  }
+}

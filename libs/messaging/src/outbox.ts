@@ -1,0 +1,18 @@
+import { Envelope } from '@coupons/contracts';
+import { EntityManager } from 'typeorm';
+import { OutboxRow } from './entities';
+import { envelopeHeaders } from './kafka';
+import { tableName } from './table-name';
+
+/**
+ * Appends an event to the outbox inside the caller's transaction (`em` must be the transaction's manager): it is
+ * published only if, and after, that transaction commits. Key = envelope.aggregateId. Returns the outbox row id.
+ */
+export async function appendToOutbox(em: EntityManager, topic: string, envelope: Envelope): Promise<string> {
+  if (!em.queryRunner?.isTransactionActive) throw new Error('appendToOutbox needs the EntityManager of an active transaction');
+  const rows: Array<{ id: string }> = await em.query(
+    `INSERT INTO ${tableName(em, OutboxRow)} (topic, key, envelope, headers) VALUES ($1, $2, $3::jsonb, $4::jsonb) RETURNING id`,
+    [topic, envelope.aggregateId, JSON.stringify(envelope), JSON.stringify(envelopeHeaders(envelope))],
+  );
+  return String(rows[0].id);
+}

@@ -1,0 +1,41 @@
+import { QueryReply, describeValidationErrors } from '@coupons/contracts';
+import { KafkaOptions, Transport } from '@nestjs/microservices';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { logLevel } from 'kafkajs';
+
+/** The request topics of query patterns and the reply topics ClientKafka expects (`<pattern>.reply`). */
+export function queryTopics(patterns: string[]): string[] {
+  return patterns.flatMap((p) => [p, `${p}.reply`]);
+}
+
+/**
+ * Options for the NestJS Kafka transport that answers a service's @MessagePattern queries (request/reply with the
+ * gateway's ClientKafka.send). The group id is used as is (postfixId ''), so every instance of the service shares
+ * `<service>-queries` and each query is answered once. Queries change nothing, so auto-commit is fine here.
+ */
+export function kafkaQueryServerOptions(o: { serviceName: string; brokers: string[]; instanceId: string }): KafkaOptions {
+  return {
+    transport: Transport.KAFKA,
+    options: {
+      postfixId: '',
+      client: { clientId: `${o.serviceName}-queries-${o.instanceId}`, brokers: o.brokers, logLevel: logLevel.NOTHING },
+      consumer: { groupId: `${o.serviceName}-queries`, allowAutoTopicCreation: false },
+      subscribe: { fromBeginning: false },
+      run: { partitionsConsumedConcurrently: 3 },
+      producer: { allowAutoTopicCreation: false },
+    },
+  };
+}
+
+/**
+ * Validates a query payload with its contracts class; returns the instance, or an INVALID_QUERY reply to send back
+ * instead of throwing (a thrown error would leave the caller waiting for its timeout).
+ */
+export function parseQuery<T extends object>(cls: ClassConstructor<T>, data: unknown): { ok: true; query: T } | { ok: false; reply: QueryReply<never> } {
+  if (typeof data !== 'object' || data === null) return { ok: false, reply: { ok: false, code: 'INVALID_QUERY', message: 'query must be an object' } };
+  const query = plainToInstance(cls, data);
+  const errors = validateSync(query, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) return { ok: false, reply: { ok: false, code: 'INVALID_QUERY', message: describeValidationErrors(errors).join('; ') } };
+  return { ok: true, query };
+}
