@@ -366,6 +366,25 @@ describe('dev-broker with kafkajs', () => {
     await admin.disconnect();
   });
 
+  it('answers deeply pipelined requests in order (flow control does not stall)', async () => {
+    const raw = await RawClient.connect(broker.port);
+    const replies = await Promise.all(
+      Array.from({ length: 3000 }, (_, i) => raw.request(3, 1, (w) => w.int32(1).string(`pipelined-${i % 3}`)).then((r) => {
+        r.int32(); // brokers
+        r.int32();
+        r.string();
+        r.int32();
+        r.nullableString();
+        r.int32(); // controller
+        r.int32(); // topics
+        r.int16();
+        return r.string();
+      })),
+    );
+    expect(replies.every((name, i) => name === `pipelined-${i % 3}`)).toBe(true);
+    raw.close();
+  });
+
   it('answers an ApiVersions request of an unknown version with UNSUPPORTED_VERSION and its versions in v0 layout', async () => {
     const raw = await RawClient.connect(broker.port);
     const r: Reader = await raw.request(18, 9, () => undefined);

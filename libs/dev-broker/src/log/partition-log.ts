@@ -85,7 +85,9 @@ export class PartitionLog {
       const epoch = batch.readInt16BE(51);
       const st = this.producers.get(pid);
       const lastSeq = (baseSeq + delta) % (INT32_MAX + 1);
-      if (!st || epoch > st.epoch) {
+      if (!st) {
+        // no state for this producer here (new partition, re-created topic): like Kafka, any sequence starts it
+      } else if (epoch > st.epoch) {
         if (baseSeq !== 0) return { error: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 };
       } else if (epoch < st.epoch) {
         return { error: ErrorCode.INVALID_PRODUCER_EPOCH, baseOffset: -1 };

@@ -116,12 +116,17 @@ describe('record batches', () => {
     expect(log.nextOffset).toBe(2);
     expect(log.append(encodeBatch([{ value: 'c' }], { producerId: 7, producerEpoch: 0, baseSequence: 5 })).error).toBe(45);
     expect(log.append(encodeBatch([{ value: 'c' }], { producerId: 7, producerEpoch: 0, baseSequence: 2 }))).toEqual({ error: 0, baseOffset: 2 });
-    expect(log.append(encodeBatch([{ value: 'd' }], { producerId: 8, producerEpoch: 0, baseSequence: 3 })).error).toBe(45);
+    // a producer without state on this partition may start at any sequence (as in Kafka); then it must be contiguous
+    expect(log.append(encodeBatch([{ value: 'd' }], { producerId: 8, producerEpoch: 0, baseSequence: 3 }))).toEqual({ error: 0, baseOffset: 3 });
+    expect(log.append(encodeBatch([{ value: 'e' }], { producerId: 8, producerEpoch: 0, baseSequence: 5 })).error).toBe(45);
+    expect(log.append(encodeBatch([{ value: 'e' }], { producerId: 8, producerEpoch: 1, baseSequence: 1 })).error).toBe(45); // new epoch starts at 0
+    expect(log.append(encodeBatch([{ value: 'e' }], { producerId: 8, producerEpoch: 1, baseSequence: 0 }))).toEqual({ error: 0, baseOffset: 4 });
+    expect(log.append(encodeBatch([{ value: 'f' }], { producerId: 8, producerEpoch: 0, baseSequence: 5 })).error).toBe(47); // fenced
     const out: Buffer[] = [];
     expect(log.read(1, 1, true, out)).toBeGreaterThan(0); // at least one whole batch
     expect(out).toHaveLength(1);
     out.length = 0;
     log.read(0, 1 << 20, true, out);
-    expect(out).toHaveLength(2);
+    expect(out).toHaveLength(4);
   });
 });

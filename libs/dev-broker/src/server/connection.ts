@@ -5,6 +5,7 @@ import { Writer } from '../protocol/writer';
 export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 /** request header v1 minimum: api key, version, correlation id, client id length */
 const MIN_FRAME_BYTES = 10;
+const MAX_QUEUED_FRAMES = 1000;
 
 export type Reply = Writer | null;
 export type FrameHandler = (frame: Buffer, conn: Connection) => Reply | Promise<Reply>;
@@ -20,6 +21,7 @@ export class Connection {
   private need = 4;
   private readonly frames: Buffer[] = [];
   private busy = false;
+  private awaitingDrain = false;
   closed = false;
   /** cleanup hooks for requests parked on this connection */
   readonly parked = new Set<() => void>();
@@ -61,6 +63,8 @@ export class Connection {
       this.frames.push(chunk.subarray(pos + 4, pos + 4 + size));
       pos += 4 + size;
     }
+    // a client that pipelines far ahead of a parked request (or never reads its responses) is slowed down
+    if (this.frames.length > MAX_QUEUED_FRAMES && !this.socket.isPaused()) this.socket.pause();
     if (pos < chunk.length) {
       const rest = chunk.subarray(pos);
       this.pending = [rest];
@@ -106,6 +110,7 @@ export class Connection {
       }
     } finally {
       socket.uncork();
+      if (socket.isPaused() && this.frames.length <= MAX_QUEUED_FRAMES / 2 && !this.awaitingDrain && !this.closed) socket.resume();
     }
   }
 
@@ -116,6 +121,15 @@ export class Connection {
     for (const c of chunks) total += c.length;
     chunks[0].writeInt32BE(total - 4, 0);
     for (const c of chunks) this.socket.write(c);
+    if (this.socket.writableNeedDrain && !this.awaitingDrain) {
+      // the client is not reading: stop reading its requests until it catches up
+      this.awaitingDrain = true;
+      this.socket.pause();
+      this.socket.once('drain', () => {
+        this.awaitingDrain = false;
+        this.pump();
+      });
+    }
   }
 
   fail(reason: string): void {
