@@ -2,6 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+
+/** Preloaded into each service: stops it when its parent dies (see the file). Copied next to the compiled code. */
+const EXIT_WITH_PARENT = join(__dirname, 'exit-with-parent.mjs');
 
 /** The four services, in the order they are usually started (the gateway last: it fronts the others). */
 export const SERVICE_NAMES = ['coupon-catalog', 'wallet', 'ordering', 'scan-gateway'] as const;
@@ -67,12 +71,14 @@ export class ServiceProcess {
       mkdirSync(dirname(output.path), { recursive: true });
       fd = openSync(output.path, 'a');
     }
-    const child = spawn(process.execPath, [this.options.script], {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(EXIT_WITH_PARENT).href, this.options.script], {
       env: { ...process.env, ...this.options.env },
       // Own process group: killed as a group, and out of reach of the terminal's Ctrl-C.
       detached: true,
-      stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
+      // stdin is a pipe that only ends when this process dies: exit-with-parent.mjs stops the service then.
+      stdio: fd === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', fd, fd],
     });
+    child.stdin!.on('error', () => undefined);
     if (fd !== undefined) closeSync(fd);
     if (output.kind === 'lines') {
       createInterface({ input: child.stdout! }).on('line', (l) => output.onLine(l, 'stdout'));
