@@ -84,6 +84,12 @@ describe('dev-broker with kafkajs', () => {
     expect(res.baseOffset).toBe('5'); // offsets only grow across delete + re-create
     const offs = await admin.fetchTopicOffsets('adm-b');
     expect(offs.find((o) => o.partition === 0)).toMatchObject({ low: '5', high: '6' });
+
+    await admin.createPartitions({ topicPartitions: [{ topic: 'adm-a', count: 8 }] });
+    const grown = await admin.fetchTopicMetadata({ topics: ['adm-a'] });
+    expect(grown.topics[0].partitions).toHaveLength(8);
+    await producer.send({ topic: 'adm-a', messages: [{ value: 'in a new partition', partition: 7 }] });
+    await expect(admin.createPartitions({ topicPartitions: [{ topic: 'adm-a', count: 2 }] })).rejects.toThrow();
     await producer.disconnect();
     await admin.disconnect();
   });
@@ -158,7 +164,7 @@ describe('dev-broker with kafkajs', () => {
     const script = `
       const { Kafka, logLevel } = require('kafkajs');
       const k = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING });
-      const c = k.consumer({ groupId: 'expiring', sessionTimeout: 1500, rebalanceTimeout: 3000, heartbeatInterval: 100 });
+      const c = k.consumer({ groupId: 'expiring', sessionTimeout: 1500, rebalanceTimeout: 3000, heartbeatInterval: 100, maxWaitTimeInMs: 100 });
       c.on(c.events.GROUP_JOIN, (e) => console.log('JOINED ' + JSON.stringify(e.payload.memberAssignment)));
       c.connect().then(() => c.subscribe({ topic: 'expiry' })).then(() => c.run({ eachMessage: async () => new Promise(() => {}) }));
     `;
@@ -363,6 +369,11 @@ describe('dev-broker with kafkajs', () => {
     const d = await admin.describeGroups(['movers', 'never-seen']);
     expect(d.groups.find((g) => g.groupId === 'movers')!.state).toBe('Empty');
     expect(d.groups.find((g) => g.groupId === 'never-seen')!.state).toBe('Dead');
+    await admin.deleteGroups(['movers']);
+    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain('movers');
+    const offsets = await admin.fetchOffsets({ groupId: 'movers', topics: ['group-moves'] });
+    expect(offsets[0].partitions.every((p) => p.offset === '-1')).toBe(true);
+    await expect(admin.deleteGroups(['never-seen'])).rejects.toThrow();
     await admin.disconnect();
   });
 

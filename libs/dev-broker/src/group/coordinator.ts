@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../protocol/errors';
+import type { OffsetStore } from './offset-store';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -307,6 +308,18 @@ export class GroupCoordinator {
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     member.deadline = Date.now() + member.sessionTimeoutMs;
+    return ErrorCode.NONE;
+  }
+
+  /** DeleteGroups: only groups without members; their committed offsets go too. */
+  delete(groupId: string, offsets: OffsetStore): number {
+    const group = this.groups.get(groupId);
+    const hasOffsets = offsets.groupIds().includes(groupId);
+    if (!group && !hasOffsets) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (group && (group.members.size > 0 || group.state !== 'Empty')) return ErrorCode.NON_EMPTY_GROUP;
+    this.groups.delete(groupId);
+    offsets.deleteGroup(groupId);
+    this.log(`group ${groupId} deleted`);
     return ErrorCode.NONE;
   }
 

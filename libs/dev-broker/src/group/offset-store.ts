@@ -7,7 +7,10 @@ export interface CommittedOffset {
   metadata: string | null;
 }
 
-type Line = [group: string, topic: string, partition: number, offset: number, metadata: string | null, leaderEpoch?: number] | { deleteTopic: string };
+type Line =
+  | [group: string, topic: string, partition: number, offset: number, metadata: string | null, leaderEpoch?: number]
+  | { deleteTopic: string }
+  | { deleteGroup: string };
 
 /**
  * Committed consumer-group offsets. On disk: an append-only JSON-lines journal (offsets.jsonl),
@@ -55,8 +58,10 @@ export class OffsetStore {
     if (Array.isArray(line)) {
       const [g, t, p, offset, metadata, leaderEpoch] = line;
       this.set(g, t, p, { offset, metadata, leaderEpoch: leaderEpoch ?? -1 });
-    } else if (line && typeof line.deleteTopic === 'string') {
+    } else if (line && 'deleteTopic' in line) {
       for (const topics of this.groups.values()) topics.delete(line.deleteTopic);
+    } else if (line && 'deleteGroup' in line) {
+      this.groups.delete(line.deleteGroup);
     }
   }
 
@@ -94,6 +99,11 @@ export class OffsetStore {
   deleteTopic(topic: string): void {
     this.apply({ deleteTopic: topic });
     if (this.fd >= 0) fs.writeSync(this.fd, JSON.stringify({ deleteTopic: topic }) + '\n');
+  }
+
+  deleteGroup(group: string): void {
+    this.apply({ deleteGroup: group });
+    if (this.fd >= 0) fs.writeSync(this.fd, JSON.stringify({ deleteGroup: group }) + '\n');
   }
 
   close(): void {

@@ -133,18 +133,29 @@ export class LogStore {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'topic.json'), JSON.stringify({ partitions, configs }));
     }
-    for (let p = 0; p < partitions; p++) {
-      const log = new PartitionLog(name, p, floors[p] ?? 0);
-      if (dir) {
-        const pdir = path.join(dir, String(p));
-        fs.mkdirSync(pdir, { recursive: true });
-        log.segment = Segment.open(path.join(pdir, segmentName(log.nextOffset)), log.nextOffset, this.dirtySegments);
-      }
-      log.onAppend = this.onAppend;
-      topic.partitions.push(log);
-    }
+    for (let p = 0; p < partitions; p++) topic.partitions.push(this.newPartition(name, p, floors[p] ?? 0, dir));
     this.topics.set(name, topic);
     return topic;
+  }
+
+  addPartitions(name: string, count: number): void {
+    const topic = this.topics.get(name);
+    if (!topic) return;
+    const dir = this.topicsDir ? path.join(this.topicsDir, name) : undefined;
+    const floors = this.meta.floors[name] ?? [];
+    for (let p = topic.partitions.length; p < count; p++) topic.partitions.push(this.newPartition(name, p, floors[p] ?? 0, dir));
+    if (dir) fs.writeFileSync(path.join(dir, 'topic.json'), JSON.stringify({ partitions: count, configs: topic.configs }));
+  }
+
+  private newPartition(name: string, p: number, start: number, dir: string | undefined): PartitionLog {
+    const log = new PartitionLog(name, p, start);
+    if (dir) {
+      const pdir = path.join(dir, String(p));
+      fs.mkdirSync(pdir, { recursive: true });
+      log.segment = Segment.open(path.join(pdir, segmentName(start)), start, this.dirtySegments);
+    }
+    log.onAppend = this.onAppend;
+    return log;
   }
 
   deleteTopic(name: string): boolean {

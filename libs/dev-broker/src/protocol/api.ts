@@ -17,6 +17,8 @@ export const ApiKey = {
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  CreatePartitions: 37,
+  DeleteGroups: 42,
 } as const;
 
 /**
@@ -42,6 +44,8 @@ export const SUPPORTED_VERSIONS: ReadonlyArray<readonly [key: number, min: numbe
   [ApiKey.CreateTopics, 0, 4], // v5 is flexible
   [ApiKey.DeleteTopics, 0, 3], // v4 is flexible
   [ApiKey.InitProducerId, 0, 1], // v2 is flexible
+  [ApiKey.CreatePartitions, 0, 1], // v2 is flexible
+  [ApiKey.DeleteGroups, 0, 1], // v2 is flexible
 ];
 
 const ranges = new Map<number, readonly [number, number]>(SUPPORTED_VERSIONS.map(([k, min, max]) => [k, [min, max]]));

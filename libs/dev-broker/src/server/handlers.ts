@@ -88,6 +88,10 @@ export function handleFrame(ctx: BrokerContext, frame: Buffer, conn: Connection)
       return deleteTopics(ctx, req);
     case ApiKey.InitProducerId:
       return initProducerId(ctx, req);
+    case ApiKey.CreatePartitions:
+      return createPartitions(ctx, req);
+    case ApiKey.DeleteGroups:
+      return deleteGroups(ctx, req);
     default:
       conn.fail(`unhandled api key ${apiKey}`);
       return null;
@@ -214,6 +218,33 @@ function deleteTopics(ctx: BrokerContext, { version: v, correlationId, r }: Req)
   const w = response(correlationId);
   if (v >= 1) w.int32(0);
   w.array(results, (w, t) => w.string(t.name).int16(t.error));
+  return w;
+}
+
+function createPartitions(ctx: BrokerContext, { correlationId, r }: Req): Reply {
+  const reqs = r.array((r) => ({ name: r.string(), count: r.int32(), assignments: r.nullableArray((r) => r.array((r) => r.int32())) }));
+  r.int32(); // timeout
+  const validateOnly = r.bool();
+  const results = reqs.map(({ name, count }) => {
+    const topic = ctx.store.topics.get(name);
+    if (!topic) return { name, error: topicError(name) as number, message: `Topic '${name}' does not exist.` as string | null };
+    if (count <= topic.partitions.length)
+      return { name, error: ErrorCode.INVALID_PARTITIONS, message: `Topic currently has ${topic.partitions.length} partitions, which is higher than the requested ${count}.` };
+    if (!validateOnly) {
+      ctx.store.addPartitions(name, count);
+      ctx.log(`topic ${name} now has ${count} partitions`);
+    }
+    return { name, error: ErrorCode.NONE, message: null };
+  });
+  const w = response(correlationId).int32(0);
+  w.array(results, (w, t) => w.string(t.name).int16(t.error).nullableString(t.message));
+  return w;
+}
+
+function deleteGroups(ctx: BrokerContext, { correlationId, r }: Req): Reply {
+  const ids = r.array((r) => r.string());
+  const w = response(correlationId).int32(0);
+  w.array(ids, (w, id) => w.string(id).int16(ctx.groups.delete(id, ctx.offsets)));
   return w;
 }
 
