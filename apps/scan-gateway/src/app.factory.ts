@@ -15,13 +15,22 @@ export interface GatewayAppOptions {
   logDestination?: DestinationStream;
 }
 
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+
 /** Pipes, error format, content types and OpenAPI: everything between Fastify and the controllers. */
 export function configureGateway(app: NestFastifyApplication): void {
   app.useGlobalPipes(new JsonObjectBodyPipe(), gatewayValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: a text/plain body is 415, not a string that slips into validation.
-  fastify.removeContentTypeParser(['text/plain']);
+  // JSON only: a form or text body is 415, not a string or flat object that slips into validation.
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, _reply, done) => {
+    const type = request.headers['content-type'];
+    if (type !== undefined && BODY_METHODS.has(request.method) && !JSON_CONTENT_TYPE.test(type)) {
+      done(Object.assign(new Error('send the body as application/json'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
+      return;
+    }
+    done();
+  });
 
   const config = new DocumentBuilder()
     .setTitle('scan-gateway')
