@@ -3,7 +3,7 @@
 // Ctrl-C stops the services, then the broker, then PostgreSQL.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServiceProcess, mintDevToken } from '@coupons/testing';
+import { SERVICE_NAMES, ServiceProcess, mintDevToken, serviceScript, workspaceRoot } from '@coupons/testing';
 import { renderBanner } from '../banner';
 import { colors } from '../colors';
 import { ConfigError, jwtSecretFor, prepareDataDir, readStackConfig } from '../env';
@@ -26,6 +26,8 @@ const say = (line: string) => printLine('stack', line);
 
 async function main(): Promise<void> {
   const config = readStackConfig(process.env);
+  const missing = SERVICE_NAMES.map((s) => serviceScript(s, workspaceRoot(__dirname))).filter((f) => !existsSync(f));
+  if (missing.length) throw new ConfigError(`not built: ${missing.join(', ')}; run \`npm run build\` (npm start does)`);
   prepareDataDir(config.dataDir);
   const jwtSecret = jwtSecretFor(config);
   if (!(await isPortFree(config.gatewayPort))) {
@@ -40,8 +42,6 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   services = await createServiceProcesses(config, infra, jwtSecret);
-  const missing = services.filter((s) => !existsSync(s.options.script)).map((s) => s.options.script);
-  if (missing.length) throw new ConfigError(`not built: ${missing.join(', ')}; run \`npm run build\` (npm start does)`);
   say(`starting ${services.map((s) => `${s.label} (:${s.port})`).join(', ')}`);
   for (const s of services) s.start();
   await Promise.all(services.map((s) => s.waitHealthy(HEALTH_TIMEOUT_MS)));
