@@ -106,14 +106,14 @@ async function watchForCrash(s: ServiceProcess): Promise<void> {
 
 async function shutdown(code: number): Promise<never> {
   stopping = true;
-  say('stopping services');
+  if (services.length) say('stopping services');
   await Promise.all(services.map((s) => s.kill('SIGTERM', 10_000)));
   if (infra) {
     say('stopping the broker and PostgreSQL');
     await infra.stop();
   }
   if (runtimeFile) rmSync(runtimeFile, { force: true });
-  say('stopped');
+  if (services.length || infra) say('stopped');
   process.exit(code);
 }
 
