@@ -5,6 +5,7 @@ import { startBroker, type RunningBroker } from './index';
 import { captureLog, kafka, sleep, waitFor } from './test/helpers';
 import { RawClient, encodeBatch, produceRaw } from './test/raw-client';
 import { Reader } from './protocol/reader';
+import { SUPPORTED_VERSIONS } from './protocol/api';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 jest.setTimeout(60000);
@@ -419,6 +420,44 @@ describe('dev-broker with kafkajs', () => {
     expect(offsets[0].partitions.every((p) => p.offset === '-1')).toBe(true);
     await expect(admin.deleteGroups(['never-seen'])).rejects.toThrow();
     await admin.disconnect();
+  });
+
+  it('survives a fuzzer: random bodies for every supported request type', async () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const [key, min, max] = SUPPORTED_VERSIONS[i % SUPPORTED_VERSIONS.length];
+      const version = min + rand(max - min + 1);
+      const body = Buffer.alloc(rand(200));
+      for (let j = 0; j < body.length; j++) body[j] = rand(4) === 0 ? 0xff : rand(3) === 0 ? 0 : rand(256);
+      const header = Buffer.alloc(14);
+      header.writeInt32BE(10 + body.length, 0);
+      header.writeInt16BE(key, 4);
+      header.writeInt16BE(version, 6);
+      header.writeInt32BE(i, 8);
+      header.writeInt16BE(-1, 12);
+      const c = net.connect(broker.port, '127.0.0.1');
+      c.on('error', () => undefined);
+      c.on('data', () => undefined);
+      await new Promise<void>((resolve) => {
+        c.once('connect', () => {
+          c.write(Buffer.concat([header, body]));
+          setTimeout(() => {
+            c.destroy();
+            resolve();
+          }, 2);
+        });
+      });
+    }
+    // still serving
+    const producer = kafka(broker.brokers).producer();
+    await producer.connect();
+    const [res] = await producer.send({ topic: 'after-fuzz', messages: [{ value: 'ok', partition: 0 }] });
+    expect(res.errorCode).toBe(0);
+    await producer.disconnect();
   });
 
   it('answers deeply pipelined requests in order (flow control does not stall)', async () => {

@@ -33,6 +33,8 @@ interface Req {
 
 const FETCH_SESSION_ID_NOT_FOUND = 70;
 const INVALID_REQUIRED_ACKS = 21;
+/** guards memory against absurd requests (Kafka itself has no fixed limit) */
+const MAX_PARTITIONS = 10000;
 
 function response(correlationId: number, sizeHint = 128): Writer {
   return new Writer(sizeHint).int32(0).int32(correlationId); // size is patched when sent
@@ -189,6 +191,7 @@ function createTopics(ctx: BrokerContext, { version: v, correlationId, r }: Req)
     if (ctx.store.topics.has(t.name)) return fail(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${t.name}' already exists.`);
     const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? ctx.defaultPartitions : t.numPartitions;
     if (partitions < 1) return fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+    if (partitions > MAX_PARTITIONS) return fail(ErrorCode.INVALID_PARTITIONS, `This development broker allows at most ${MAX_PARTITIONS} partitions per topic.`);
     if (t.replicationFactor !== -1 && t.replicationFactor !== 1 && t.assignments.length === 0)
       return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${t.replicationFactor} larger than available brokers: 1.`);
     if (!validateOnly) {
@@ -228,6 +231,7 @@ function createPartitions(ctx: BrokerContext, { correlationId, r }: Req): Reply 
   const results = reqs.map(({ name, count }) => {
     const topic = ctx.store.topics.get(name);
     if (!topic) return { name, error: topicError(name) as number, message: `Topic '${name}' does not exist.` as string | null };
+    if (count > MAX_PARTITIONS) return { name, error: ErrorCode.INVALID_PARTITIONS, message: `This development broker allows at most ${MAX_PARTITIONS} partitions per topic.` };
     if (count <= topic.partitions.length)
       return { name, error: ErrorCode.INVALID_PARTITIONS, message: `Topic currently has ${topic.partitions.length} partitions, which is higher than the requested ${count}.` };
     if (!validateOnly) {
