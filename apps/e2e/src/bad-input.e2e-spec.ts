@@ -114,7 +114,6 @@ describe('bad input at the gateway', () => {
       ['a bad check digit', { code: '6901234000017' }],
       ['a GTIN of a wrong length', { code: '69012340000' }],
       ['letters', { code: 'ABCDEFGHIJKLM' }],
-      ['an empty code', { code: '' }],
       ['a Digital Link without a GTIN', { code: 'https://id.example.com/01/' }],
       ['a Digital Link with a bad check digit', { code: 'https://id.example.com/01/06901234000017' }],
     ])('refuses %s with 400 INVALID_CODE', async (_name, body) => {
@@ -124,6 +123,7 @@ describe('bad input at the gateway', () => {
     it.each([
       ['a numeric code', { code: 6901234000016 }, 'code'],
       ['a missing code', { storeId: STORE }, 'code'],
+      ['an empty code', { code: '' }, 'code'],
       ['an object as storeId', { code: PRODUCT.gtin, storeId: { $ne: null } }, 'storeId'],
       ['an unknown field', { code: PRODUCT.gtin, userId: 'someone-else' }, 'userId'],
     ])('refuses %s with 400 naming the field', async (_name, body, field) => {
