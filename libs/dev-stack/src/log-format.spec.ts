@@ -26,3 +26,19 @@ describe('formatLogLine', () => {
     expect(sut(line)).toBe(line);
   });
 });
+
+describe('formatLogLine for HTTP requests', () => {
+  it('shows a pino-http line as method, url, status and time', () => {
+    const line = JSON.stringify({
+      level: 30,
+      time: 0,
+      instance: 'scan-gateway-dev',
+      correlationId: 'c0ffee',
+      req: { method: 'POST', url: '/v1/scans' },
+      res: { statusCode: 200 },
+      responseTime: 12,
+      msg: 'request completed',
+    });
+    expect(sut(line)).toBe('00:00:00.000 info  POST /v1/scans 200 12ms');
+  });
+});

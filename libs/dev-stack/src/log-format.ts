@@ -3,7 +3,9 @@ import { Color, colors } from './colors';
 const PINO_LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 const LEVEL_COLOR: Record<string, Color> = { trace: 'gray', debug: 'gray', info: 'green', warn: 'yellow', error: 'red', fatal: 'red' };
 /** Fields shown as the line's own parts, or too noisy to repeat on every line. */
-const HIDDEN = new Set(['time', 'level', 'msg', 'message', 'pid', 'hostname', 'v', 'service', 'name']);
+const HIDDEN = new Set(['time', 'level', 'msg', 'message', 'pid', 'hostname', 'v', 'service', 'name', 'instance']);
+/** pino-http's request line, shown as `POST /v1/scans 200 12ms`. */
+const REQUEST_FIELDS = new Set(['req', 'res', 'responseTime', 'correlationId']);
 
 /**
  * Turns one JSON log line (pino's shape: time, level, msg, more fields) into `HH:MM:SS.mmm level msg k=v ...`.
@@ -20,10 +22,15 @@ export function formatLogLine(line: string): string {
   }
   if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return line;
   const level = typeof rec.level === 'number' ? (PINO_LEVELS[rec.level] ?? String(rec.level)) : String(rec.level ?? 'info');
-  const msg = String(rec.msg ?? rec.message ?? '');
+  let msg = String(rec.msg ?? rec.message ?? '');
+  const req = rec.req as { method?: string; url?: string } | undefined;
+  const res = rec.res as { statusCode?: number } | undefined;
+  const isRequest = !!req?.method && !!res?.statusCode;
+  if (isRequest) msg = `${req!.method} ${req!.url} ${res!.statusCode}${typeof rec.responseTime === 'number' ? ` ${rec.responseTime}ms` : ''}`;
   const extras: string[] = [];
   for (const [k, v] of Object.entries(rec)) {
     if (HIDDEN.has(k) || v === undefined || v === null) continue;
+    if (isRequest && REQUEST_FIELDS.has(k)) continue;
     if (k === 'err' && typeof v === 'object') {
       const e = v as { message?: string; stack?: string };
       extras.push(`err=${JSON.stringify(e.message ?? e)}`);
