@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   say(`data in ${config.dataDir}`);
   say(config.kafkaBrokers ? `using Kafka at ${config.kafkaBrokers}` : 'starting the embedded Kafka-protocol broker');
   say(config.databaseUrl ? 'using the PostgreSQL of DATABASE_URL' : 'starting the embedded PostgreSQL');
-  infra = await startInfrastructure(config, (source, line) => printLine(source, line));
+  // The broker narrates every topic and group change; at info level show only what needs attention.
+  const verbose = ['debug', 'trace'].includes(config.logLevel);
+  infra = await startInfrastructure(config, (source, line) => {
+    if (verbose || source !== 'broker' || /listening|error|fail|warn|refus|corrupt/i.test(line)) printLine(source, line);
+  });
   if (infra.embedded.postgres) printLine('postgres', `listening on 127.0.0.1:${infra.embedded.postgres.port} (data in ${infra.embedded.postgres.dataDir})`);
   if (stopping) return;
 
