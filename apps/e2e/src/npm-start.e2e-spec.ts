@@ -153,5 +153,5 @@ describe('npm start', () => {
     const info2 = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RuntimeInfo;
     const postmasterPid2 = Number(readFileSync(join(info2.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     await stopAndCheckNothingLeft(current, info2, postmasterPid2);
-  });
+  }, 600_000);
 });
