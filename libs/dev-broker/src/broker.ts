@@ -19,6 +19,10 @@ export interface BrokerOptions {
   /** create unknown topics on Metadata requests (default true) */
   autoCreateTopics?: boolean;
   logger?: (line: string) => void;
+  /** advanced: memory budget per partition for batches that are also on disk (default 32 MB) */
+  cacheBytesPerPartition?: number;
+  /** advanced: size at which a partition starts a new segment file (default 256 MB) */
+  segmentBytes?: number;
 }
 
 export interface RunningBroker {
@@ -41,7 +45,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const defaultPartitions = opts.defaultPartitions ?? 3;
   if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) throw new Error('startBroker: defaultPartitions must be a positive integer');
 
-  const store = new LogStore(dataDir, log);
+  const store = new LogStore(dataDir, log, opts.cacheBytesPerPartition, opts.segmentBytes);
   store.open();
   const offsets = new OffsetStore(dataDir, log);
   offsets.open();

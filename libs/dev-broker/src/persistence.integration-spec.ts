@@ -87,6 +87,29 @@ describe('dev-broker persistence', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('reads back batches evicted from memory and spread over rolled segments', async () => {
+    const dir = tmpDir();
+    const small = { dataDir: dir, logger: () => undefined, cacheBytesPerPartition: 2048, segmentBytes: 4096 };
+    let broker = await startBroker(small);
+    const producer = kafka(broker.brokers).producer();
+    await producer.connect();
+    for (let i = 0; i < 150; i++) await producer.send({ topic: 'rolled', messages: [{ value: `r${i}-${'p'.repeat(40)}`, partition: 0 }] });
+    await producer.disconnect();
+    const expected = Array.from({ length: 150 }, (_, i) => `r${i}-${'p'.repeat(40)}`);
+    expect(await consumeAll(broker.brokers, 'rolled-1', 'rolled', 150)).toEqual(expected);
+    expect(fs.readdirSync(path.join(dir, 'topics', 'rolled', '0')).length).toBeGreaterThan(3);
+    await broker.close();
+    broker = await startBroker(small);
+    expect(await consumeAll(broker.brokers, 'rolled-2', 'rolled', 150)).toEqual(expected);
+    const admin = kafka(broker.brokers).admin();
+    await admin.connect();
+    const at = await admin.fetchTopicOffsetsByTimestamp('rolled', 0);
+    expect(at.find((o) => o.partition === 0)!.offset).toBe('0');
+    await admin.disconnect();
+    await broker.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('requires a data dir unless in memory', async () => {
     await expect(startBroker({})).rejects.toThrow(/dataDir/);
   });

@@ -17,6 +17,7 @@ interface BrokerMeta {
 }
 
 const SEGMENT_BYTES = 256 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export function isValidTopicName(name: string): boolean {
@@ -43,6 +44,9 @@ export class LogStore {
   constructor(
     private readonly dataDir: string | undefined,
     private readonly log: (line: string) => void,
+    /** memory budget per partition for batches that are also on disk (older ones are read back from the file) */
+    private readonly cacheBytesPerPartition = DEFAULT_CACHE_BYTES,
+    private readonly segmentBytes = SEGMENT_BYTES,
   ) {}
 
   private get topicsDir(): string | undefined {
@@ -82,32 +86,39 @@ export class LogStore {
       .filter((f) => /^\d{20}\.log$/.test(f))
       .sort();
     const firstBase = files.length > 0 ? Number(files[0].slice(0, 20)) : (this.meta.floors[topic]?.[index] ?? 0);
-    const log = new PartitionLog(topic, index, firstBase);
-    let lastFile = files.length > 0 ? files[files.length - 1] : segmentName(firstBase);
-    let truncatedAt = -1;
-    for (let f = 0; f < files.length; f++) {
-      const file = path.join(dir, files[f]);
-      if (truncatedAt >= 0) {
+    const log = new PartitionLog(topic, index, firstBase, this.cacheBytesPerPartition);
+    let torn = false;
+    for (const name of files) {
+      const file = path.join(dir, name);
+      if (torn) {
         // everything after a torn segment is unreachable: drop it
+        this.log(`${topic}-${index}: removing ${name}, which follows a torn segment`);
         fs.rmSync(file, { force: true });
         continue;
       }
       const buf = fs.readFileSync(file);
       let pos = 0;
+      const batches: Array<[number, number]> = [];
+      let expected = log.nextOffset;
       while (pos < buf.length) {
         const size = checkBatch(buf, pos, buf.length);
-        if (size <= 0 || batchBaseOffset(buf.subarray(pos)) < log.nextOffset) break;
-        log.load(buf.subarray(pos, pos + size), batchBaseOffset(buf.subarray(pos)));
+        const base = size > 0 ? batchBaseOffset(buf.subarray(pos)) : -1;
+        if (size <= 0 || base < expected) break; // torn, corrupt, or offsets going backwards
+        batches.push([pos, size]);
+        expected = base + buf.readInt32BE(pos + 23) + 1;
         pos += size;
       }
       if (pos < buf.length) {
-        this.log(`${topic}-${index}: ${files[f]} has ${buf.length - pos} invalid bytes at position ${pos} (torn write), truncating`);
+        this.log(`${topic}-${index}: ${name} has ${buf.length - pos} invalid bytes at position ${pos} (torn write), truncating`);
         fs.truncateSync(file, pos);
-        truncatedAt = f;
-        lastFile = files[f];
+        torn = true;
       }
+      const seg = Segment.open(file, Number(name.slice(0, 20)), this.dirtySegments);
+      log.segments.push(seg);
+      for (const [p, size] of batches) log.load(buf.subarray(p, p + size), batchBaseOffset(buf.subarray(p)), seg, p);
     }
-    log.segment = Segment.open(path.join(dir, lastFile), Number(lastFile.slice(0, 20)), this.dirtySegments);
+    log.detachLoaded();
+    if (log.segments.length === 0) log.segments.push(Segment.open(path.join(dir, segmentName(firstBase)), firstBase, this.dirtySegments));
     log.onAppend = this.onAppend;
     return log;
   }
@@ -148,11 +159,11 @@ export class LogStore {
   }
 
   private newPartition(name: string, p: number, start: number, dir: string | undefined): PartitionLog {
-    const log = new PartitionLog(name, p, start);
+    const log = new PartitionLog(name, p, start, dir ? this.cacheBytesPerPartition : Infinity);
     if (dir) {
       const pdir = path.join(dir, String(p));
       fs.mkdirSync(pdir, { recursive: true });
-      log.segment = Segment.open(path.join(pdir, segmentName(start)), start, this.dirtySegments);
+      log.segments.push(Segment.open(path.join(pdir, segmentName(start)), start, this.dirtySegments));
     }
     log.onAppend = this.onAppend;
     return log;
@@ -165,8 +176,7 @@ export class LogStore {
     this.meta.floors[name] = topic.partitions.map((p) => p.nextOffset);
     this.saveMeta();
     for (const p of topic.partitions) {
-      p.segment?.close();
-      p.segment = null;
+      p.closeSegments();
       p.wake(); // waiting fetches answer UNKNOWN_TOPIC_OR_PARTITION now
     }
     if (this.topicsDir) fs.rmSync(path.join(this.topicsDir, name), { recursive: true, force: true });
@@ -179,9 +189,9 @@ export class LogStore {
     this.dirtySegments.clear();
     for (const p of this.appended) {
       const seg = p.segment;
-      if (seg && seg.size > SEGMENT_BYTES) {
-        seg.close();
-        p.segment = Segment.open(path.join(path.dirname(seg.path), segmentName(p.nextOffset)), p.nextOffset, this.dirtySegments);
+      if (seg && seg.size > this.segmentBytes) {
+        // roll: the old file stays open for reads of batches no longer cached
+        p.segments.push(Segment.open(path.join(path.dirname(seg.path), segmentName(p.nextOffset)), p.nextOffset, this.dirtySegments));
       }
     }
     if (this.appended.size === 0) return;
@@ -192,6 +202,6 @@ export class LogStore {
 
   close(): void {
     this.flush();
-    for (const t of this.topics.values()) for (const p of t.partitions) p.segment?.close();
+    for (const t of this.topics.values()) for (const p of t.partitions) p.closeSegments();
   }
 }

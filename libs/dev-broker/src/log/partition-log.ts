@@ -28,10 +28,17 @@ export class PartitionLog {
   private readonly bases: number[] = [];
   private readonly lasts: number[] = [];
   private readonly maxTs: number[] = [];
-  private readonly batches: Buffer[] = [];
+  /** stored batches; older ones are dropped from memory (undefined) once they are on disk and over budget */
+  private readonly batches: Array<Buffer | undefined> = [];
+  private readonly sizes: number[] = [];
+  private readonly segOf: Array<Segment | null> = [];
+  private readonly posOf: number[] = [];
+  private cachedFrom = 0;
+  private cachedBytes = 0;
   readonly waiters = new Set<() => void>();
   private readonly producers = new Map<number, ProducerState>();
-  segment: Segment | null = null;
+  /** segment files, oldest first; the last one is appended to */
+  readonly segments: Segment[] = [];
   /** callbacks registered by the store to hear about appends (flush/wakeup scheduling) */
   onAppend: ((p: PartitionLog) => void) | null = null;
 
@@ -39,6 +46,8 @@ export class PartitionLog {
     readonly topic: string,
     readonly index: number,
     startOffset: number,
+    /** bytes of batches kept in memory when they are also on disk */
+    private readonly cacheBytes = Infinity,
   ) {
     this.logStartOffset = startOffset;
     this.nextOffset = startOffset;
@@ -48,20 +57,50 @@ export class PartitionLog {
     return this.batches.length;
   }
 
-  /** Adds an already-offset batch (recovery from disk). */
-  load(batch: Buffer, baseOffset: number): void {
+  get segment(): Segment | null {
+    return this.segments.length > 0 ? this.segments[this.segments.length - 1] : null;
+  }
+
+  /** Adds an already-offset batch read from `seg` at `pos` (recovery from disk). */
+  load(batch: Buffer, baseOffset: number, seg: Segment, pos: number): void {
     const h = readHeader(batch);
     if (this.batches.length === 0) this.logStartOffset = Math.min(this.logStartOffset, baseOffset);
-    this.index_(batch, baseOffset, baseOffset + h.lastOffsetDelta, h.maxTimestamp);
+    this.index_(batch, baseOffset, baseOffset + h.lastOffsetDelta, h.maxTimestamp, seg, pos);
     this.nextOffset = baseOffset + h.lastOffsetDelta + 1;
     if (h.producerId >= 0 && h.baseSequence >= 0) this.trackProducer(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta, baseOffset);
   }
 
-  private index_(batch: Buffer, base: number, last: number, maxTs: number): void {
+  /** After recovery: keep only the newest batches in memory, as copies (the file buffer can be freed). */
+  detachLoaded(): void {
+    this.evict();
+    for (let i = this.cachedFrom; i < this.batches.length; i++) this.batches[i] = Buffer.from(this.batches[i]!);
+  }
+
+  private index_(batch: Buffer, base: number, last: number, maxTs: number, seg: Segment | null, pos: number): void {
     this.bases.push(base);
     this.lasts.push(last);
     this.maxTs.push(maxTs);
     this.batches.push(batch);
+    this.sizes.push(batch.length);
+    this.segOf.push(seg);
+    this.posOf.push(pos);
+    this.cachedBytes += batch.length;
+    if (this.cachedBytes > this.cacheBytes) this.evict();
+  }
+
+  private evict(): void {
+    const n = this.batches.length;
+    while (this.cachedBytes > this.cacheBytes && this.cachedFrom < n - 1 && this.segOf[this.cachedFrom]) {
+      this.cachedBytes -= this.sizes[this.cachedFrom];
+      this.batches[this.cachedFrom] = undefined;
+      this.cachedFrom++;
+    }
+  }
+
+  private batchAt(i: number): Buffer {
+    const b = this.batches[i];
+    if (b) return b;
+    return this.segOf[i]!.readAt(this.posOf[i], this.sizes[i]);
   }
 
   private trackProducer(pid: number, epoch: number, firstSeq: number, delta: number, baseOffset: number): void {
@@ -103,10 +142,11 @@ export class PartitionLog {
     if (batch.buffer.byteLength > batch.length * 4 + 16384) batch = Buffer.from(batch);
     const base = this.nextOffset;
     patchBaseOffset(batch, base);
-    this.index_(batch, base, base + delta, batch.readInt32BE(35) * 4294967296 + batch.readUInt32BE(39));
+    const seg = this.segment;
+    const pos = seg ? seg.write(batch) : -1;
+    this.index_(batch, base, base + delta, batch.readInt32BE(35) * 4294967296 + batch.readUInt32BE(39), seg, pos);
     this.nextOffset = base + delta + 1;
     if (pid >= 0 && baseSeq >= 0) this.trackProducer(pid, batch.readInt16BE(51), baseSeq, delta, base);
-    if (this.segment) this.segment.write(batch);
     this.onAppend?.(this);
     return { error: ErrorCode.NONE, baseOffset: base };
   }
@@ -135,10 +175,10 @@ export class PartitionLog {
     let total = 0;
     const n = this.batches.length;
     while (i < n) {
-      const b = this.batches[i];
-      if (total + b.length > maxBytes && !(atLeastOne && total === 0)) break;
-      out.push(b);
-      total += b.length;
+      const size = this.sizes[i];
+      if (total + size > maxBytes && !(atLeastOne && total === 0)) break;
+      out.push(this.batchAt(i));
+      total += size;
       i++;
     }
     return total;
@@ -148,11 +188,16 @@ export class PartitionLog {
   offsetForTimestamp(ts: number): { offset: number; timestamp: number } {
     for (let i = 0; i < this.batches.length; i++) {
       if (this.maxTs[i] >= ts) {
-        const o = offsetForTimestamp(this.batches[i], ts);
+        const o = offsetForTimestamp(this.batchAt(i), ts);
         if (o !== null) return { offset: Math.max(o, this.logStartOffset), timestamp: this.maxTs[i] };
       }
     }
     return { offset: -1, timestamp: -1 };
+  }
+
+  closeSegments(): void {
+    for (const seg of this.segments) seg.close();
+    this.segments.length = 0;
   }
 
   wake(): void {

@@ -18,14 +18,29 @@ export class Segment {
   }
 
   static open(path: string, baseOffset: number, dirty: Set<Segment>): Segment {
-    const fd = fs.openSync(path, 'a');
+    const fd = fs.openSync(path, 'a+'); // appends; positional reads serve batches evicted from memory
     return new Segment(path, baseOffset, fd, fs.fstatSync(fd).size, dirty);
   }
 
-  write(b: Buffer): void {
+  /** queues a batch; returns its position in the file */
+  write(b: Buffer): number {
     if (this.pending.length === 0) this.dirty.add(this);
     this.pending.push(b);
+    const pos = this.size;
     this.size += b.length;
+    return pos;
+  }
+
+  readAt(pos: number, length: number): Buffer {
+    this.flush();
+    const buf = Buffer.allocUnsafe(length);
+    let off = 0;
+    while (off < length) {
+      const n = fs.readSync(this.fd, buf, off, length - off, pos + off);
+      if (n === 0) throw new Error(`${this.path}: unexpected end of file at ${pos + off}`);
+      off += n;
+    }
+    return buf;
   }
 
   /** Hands queued batches to the OS: once this returns, a process crash cannot lose them. */
