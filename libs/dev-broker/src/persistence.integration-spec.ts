@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startBroker } from './index';
 import { captureLog, kafka, tmpDir, waitFor } from './test/helpers';
+import { RawClient, encodeBatch, produceRaw } from './test/raw-client';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 jest.setTimeout(60000);
@@ -106,6 +107,26 @@ describe('dev-broker persistence', () => {
     const at = await admin.fetchTopicOffsetsByTimestamp('rolled', 0);
     expect(at.find((o) => o.partition === 0)!.offset).toBe('0');
     await admin.disconnect();
+    await broker.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rebuilds idempotent-producer state from the log: a retry after a restart is not stored twice', async () => {
+    const dir = tmpDir();
+    let broker = await startBroker({ dataDir: dir, logger: () => undefined });
+    let raw = await RawClient.connect(broker.port);
+    await raw.request(19, 0, (w) => w.int32(1).string('idem-restart').int32(1).int16(1).int32(0).int32(0).int32(1000));
+    const batch = encodeBatch([{ value: 'once' }], { producerId: 77, producerEpoch: 0, baseSequence: 0 });
+    expect(await produceRaw(raw, 'idem-restart', 0, Buffer.from(batch))).toEqual([0, 0]);
+    raw.close();
+    await broker.close();
+    broker = await startBroker({ dataDir: dir, logger: () => undefined });
+    raw = await RawClient.connect(broker.port);
+    expect(await produceRaw(raw, 'idem-restart', 0, Buffer.from(batch))).toEqual([0, 0]);
+    const next = encodeBatch([{ value: 'twice' }], { producerId: 77, producerEpoch: 0, baseSequence: 1 });
+    expect(await produceRaw(raw, 'idem-restart', 0, next)).toEqual([0, 1]);
+    raw.close();
+    expect(await consumeAll(broker.brokers, 'idem-restart', 'idem-restart', 2)).toEqual(['once', 'twice']);
     await broker.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
