@@ -24,6 +24,8 @@ export function configureGateway(app: NestFastifyApplication): void {
   app.useGlobalFilters(new ErrorFilter());
   // JSON only: a form or text body is 415, not a string or flat object that slips into validation.
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, _reply, done) => {
+    // An empty body is no body (e.g. POST .../cancel sent with a JSON content type): routes that need one say so.
+    if (request.headers['content-length'] === '0') delete request.headers['content-type'];
     const type = request.headers['content-type'];
     if (type !== undefined && BODY_METHODS.has(request.method) && !JSON_CONTENT_TYPE.test(type)) {
       done(Object.assign(new Error('send the body as application/json'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));

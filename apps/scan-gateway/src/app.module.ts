@@ -8,7 +8,11 @@ import { GatewayEnv } from './config/gateway.env';
 import { MessagingModule } from './messaging/messaging.module';
 import { OutcomeListener } from './messaging/outcome-listener';
 import { QueryClient } from './messaging/query-client';
+import { ClaimsModule } from './claims/claims.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { OrdersModule } from './orders/orders.module';
 import { ScansModule } from './scans/scans.module';
+import { WalletModule } from './wallet/wallet.module';
 
 export const SERVICE_NAME = 'scan-gateway';
 
@@ -60,6 +64,10 @@ export class GatewayModule {
         AuthModule,
         AdminModule,
         ScansModule,
+        ClaimsModule,
+        WalletModule,
+        OrdersModule,
+        NotificationsModule,
         ...(opts.features ?? []),
       ],
     };

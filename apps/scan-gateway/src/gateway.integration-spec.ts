@@ -1,82 +1,21 @@
 import { Headers, Queries, Topics } from '@coupons/contracts';
-import { RunningBroker, testBroker } from '@coupons/testing';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Kafka, logLevel } from 'kafkajs';
-import { Writable } from 'node:stream';
-import { FakeCatalog } from '../test/fake-catalog';
-import { startGateway } from './app.factory';
-import { loadGatewayEnv } from './config/gateway.env';
+import { GatewayHarness, HttpOptions, startHarness } from '../test/gateway-harness';
 
 jest.setTimeout(60_000);
 
-const SECRET = 'integration-secret-0123456789';
-const silentLogs = new Writable({ write: (_chunk, _enc, done) => done() });
-
-let broker: RunningBroker;
-let catalog: FakeCatalog;
-let app: NestFastifyApplication;
-let base: string;
+let h: GatewayHarness;
 let merchant: string;
 let customer: string;
-
-async function http(method: string, path: string, opts: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined = opts.raw;
-  if (opts.body !== undefined) body = JSON.stringify(opts.body);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, body });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json, headers: res.headers };
-}
-
-async function commandsOnTopic(): Promise<number> {
-  const admin = new Kafka({ clientId: 'offsets', brokers: [broker.brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(Topics.catalogCommands);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const http = (method: string, path: string, opts?: HttpOptions) => h.http(method, path, opts);
 
 beforeAll(async () => {
-  broker = await testBroker();
-  const env = loadGatewayEnv({
-    KAFKA_BROKERS: broker.brokers, JWT_SECRET: SECRET, AUTH_DEV_TOKENS: 'true', REQUEST_TIMEOUT_MS: '3000', BODY_LIMIT_BYTES: '4096',
-    LOG_LEVEL: 'silent', INSTANCE_ID: 'it',
-  });
-  app = await startGateway(env, { port: 0, host: '127.0.0.1', logDestination: silentLogs });
-  base = await app.getUrl();
-  base = base.replace('[::1]', '127.0.0.1');
-  await waitFor('gateway health', async () => ((await http('GET', '/health')).status === 200 ? true : undefined));
-  catalog = new FakeCatalog(broker.brokers);
-  await catalog.start();
-  merchant = (await http('POST', '/v1/auth/dev-token', { body: { userId: 'm-1', roles: ['merchant'] } })).body.accessToken;
-  customer = (await http('POST', '/v1/auth/dev-token', { body: { userId: 'u-1' } })).body.accessToken;
+  h = await startHarness();
+  merchant = await h.token('m-1', ['merchant']);
+  customer = await h.token('u-1');
 });
 
 afterAll(async () => {
-  await app?.close();
-  await catalog?.stop();
-  await broker?.stop();
+  await h?.stop();
 });
 
 describe('scan-gateway over a real broker', () => {
@@ -89,7 +28,7 @@ describe('scan-gateway over a real broker', () => {
     const res = await http('PUT', '/v1/admin/stores/store-1', { body: { name: 'Downtown' }, token: merchant, headers: { 'x-correlation-id': 'corr-store-1' } });
     expect(res).toMatchObject({ status: 200, body: { storeId: 'store-1', name: 'Downtown' } });
     expect(res.headers.get('x-correlation-id')).toBe('corr-store-1');
-    const cmd = catalog.commands.find((c) => c.envelope.type === 'UpsertStore' && c.envelope.payload.storeId === 'store-1')!;
+    const cmd = h.catalog.commands.find((c) => c.envelope.type === 'UpsertStore' && c.envelope.payload.storeId === 'store-1')!;
     expect(cmd.key).toBe('store-1');
     expect(cmd.envelope).toMatchObject({ aggregateId: 'store-1', correlationId: 'corr-store-1', causationId: null, version: 1 });
     expect(cmd.headers).toMatchObject({ [Headers.type]: 'UpsertStore', [Headers.version]: '1', [Headers.correlationId]: 'corr-store-1' });
@@ -101,7 +40,7 @@ describe('scan-gateway over a real broker', () => {
       status: 200,
       body: { sku: 'sku-cola', name: 'Cola', price: 350, currency: 'CNY', gtin: '06901234567892', category: 'drinks', brand: null },
     });
-    const cmd = catalog.commands.find((c) => c.envelope.type === 'UpsertProduct')!;
+    const cmd = h.catalog.commands.find((c) => c.envelope.type === 'UpsertProduct')!;
     expect(cmd.envelope.payload.gtin).toBe('06901234567892');
     expect(cmd.key).toBe('sku-cola');
   });
@@ -119,7 +58,7 @@ describe('scan-gateway over a real broker', () => {
       title: '15% off drinks', discount: { type: 'PERCENT_OFF', percent: 15 }, minSpend: 0, target: { categories: ['drinks'] }, storeIds: [],
       totalQuantity: 100, perUserLimit: 1, priority: 0, status: 'ACTIVE', issued: 0, redeemed: 0, validDaysAfterClaim: 7, validUntil: null,
     });
-    expect(catalog.commands.find((c) => c.envelope.type === 'CreateCoupon')?.key).toBe(couponId);
+    expect(h.catalog.commands.find((c) => c.envelope.type === 'CreateCoupon')?.key).toBe(couponId);
   });
 
   it('reads the coupon back through the getCoupon query, and 404s an unknown one', async () => {
@@ -146,13 +85,13 @@ describe('scan-gateway over a real broker', () => {
   });
 
   it('creates one coupon for one Idempotency-Key, however often the request is repeated', async () => {
-    const before = catalog.commands.filter((c) => c.envelope.type === 'CreateCoupon').length;
+    const before = h.catalog.commands.filter((c) => c.envelope.type === 'CreateCoupon').length;
     const request = { body: { title: '1 off', discount: { type: 'AMOUNT_OFF', amount: 100 }, totalQuantity: 5 }, token: merchant, headers: { 'idempotency-key': 'promo-42' } };
     const first = await http('POST', '/v1/admin/coupons', request);
     const second = await http('POST', '/v1/admin/coupons', request);
     expect(first.status).toBe(201);
     expect(second).toMatchObject({ status: 201, body: { couponId: first.body.couponId } });
-    expect(catalog.commands.filter((c) => c.envelope.type === 'CreateCoupon').length).toBe(before + 1);
+    expect(h.catalog.commands.filter((c) => c.envelope.type === 'CreateCoupon').length).toBe(before + 1);
   });
 
   it('answers a scan through the scan query: GTIN-13 asked as GTIN-14, the ScanResult passed through', async () => {
@@ -161,23 +100,23 @@ describe('scan-gateway over a real broker', () => {
     expect(res.body).toMatchObject({ product: { sku: 'sku-cola', gtin: '06901234567892', name: 'Cola', price: 350, currency: 'CNY' }, storeId: 'store-1', displays: [] });
     expect(res.body.coupons.length).toBeGreaterThan(0);
     expect(Object.keys(res.body).sort()).toEqual(['best', 'coupons', 'displays', 'product', 'storeId']);
-    const q = catalog.queries.find((x) => x.pattern === Queries.scan && x.headers[Headers.correlationId] === 'corr-scan')!;
+    const q = h.catalog.queries.find((x) => x.pattern === Queries.scan && x.headers[Headers.correlationId] === 'corr-scan')!;
     expect(q.payload).toEqual({ gtin: '06901234567892', storeId: 'store-1' });
   });
 
   it('takes the store from a store QR, and answers 200 with product null for an unknown product', async () => {
     const res = await http('POST', '/v1/scans', { body: { code: 'https://shop.example/s/store-9?gtin=96385074' }, token: customer });
     expect(res).toMatchObject({ status: 200, body: { product: null, storeId: 'store-9' } });
-    expect(catalog.queries.at(-1)?.payload).toEqual({ gtin: '00000096385074', storeId: 'store-9' });
+    expect(h.catalog.queries.at(-1)?.payload).toEqual({ gtin: '00000096385074', storeId: 'store-9' });
   });
 
   it('answers 503 UNAVAILABLE when the catalog does not confirm in time', async () => {
-    catalog.silent = true;
+    h.catalog.silent = true;
     try {
       const res = await http('PUT', '/v1/admin/stores/store-slow', { body: { name: 'Slow' }, token: merchant });
       expect(res).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
     } finally {
-      catalog.silent = false;
+      h.catalog.silent = false;
     }
   });
 
@@ -186,18 +125,18 @@ describe('scan-gateway over a real broker', () => {
     beforeAll(async () => {
       // Let earlier commands settle so the count below only moves if a bad request publishes.
       await new Promise((r) => setTimeout(r, 300));
-      before = await commandsOnTopic();
+      before = await h.messagesOn(Topics.catalogCommands);
     });
     afterAll(async () => {
       await new Promise((r) => setTimeout(r, 300));
-      expect(await commandsOnTopic()).toBe(before);
+      expect(await h.messagesOn(Topics.catalogCommands)).toBe(before);
     });
 
     const forged = () => merchant.slice(0, merchant.lastIndexOf('.') + 1) + 'AAAA' + merchant.slice(merchant.lastIndexOf('.') + 5);
 
     it.each([
       ['malformed JSON', () => ['PUT', '/v1/admin/stores/s', { raw: '{"name": "x"', token: merchant }], 400, 'INVALID_JSON'],
-      ['an empty JSON body', () => ['PUT', '/v1/admin/stores/s', { raw: '', token: merchant, headers: { 'content-type': 'application/json' } }], 400, 'INVALID_JSON'],
+      ['an empty JSON body', () => ['PUT', '/v1/admin/stores/s', { raw: '', token: merchant, headers: { 'content-type': 'application/json' } }], 400, 'VALIDATION_FAILED'],
       ['a JSON array body', () => ['PUT', '/v1/admin/stores/s', { body: [{ name: 'x' }], token: merchant }], 400, 'VALIDATION_FAILED'],
       ['text/plain', () => ['PUT', '/v1/admin/stores/s', { raw: 'name=x', token: merchant, headers: { 'content-type': 'text/plain' } }], 415, 'UNSUPPORTED_MEDIA_TYPE'],
       ['a form body', () => ['PUT', '/v1/admin/stores/s', { raw: 'name=x', token: merchant, headers: { 'content-type': 'application/x-www-form-urlencoded' } }], 415, 'UNSUPPORTED_MEDIA_TYPE'],
@@ -249,7 +188,7 @@ describe('scan-gateway over a real broker', () => {
     const res = await http('GET', '/docs/json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/admin/coupons', '/v1/scans', '/v1/admin/stores/{storeId}/displays']));
-    expect((await fetch(`${base}/docs`)).status).toBe(200);
+    expect((await fetch(`${h.base}/docs`)).status).toBe(200);
   });
 
   it('serves Prometheus metrics', async () => {

@@ -5,6 +5,7 @@ import { KAFKA, createKafka } from './kafka';
 import { MessagingStarter } from './messaging-starter';
 import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
+import { UserPositions } from './user-positions';
 
 /** Kafka plumbing shared by every feature: commands out, outcomes in, queries. Global so health checks see it. */
 @Global()
@@ -15,7 +16,8 @@ import { QueryClient } from './query-client';
     CommandBus,
     QueryClient,
     MessagingStarter,
+    UserPositions,
   ],
-  exports: [KAFKA, OutcomeListener, CommandBus, QueryClient],
+  exports: [KAFKA, OutcomeListener, CommandBus, QueryClient, UserPositions],
 })
 export class MessagingModule {}

@@ -1,0 +1,81 @@
+import { Topics, envelope } from '@coupons/contracts';
+import { Kafka } from 'kafkajs';
+import { GatewayEnv } from '../config/gateway.env';
+import { ObservedEvent, OutcomeListener } from '../messaging/outcome-listener';
+import { Notification, NotificationHub, RING_SIZE, toNotification } from './notification-hub';
+
+function claimed(userId: string, partition: number, offset: number): ObservedEvent {
+  const payload = { claimId: `clm_${offset}`, couponId: 'cpn_1', userId, title: 'T', discount: { type: 'AMOUNT_OFF', amount: 1 }, claimedAt: '2026-01-01T00:00:00.000Z', validUntil: null, issuedCount: 1 };
+  return { envelope: envelope('CouponClaimed', payload, { aggregateId: 'cpn_1', correlationId: 'c', causationId: 'x' }), topic: Topics.walletEvents, partition, offset: String(offset) };
+}
+
+describe('toNotification', () => {
+  it.each([
+    ['CouponClaimed', Topics.walletEvents, 'CouponClaimed', { claimId: 'c1', couponId: 'p1', userId: 'u1', title: 'T' }, 'coupon.claimed', { claimId: 'c1', couponId: 'p1', title: 'T' }],
+    ['OrderProcessed', Topics.orderingEvents, 'OrderProcessed', { orderId: 'o1', userId: 'u1', total: 90, discount: 10, appliedCoupon: null, subtotal: 100 }, 'order.processed', { orderId: 'o1', total: 90, discount: 10, appliedCoupon: null }],
+    ['OrderCancelled', Topics.orderingEvents, 'OrderCancelled', { orderId: 'o1', userId: 'u1', cancelledAt: 'x' }, 'order.cancelled', { orderId: 'o1' }],
+  ])('turns %s into its push', (_, topic, type, payload, event, data) => {
+    const sut = toNotification({ envelope: envelope(type, payload, { aggregateId: 'a', correlationId: 'c' }), topic, partition: 2, offset: '41' });
+    expect(sut).toEqual({ userId: 'u1', notification: { id: `${topic}:2:41`, event, data } });
+  });
+
+  it.each([
+    ['a claim refusal', Topics.walletEvents, 'ClaimRejected'],
+    ['a redemption', Topics.orderingEvents, 'CouponRedeemed'],
+    ['a catalog event', Topics.catalogEvents, 'StoreUpserted'],
+  ])('pushes nothing for %s', (_, topic, type) => {
+    expect(toNotification({ envelope: envelope(type, { userId: 'u1' }, { aggregateId: 'a', correlationId: 'c' }), topic, partition: 0, offset: '1' })).toBeNull();
+  });
+});
+
+describe('NotificationHub', () => {
+  let listener: OutcomeListener;
+  let sut: NotificationHub;
+  beforeEach(() => {
+    listener = new OutcomeListener({} as Kafka, Object.assign(new GatewayEnv(), { INSTANCE_ID: 't', KAFKA_BROKERS: ['x:1'] }));
+    sut = new NotificationHub(listener);
+    sut.onModuleInit();
+  });
+  afterEach(() => sut.onModuleDestroy());
+
+  it("delivers a user's events to that user's subscribers only, once each", () => {
+    const alice: Notification[] = [];
+    const bob: Notification[] = [];
+    sut.subscribe('alice', (n) => alice.push(n));
+    sut.subscribe('bob', (n) => bob.push(n));
+    listener.dispatch(claimed('alice', 0, 5));
+    listener.dispatch(claimed('alice', 0, 5)); // redelivered
+    expect(alice.map((n) => n.id)).toEqual(['wallet.events.v1:0:5']);
+    expect(bob).toEqual([]);
+  });
+
+  it('replays everything after a known Last-Event-ID', () => {
+    [1, 2, 3].forEach((o) => listener.dispatch(claimed('alice', 0, o)));
+    expect(sut.missedSince('alice', 'wallet.events.v1:0:1').map((n) => n.id)).toEqual(['wallet.events.v1:0:2', 'wallet.events.v1:0:3']);
+    expect(sut.missedSince('alice', 'wallet.events.v1:0:3')).toEqual([]);
+    expect(sut.missedSince('alice', undefined)).toEqual([]);
+  });
+
+  it('for an id it does not hold, replays all but what is older on the same partition', () => {
+    listener.dispatch(claimed('alice', 0, 10));
+    listener.dispatch(claimed('alice', 1, 3));
+    listener.dispatch(claimed('alice', 0, 12));
+    expect(sut.missedSince('alice', 'wallet.events.v1:0:11').map((n) => n.id)).toEqual(['wallet.events.v1:1:3', 'wallet.events.v1:0:12']);
+  });
+
+  it(`keeps the last ${RING_SIZE} notifications per user`, () => {
+    for (let o = 0; o < RING_SIZE + 5; o++) listener.dispatch(claimed('alice', 0, o));
+    const all = sut.missedSince('alice', 'wallet.events.v1:0:0-unknown');
+    expect(all).toHaveLength(RING_SIZE);
+    expect(all[0].id).toBe('wallet.events.v1:0:5');
+  });
+
+  it('stops delivering after unsubscribe', () => {
+    const got: Notification[] = [];
+    const off = sut.subscribe('alice', (n) => got.push(n));
+    off();
+    listener.dispatch(claimed('alice', 0, 1));
+    expect(got).toEqual([]);
+    expect(sut.connectionCount()).toBe(0);
+  });
+});

@@ -1,0 +1,115 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { CouponClaimed, OrderCancelled, OrderProcessed, OrderingEventTypes, Topics, WalletEventTypes } from '@coupons/contracts';
+import { Subscription } from 'rxjs';
+import { ObservedEvent, OutcomeListener } from '../messaging/outcome-listener';
+
+/** A push to one user's terminal. `id` is the event's position, `<topic>:<partition>:<offset>`. */
+export interface Notification {
+  id: string;
+  event: 'coupon.claimed' | 'order.processed' | 'order.cancelled';
+  data: Record<string, unknown>;
+}
+
+/** Notifications kept per user for Last-Event-ID replay, and how many users are kept (least recently active dropped). */
+export const RING_SIZE = 100;
+export const MAX_USERS = 50_000;
+
+type Listener = (n: Notification) => void;
+
+/** Which events are pushed, to whom, and with what data (DESIGN §4). */
+export function toNotification(e: ObservedEvent): { userId: string; notification: Notification } | null {
+  const id = `${e.topic}:${e.partition}:${e.offset}`;
+  const p = e.envelope.payload;
+  if (e.topic === Topics.walletEvents && e.envelope.type === WalletEventTypes.couponClaimed) {
+    const c = p as CouponClaimed;
+    return { userId: c.userId, notification: { id, event: 'coupon.claimed', data: { claimId: c.claimId, couponId: c.couponId, title: c.title } } };
+  }
+  if (e.topic === Topics.orderingEvents && e.envelope.type === OrderingEventTypes.orderProcessed) {
+    const o = p as OrderProcessed;
+    const applied = o.appliedCoupon ? { claimId: o.appliedCoupon.claimId, couponId: o.appliedCoupon.couponId, title: o.appliedCoupon.title } : null;
+    return { userId: o.userId, notification: { id, event: 'order.processed', data: { orderId: o.orderId, total: o.total, discount: o.discount, appliedCoupon: applied } } };
+  }
+  if (e.topic === Topics.orderingEvents && e.envelope.type === OrderingEventTypes.orderCancelled) {
+    const o = p as OrderCancelled;
+    return { userId: o.userId, notification: { id, event: 'order.cancelled', data: { orderId: o.orderId } } };
+  }
+  return null;
+}
+
+function parseId(id: string): { tp: string; offset: bigint } | null {
+  const m = /^(.+):(\d+):(\d+)$/.exec(id);
+  return m ? { tp: `${m[1]}:${m[2]}`, offset: BigInt(m[3]) } : null;
+}
+
+/**
+ * Fans the outcome listener's events out to the users they concern, and keeps the last RING_SIZE notifications of
+ * each user so a terminal reconnecting with Last-Event-ID gets what it missed. Every gateway instance consumes every
+ * event, so whichever instance a terminal reconnects to has the same notifications (from its own start on).
+ */
+@Injectable()
+export class NotificationHub implements OnModuleInit, OnModuleDestroy {
+  private readonly rings = new Map<string, Notification[]>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private subscription?: Subscription;
+
+  constructor(private readonly outcomes: OutcomeListener) {}
+
+  onModuleInit(): void {
+    this.subscription = this.outcomes.events.subscribe((e) => {
+      const n = toNotification(e);
+      if (n) this.publish(n.userId, n.notification);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  publish(userId: string, n: Notification): void {
+    const ring = this.rings.get(userId) ?? [];
+    if (ring.some((x) => x.id === n.id)) return; // a redelivered event is pushed once
+    ring.push(n);
+    if (ring.length > RING_SIZE) ring.shift();
+    this.rings.delete(userId);
+    this.rings.set(userId, ring);
+    if (this.rings.size > MAX_USERS) {
+      const oldest = this.rings.keys().next().value!;
+      if (!this.listeners.has(oldest)) this.rings.delete(oldest);
+    }
+    this.listeners.get(userId)?.forEach((l) => l(n));
+  }
+
+  /**
+   * What a terminal that last saw `lastEventId` missed. A known id: everything after it. An id this instance doesn't
+   * hold (too old, or from before it started): everything held, except what is provably older on the same partition.
+   * Terminals should ignore ids they already have.
+   */
+  missedSince(userId: string, lastEventId: string | undefined): Notification[] {
+    if (!lastEventId) return [];
+    const ring = this.rings.get(userId) ?? [];
+    const index = ring.findIndex((n) => n.id === lastEventId);
+    if (index >= 0) return ring.slice(index + 1);
+    const last = parseId(lastEventId);
+    return ring.filter((n) => {
+      const p = parseId(n.id);
+      return !last || !p || p.tp !== last.tp || p.offset > last.offset;
+    });
+  }
+
+  /** Calls `listener` with each new notification of the user until the returned function is called. */
+  subscribe(userId: string, listener: Listener): () => void {
+    const set = this.listeners.get(userId) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(userId, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(userId);
+    };
+  }
+
+  connectionCount(): number {
+    let n = 0;
+    this.listeners.forEach((s) => (n += s.size));
+    return n;
+  }
+}

@@ -1,0 +1,85 @@
+import { BeforeApplicationShutdown, Controller, Get, Headers, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AllowQueryToken, CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthUser } from '../auth/roles';
+import { CorrelationId } from '../messaging/correlation';
+import { Notification, NotificationHub } from './notification-hub';
+
+/** A comment line every so often keeps proxies and load balancers from closing an idle stream. */
+export const HEARTBEAT_MS = 15_000;
+
+function frame(n: Notification): string {
+  return `id: ${n.id}\nevent: ${n.event}\ndata: ${JSON.stringify(n.data)}\n\n`;
+}
+
+@ApiTags('terminal')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('v1/notifications')
+export class NotificationsController implements BeforeApplicationShutdown {
+  /** Open streams, ended at shutdown so the HTTP server can close (terminals reconnect elsewhere with Last-Event-ID). */
+  private readonly open = new Set<() => void>();
+
+  constructor(private readonly hub: NotificationHub) {}
+
+  beforeApplicationShutdown(): void {
+    [...this.open].forEach((end) => end());
+  }
+
+  @Get('stream')
+  @AllowQueryToken()
+  @ApiOperation({
+    summary: 'Server-Sent Events for the caller: coupon.claimed, order.processed, order.cancelled',
+    description: 'Each event has id <topic>:<partition>:<offset>; reconnect with Last-Event-ID (header, or ?lastEventId=) to get what was missed.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiQuery({ name: 'access_token', required: false, description: 'for EventSource, which cannot send headers' })
+  @ApiQuery({ name: 'lastEventId', required: false })
+  stream(
+    @CurrentUser() user: AuthUser,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Query('lastEventId') lastEventIdQuery: unknown,
+    @CorrelationId() correlationId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): void {
+    const lastEventId = lastEventIdHeader || (typeof lastEventIdQuery === 'string' ? lastEventIdQuery : undefined);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-correlation-id': correlationId,
+    });
+    res.write('retry: 3000\n\n');
+    // Subscribe and replay in the same tick: nothing published in between can fall through the gap.
+    const sent = new Set<string>();
+    const send = (n: Notification) => {
+      if (sent.has(n.id)) return;
+      sent.add(n.id);
+      if (sent.size > 1000) sent.delete(sent.values().next().value!);
+      res.write(frame(n));
+    };
+    const unsubscribe = this.hub.subscribe(user.userId, send);
+    this.hub.missedSince(user.userId, lastEventId).forEach(send);
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      this.open.delete(end);
+    };
+    const end = () => {
+      close();
+      res.end();
+    };
+    this.open.add(end);
+    request.raw.on('close', close);
+    res.on('close', close);
+    res.on('error', close);
+  }
+}

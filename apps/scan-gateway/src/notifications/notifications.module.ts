@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { NotificationHub } from './notification-hub';
+import { NotificationsController } from './notifications.controller';
+
+@Module({ imports: [AuthModule], controllers: [NotificationsController], providers: [NotificationHub], exports: [NotificationHub] })
+export class NotificationsModule {}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthUser, RequireRoles } from '../auth/roles';
+import { CorrelationId } from '../messaging/correlation';
+import { readIdempotencyKey } from '../messaging/idempotency';
+import { OrderIdParam, OrderResponse, PendingOrderResponse, PlaceOrderRequest } from './dto/place-order.dto';
+import { OrdersService } from './orders.service';
+
+type HeaderMap = Record<string, string | string[] | undefined>;
+
+@ApiTags('terminal')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@RequireRoles('customer')
+@Controller('v1/orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Place an order; the best claimed coupon (or the named one, or none) is applied' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: OrderResponse })
+  @ApiAcceptedResponse({ type: PendingOrderResponse })
+  async place(
+    @Body() body: PlaceOrderRequest,
+    @CurrentUser() user: AuthUser,
+    @Headers() headers: HeaderMap,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderResponse | PendingOrderResponse> {
+    const answer = await this.orders.place(user.userId, body, { correlationId, idempotencyKey: readIdempotencyKey(headers) });
+    reply.status(answer.status);
+    return answer.body;
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: "One of the caller's orders" })
+  @ApiOkResponse({ type: OrderResponse })
+  get(@Param() { orderId }: OrderIdParam, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<OrderResponse> {
+    return this.orders.get(user.userId, orderId, correlationId);
+  }
+
+  @Post(':orderId/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel an order; its coupon goes back to AVAILABLE if still valid' })
+  @ApiOkResponse({ type: OrderResponse })
+  @ApiAcceptedResponse({ type: PendingOrderResponse })
+  async cancel(
+    @Param() { orderId }: OrderIdParam,
+    @CurrentUser() user: AuthUser,
+    @Headers() headers: HeaderMap,
+    @CorrelationId() correlationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderResponse | PendingOrderResponse> {
+    const answer = await this.orders.cancel(user.userId, orderId, { correlationId, idempotencyKey: readIdempotencyKey(headers) });
+    reply.status(answer.status);
+    return answer.body;
+  }
+}

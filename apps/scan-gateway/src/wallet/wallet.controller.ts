@@ -1,0 +1,45 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Queries, WalletView } from '@coupons/contracts';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthUser, RequireRoles } from '../auth/roles';
+import { CorrelationId } from '../messaging/correlation';
+import { refusal } from '../messaging/outcome-errors';
+import { QueryClient } from '../messaging/query-client';
+
+class WalletCouponResponse {
+  @ApiProperty() claimId!: string;
+  @ApiProperty() couponId!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) discount!: object;
+  @ApiProperty({ enum: ['AVAILABLE', 'REDEEMED', 'EXPIRED'] }) status!: string;
+  @ApiProperty() claimedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) validUntil!: string | null;
+  @ApiPropertyOptional() orderId?: string;
+}
+
+class WalletResponse {
+  @ApiProperty({ type: [WalletCouponResponse] }) coupons!: WalletCouponResponse[];
+}
+
+@ApiTags('terminal')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@RequireRoles('customer')
+@Controller('v1/wallet')
+export class WalletController {
+  constructor(private readonly queries: QueryClient) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's claimed coupons (only their own)" })
+  @ApiOkResponse({ type: WalletResponse })
+  async wallet(@CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<WalletView> {
+    const reply = await this.queries.query<WalletView>(Queries.getWallet, { userId: user.userId }, correlationId);
+    if (!reply.ok) {
+      // A user who never claimed has an empty wallet, not a missing one.
+      if (reply.code.endsWith('_NOT_FOUND')) return { coupons: [] };
+      throw refusal(reply.code, reply.message);
+    }
+    return { coupons: reply.value?.coupons ?? [] };
+  }
+}
