@@ -39,3 +39,22 @@ export function parseQuery<T extends object>(cls: ClassConstructor<T>, data: unk
   if (errors.length) return { ok: false, reply: { ok: false, code: 'INVALID_QUERY', message: describeValidationErrors(errors).join('; ') } };
   return { ok: true, query };
 }
+
+/**
+ * Wraps a QueryReply for a @MessagePattern handler's return. Nest's Kafka serializer treats a returned object that
+ * has a `value` (or `key`) property as a Kafka message and sends only its `value`, which would strip `{ok, value}`
+ * down to the bare value; wrapping keeps the whole reply on the wire.
+ */
+export function kafkaReply<T>(reply: QueryReply<T>): { value: QueryReply<T> } {
+  return { value: reply };
+}
+
+/** Runs a query handler body, turning an unexpected error into an INTERNAL reply instead of a caller timeout. */
+export async function answerQuery<T>(fn: () => Promise<QueryReply<T>>, onError?: (err: unknown) => void): Promise<{ value: QueryReply<T> }> {
+  try {
+    return kafkaReply(await fn());
+  } catch (err) {
+    onError?.(err);
+    return kafkaReply({ ok: false, code: 'INTERNAL', message: 'the query failed' });
+  }
+}

@@ -1,4 +1,4 @@
-import { INestMicroservice, Type } from '@nestjs/common';
+import { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -28,7 +28,7 @@ export interface ServiceAppOptions {
  * shutdown on SIGTERM/SIGINT (providers' onModuleDestroy/onApplicationShutdown stop consumers and the relay), and
  * listens on host:port.
  */
-export async function createServiceApp(appModule: Type<unknown>, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
+export async function createServiceApp(appModule: Type<unknown> | DynamicModule, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
   // Fastify's request id is the correlation id, so pino-http (which keeps an existing req.id) logs the same one.
   const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimit ?? 1024 * 1024, genReqId: correlationIdOf, requestIdHeader: false });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });

@@ -75,3 +75,48 @@ export function postgresOptions(o: PostgresOptions): DataSourceOptions {
     extra: { options: `-c search_path=${o.schema}` },
   } as DataSourceOptions;
 }
+
+/** Reverts the last applied migration under the same advisory lock as {@link runMigrationsWithLock}. */
+export async function revertLastMigrationWithLock(dataSource: DataSource): Promise<void> {
+  const schema = dataSourceSchema(dataSource);
+  const lockRunner = dataSource.createQueryRunner();
+  await lockRunner.connect();
+  try {
+    await lockRunner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`migrations:${schema}`]);
+    try {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    } finally {
+      await lockRunner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`migrations:${schema}`]);
+    }
+  } finally {
+    await lockRunner.release();
+  }
+}
+
+/**
+ * Body of a service's `migration:run` / `migration:revert` script: `node migrate.js run|revert` with the service's
+ * standalone DataSource. `run` also checks the schema matches the entities. Exits 0 on success, 1 with the reason.
+ */
+export async function runMigrationCli(load: () => Promise<DataSource>, argv = process.argv.slice(2)): Promise<void> {
+  const command = argv[0];
+  let dataSource: DataSource | null = null;
+  try {
+    if (command !== 'run' && command !== 'revert') throw new Error('usage: migrate.js run|revert');
+    dataSource = await load();
+    await dataSource.initialize();
+    if (command === 'run') {
+      const ran = await runMigrationsWithLock(dataSource);
+      process.stdout.write(ran.length ? `applied: ${ran.join(', ')}\n` : 'no pending migrations\n');
+      await assertSchemaInSync(dataSource);
+    } else {
+      await revertLastMigrationWithLock(dataSource);
+      process.stdout.write('reverted the last migration\n');
+    }
+    await dataSource.destroy();
+    process.exit(0);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    await dataSource?.destroy().catch(() => undefined);
+    process.exit(1);
+  }
+}

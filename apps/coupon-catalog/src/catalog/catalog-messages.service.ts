@@ -1,0 +1,47 @@
+import { Envelope, Topics } from '@coupons/contracts';
+import { HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce } from '@coupons/messaging';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SERVICE_NAME } from '../env';
+import { catalogProjection, CATALOG_COMMANDS_CONSUMER } from './catalog.projection';
+import { catalogStateOf } from './catalog-state';
+import { decideCatalogCommand, isCatalogCommand } from './decisions';
+
+/**
+ * The catalog's Kafka consumer (group "coupon-catalog"): its commands, and the wallet/ordering events it folds.
+ * One consumer for all three topics: kafkajs's assigner assumes every member of a group subscribes to the same
+ * topics, so two consumers with different subscriptions in one group would be handed partitions they don't read.
+ */
+@Injectable()
+export class CatalogMessagesService {
+  constructor(private readonly dataSource: DataSource, consumers: MessageConsumers) {
+    consumers.register({
+      groupId: SERVICE_NAME,
+      topics: [Topics.catalogCommands, Topics.walletEvents, Topics.orderingEvents],
+      handle: (env, ctx) => (ctx.topic === Topics.catalogCommands ? this.handleCommand(env) : this.foldEvent(env)),
+    });
+  }
+
+  /**
+   * Decides a command once: in ONE transaction, records the command id, applies the resulting events with the
+   * projection's folds (which also store the outcome for commandOutcome) and appends them to the outbox.
+   */
+  async handleCommand(cmd: Envelope, now = new Date()): Promise<HandlerOutcome> {
+    if (!isCatalogCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not a catalog command`));
+    const r = await handleOnce(this.dataSource, CATALOG_COMMANDS_CONSUMER, cmd, async (em) => {
+      const events = await decideCatalogCommand(cmd, catalogStateOf(em), now);
+      for (const e of events) {
+        await catalogProjection.applyOnce(em, e);
+        await appendToOutbox(em, Topics.catalogEvents, e);
+      }
+      return events;
+    });
+    return r.duplicate ? Outcome.duplicate : Outcome.done;
+  }
+
+  /** Folds a wallet/ordering event once (types the catalog does not keep are ignored). */
+  async foldEvent(e: Envelope): Promise<HandlerOutcome> {
+    const r = await catalogProjection.fold(this.dataSource, e);
+    return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`catalog keeps no ${e.type}`) : Outcome.done;
+  }
+}

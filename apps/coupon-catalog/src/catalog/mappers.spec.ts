@@ -1,0 +1,24 @@
+import { CouponCreated } from '@coupons/contracts';
+import { couponAdminView, couponCreatedFromEntity, couponDefinition, couponEntityFromCreated } from './mappers';
+
+const created: CouponCreated = {
+  couponId: 'c-1', title: '10% off drinks', discount: { type: 'PERCENT_OFF', percent: 10, maxDiscount: 300 }, minSpend: 1000,
+  target: { categories: ['drinks'] }, storeIds: ['s-1'], totalQuantity: 100, perUserLimit: 2,
+  claimableFrom: '2026-01-01T00:00:00.000Z', claimableUntil: '2026-12-31T23:59:59.000Z', validDaysAfterClaim: 7, validUntil: null,
+  priority: 3, status: 'ACTIVE', createdAt: '2026-01-01T08:00:00.000Z',
+};
+
+describe('coupon mapping', () => {
+  it('round-trips CouponCreated through the entity', () => {
+    const sut = couponEntityFromCreated(created);
+    expect(sut).toMatchObject({ targetSkus: [], targetCategories: ['drinks'], targetBrands: [], storeIds: ['s-1'] });
+    expect(couponCreatedFromEntity(sut)).toEqual(created);
+  });
+
+  it('gives the rules epoch milliseconds and the admin view ISO strings with counters', () => {
+    const entity = couponEntityFromCreated(created);
+    expect(couponDefinition(entity)).toMatchObject({ claimableFrom: Date.parse(created.claimableFrom!), claimableUntil: Date.parse(created.claimableUntil!), validUntil: null });
+    expect(couponAdminView(entity, { issued: 4, redeemed: 1 })).toMatchObject({ claimableUntil: created.claimableUntil, issued: 4, redeemed: 1, status: 'ACTIVE', createdAt: created.createdAt });
+    expect(couponAdminView(entity, null)).toMatchObject({ issued: 0, redeemed: 0 });
+  });
+});
