@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Envelope, Headers, PayloadClasses, decodeMessage, describeValidationErrors, envelope, isEnvelope } from '@coupons/contracts';
+import { envelopeHeaders } from '@coupons/messaging';
+import { Envelope, PayloadClasses, decodeMessage, describeValidationErrors, envelope, isEnvelope } from '@coupons/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
@@ -101,7 +102,7 @@ export class CommandBus implements OnApplicationShutdown {
             messages: [{
               key: spec.key,
               value: JSON.stringify(env),
-              headers: { [Headers.type]: env.type, [Headers.version]: String(env.version), [Headers.correlationId]: env.correlationId },
+              headers: envelopeHeaders(env),
             }],
           });
         })(),

@@ -4,7 +4,7 @@ import { CommandBus } from './command-bus';
 import { KAFKA } from './kafka';
 import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
-import { ensureTopics } from './topic-setup';
+import { ensureGatewayTopics } from './topic-setup';
 
 /**
  * Brings Kafka up in the background once the app is built: topics, then the outcome consumer, the query client and
@@ -31,7 +31,7 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
     let delay = 250;
     while (!this.stopped) {
       try {
-        await ensureTopics(this.kafka);
+        await ensureGatewayTopics(this.kafka);
         break;
       } catch (err) {
         this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`);

@@ -1,4 +1,5 @@
 import { Queries, Topics } from '@coupons/contracts';
+import { ensureTopics } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
 
 /** Partitions for topics the gateway creates when they don't exist yet (the launcher or ops may create them first). */
@@ -18,26 +19,7 @@ export function gatewayTopics(): string[] {
   ];
 }
 
-/**
- * Creates the gateway's topics that are missing, so that consumers can subscribe and producers publish without
- * relying on broker auto-creation (off in production Kafka set-ups). Existing topics are left as they are.
- */
-export async function ensureTopics(kafka: Kafka, topics: string[] = gatewayTopics()): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length) {
-      try {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS })) });
-      } catch (err) {
-        // Another process may have created some of them meanwhile: only a topic still missing is a failure.
-        const now = new Set(await admin.listTopics());
-        if (missing.some((t) => !now.has(t))) throw err;
-      }
-    }
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+/** Creates the gateway's topics that are missing (the services' relays and consumers do the same for theirs). */
+export async function ensureGatewayTopics(kafka: Kafka): Promise<void> {
+  await ensureTopics(kafka, gatewayTopics(), DEFAULT_PARTITIONS);
 }
