@@ -11,3 +11,4 @@ export * from './consumer';
 export * from './messaging.module';
 export * from './queries';
 export * from './table-name';
+export * from './service-bootstrap';

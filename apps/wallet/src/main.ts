@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { loadEnv } from '@coupons/service-kit';
+import { startWallet } from './bootstrap';
+import { WalletEnv } from './env';
+
+const env = loadEnv(WalletEnv);
+startWallet(env).catch((err) => {
+  process.stderr.write(`wallet failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
