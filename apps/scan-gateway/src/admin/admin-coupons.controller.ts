@@ -8,7 +8,9 @@ import { derivedId, idempotentCommandId, readIdempotencyKey } from '../messaging
 import { CatalogAdminService } from './catalog-admin.service';
 import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
 import { CouponIdParam } from './dto/params';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
+@ApiErrorResponses(400, 401, 403, 404, 413, 415, 503)
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

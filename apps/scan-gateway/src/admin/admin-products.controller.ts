@@ -6,7 +6,9 @@ import { CorrelationId } from '../messaging/correlation';
 import { CatalogAdminService } from './catalog-admin.service';
 import { SkuParam } from './dto/params';
 import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
+@ApiErrorResponses(400, 401, 403, 413, 415, 503)
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -7,7 +7,9 @@ import { CatalogAdminService } from './catalog-admin.service';
 import { StoreIdParam } from './dto/params';
 import { DisplaysResponse, SetDisplaysRequest } from './dto/set-displays.dto';
 import { StoreResponse, UpsertStoreRequest } from './dto/upsert-store.dto';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
+@ApiErrorResponses(400, 401, 403, 413, 415, 422, 503)
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

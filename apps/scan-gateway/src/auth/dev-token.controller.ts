@@ -4,6 +4,7 @@ import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
 import { DevTokenRequest, DevTokenResponse } from './dto/dev-token.dto';
 import { TokenService } from './token.service';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
 /** Runs before body validation, so a disabled endpoint is a 404 whatever the body. */
 @Injectable()
@@ -15,6 +16,7 @@ class DevTokensEnabled implements CanActivate {
   }
 }
 
+@ApiErrorResponses(400, 404, 413, 415)
 @ApiTags('auth')
 @Controller('v1/auth')
 export class DevTokenController {

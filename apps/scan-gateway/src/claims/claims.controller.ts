@@ -7,7 +7,9 @@ import { CorrelationId } from '../messaging/correlation';
 import { readIdempotencyKey } from '../messaging/idempotency';
 import { ClaimsService } from './claims.service';
 import { ClaimCouponRequest, ClaimResponse, PendingClaimResponse } from './dto/claim-coupon.dto';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
+@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -5,6 +5,7 @@ import { AllowQueryToken, CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.gua
 import { AuthUser } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { Notification, NotificationHub } from './notification-hub';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
 /** A comment line every so often keeps proxies and load balancers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -13,6 +14,7 @@ function frame(n: Notification): string {
   return `id: ${n.id}\nevent: ${n.event}\ndata: ${JSON.stringify(n.data)}\n\n`;
 }
 
+@ApiErrorResponses(401)
 @ApiTags('terminal')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -9,9 +9,11 @@ import { CorrelationId } from '../messaging/correlation';
 import { readIdempotencyKey } from '../messaging/idempotency';
 import { OrderIdParam, OrderResponse, PendingOrderResponse, PlaceOrderRequest } from './dto/place-order.dto';
 import { OrdersService } from './orders.service';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
 type HeaderMap = Record<string, string | string[] | undefined>;
 
+@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

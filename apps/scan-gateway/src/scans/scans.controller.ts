@@ -5,7 +5,9 @@ import { OptionalAuth } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { ScanRequest, ScanResponse } from './dto/scan.dto';
 import { ScansService } from './scans.service';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
+@ApiErrorResponses(400, 401, 413, 415, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -6,6 +6,7 @@ import { AuthUser, RequireRoles } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { refusal } from '../messaging/outcome-errors';
 import { QueryClient } from '../messaging/query-client';
+import { ApiErrorResponses } from '../errors/api-error-responses';
 
 class WalletCouponResponse {
   @ApiProperty() claimId!: string;
@@ -22,6 +23,7 @@ class WalletResponse {
   @ApiProperty({ type: [WalletCouponResponse] }) coupons!: WalletCouponResponse[];
 }
 
+@ApiErrorResponses(401, 403, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+
+export class ErrorDetailSchema {
+  @ApiPropertyOptional({ example: 'discount.percent', description: 'the bad field, as a dotted path' }) field?: string;
+  @ApiProperty({ example: 'percent must not be greater than 100' }) message!: string;
+}
+
+export class ErrorContent {
+  @ApiProperty({ example: 'VALIDATION_FAILED' }) code!: string;
+  @ApiProperty({ example: 'the request is not valid' }) message!: string;
+  @ApiProperty({ type: [ErrorDetailSchema] }) details!: ErrorDetailSchema[];
+}
+
+/** The one error shape: `{"error": {code, message, details}}`. */
+export class ErrorResponse {
+  @ApiProperty({ type: ErrorContent }) error!: ErrorContent;
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'VALIDATION_FAILED (details name each bad field), INVALID_JSON, INVALID_CODE',
+  401: 'UNAUTHORIZED: no, malformed, forged or expired token',
+  403: 'FORBIDDEN: the token lacks the role',
+  404: 'NOT_FOUND or a *_NOT_FOUND code',
+  409: 'a refused business decision, with its code',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE: send application/json',
+  422: 'UNKNOWN_SKU / UNKNOWN_STORE',
+  503: 'UNAVAILABLE: the broker is down or a service did not answer in time; retry',
+};
+
+/** Documents the error responses a route can give, all in the ErrorResponse shape. */
+export function ApiErrorResponses(...statuses: number[]) {
+  return applyDecorators(
+    ApiExtraModels(ErrorResponse),
+    ...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], schema: { $ref: getSchemaPath(ErrorResponse) } })),
+  );
+}
