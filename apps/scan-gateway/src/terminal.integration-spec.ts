@@ -170,6 +170,23 @@ describe('notification stream', () => {
     }
   });
 
+  it('works across instances: every instance sees every outcome', async () => {
+    const second = await h.anotherGateway('it-2');
+    const stream = await openStream(`${h.base}/v1/notifications/stream`, { authorization: `Bearer ${alice}` });
+    try {
+      const viaSecond = await fetch(`${second}/v1/claims`, {
+        method: 'POST', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body: JSON.stringify({ couponId: 'cpn_x2' }),
+      });
+      expect(viaSecond.status).toBe(201);
+      const [pushed] = await stream.waitForEvents(1);
+      expect(pushed).toMatchObject({ event: 'coupon.claimed', data: { couponId: 'cpn_x2' } });
+      const wallet = await fetch(`${second}/v1/wallet`, { headers: { authorization: `Bearer ${alice}` } });
+      expect(wallet.status).toBe(200);
+    } finally {
+      await stream.close();
+    }
+  });
+
   it('refuses a stream without a valid token', async () => {
     expect((await http('GET', '/v1/notifications/stream')).status).toBe(401);
     expect((await http('GET', '/v1/notifications/stream?access_token=forged.token.here')).status).toBe(401);

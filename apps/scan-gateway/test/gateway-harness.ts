@@ -33,6 +33,8 @@ export interface GatewayHarness {
   ordering: ReturnType<typeof fakeOrdering>;
   http(method: string, path: string, opts?: HttpOptions): Promise<HttpResult>;
   token(userId: string, roles?: string[]): Promise<string>;
+  /** Another gateway instance on the same broker (own consumer groups); returns its base URL. Stopped with the harness. */
+  anotherGateway(instanceId: string): Promise<string>;
   /** Messages ever written to a topic (sum of partition end offsets). */
   messagesOn(topic: string): Promise<number>;
   stop(): Promise<void>;
@@ -81,11 +83,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ga
   const admin = new Kafka({ clientId: 'harness', brokers: [broker.brokers], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
 
+  const others: NestFastifyApplication[] = [];
+  const anotherGateway = async (instanceId: string) => {
+    const other = await startGateway(Object.assign(Object.create(Object.getPrototypeOf(config)), config, { INSTANCE_ID: instanceId }), {
+      port: 0, host: '127.0.0.1', logDestination: new Writable({ write: (_c, _e, done) => done() }),
+    });
+    others.push(other);
+    const url = (await other.getUrl()).replace('[::1]', '127.0.0.1');
+    await waitFor(`${instanceId} health`, async () => ((await fetch(`${url}/health`)).status === 200 ? true : undefined));
+    return url;
+  };
+
   return {
-    broker, app, base, catalog, wallet, ordering, http,
+    broker, app, base, catalog, wallet, ordering, http, anotherGateway,
     token: async (userId, roles) => (await http('POST', '/v1/auth/dev-token', { body: roles ? { userId, roles } : { userId } })).body.accessToken,
     messagesOn: async (topic = Topics.catalogCommands) => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
     stop: async () => {
+      await Promise.all(others.map((o) => o.close()));
       await app.close();
       await admin.disconnect();
       await Promise.all([catalog.stop(), wallet.stop(), ordering.stop()]);

@@ -108,7 +108,10 @@ export class OutcomeListener implements OnApplicationShutdown {
     const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, retry: { retries: 10 } });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      void this.onJoin(consumer, e.payload.memberAssignment).catch((err) => {
+      // Snapshot the next unread offsets now: messages the new generation fetches before our seeks land would
+      // otherwise move them past a gap.
+      const known = new Map(this.positions);
+      void this.onJoin(consumer, e.payload.memberAssignment, known).catch((err) => {
         this.lastError = `cannot position the outcome consumer: ${(err as Error).message}`;
         this.logger.error(this.lastError);
       });
@@ -140,14 +143,14 @@ export class OutcomeListener implements OnApplicationShutdown {
     });
   }
 
-  private async onJoin(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
+  private async onJoin(consumer: Consumer, assignment: Record<string, number[]>, known: Map<string, string>): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       for (const [topic, partitions] of Object.entries(assignment)) {
         const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high ?? p.offset]));
         for (const partition of partitions) {
-          const offset = this.positions.get(`${topic}:${partition}`) ?? ends.get(partition) ?? '0';
+          const offset = known.get(`${topic}:${partition}`) ?? ends.get(partition) ?? '0';
           this.positions.set(`${topic}:${partition}`, offset);
           consumer.seek({ topic, partition, offset });
         }
