@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { loadEnv } from '@coupons/service-kit';
+import { startOrdering } from './bootstrap';
+import { OrderingEnv } from './env';
+
+const env = loadEnv(OrderingEnv);
+startOrdering(env).catch((err) => {
+  process.stderr.write(`ordering failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { OrderView } from '@coupons/contracts';
+import { CustomerOrderEntity, OrderLineEntity } from './entities';
+
+export function orderView(o: CustomerOrderEntity, lines: OrderLineEntity[]): OrderView {
+  return {
+    orderId: o.orderId,
+    status: o.status,
+    storeId: o.storeId,
+    items: [...lines].sort((a, b) => a.lineNo - b.lineNo).map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: l.lineTotal })),
+    subtotal: o.subtotal,
+    discount: o.discount,
+    total: o.total,
+    currency: o.currency,
+    appliedCoupon: o.appliedClaimId && o.appliedCouponId ? { claimId: o.appliedClaimId, couponId: o.appliedCouponId, title: o.appliedTitle ?? '' } : null,
+  };
+}
