@@ -1,9 +1,8 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startBroker, type RunningBroker } from './index';
-import { kafka, tmpDir, waitFor } from './test/helpers';
+import { kafka, runCli, tmpDir, waitFor } from './test/helpers';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 jest.setTimeout(60000);
@@ -78,23 +77,14 @@ describeKcat('dev-broker with kcat (librdkafka)', () => {
   });
 
   it('runs as a CLI: prints its address, serves kcat, stops on SIGTERM', async () => {
-    const repo = path.resolve(__dirname, '../../..');
-    const out = tmpDir('dev-broker-cli-');
-    execFileSync(path.join(repo, 'node_modules/.bin/swc'), ['libs/dev-broker/src', '-d', out, '--quiet'], { cwd: repo });
-    const cli = fs.existsSync(path.join(out, 'libs/dev-broker/src/cli.js')) ? path.join(out, 'libs/dev-broker/src/cli.js') : path.join(out, 'cli.js');
     const data = tmpDir();
-    const child = spawn(process.execPath, [cli, '--port', '0', '--data-dir', data, '--partitions', '2', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    await waitFor(() => /listening on 127\.0\.0\.1:\d+\n/.test(stdout), 15000, 'CLI to listen');
-    expect(stdout).toMatch(/^listening on 127\.0\.0\.1:\d+\n$/);
-    const brokers = stdout.trim().slice('listening on '.length);
+    const { child, brokers, stdout } = await runCli(['--data-dir', data, '--partitions', '2', '--quiet']);
+    expect(stdout()).toMatch(/^listening on 127\.0\.0\.1:\d+\n$/);
     await kcat(['-b', brokers, '-P', '-t', 'cli-topic'], 'x\n');
     expect(await kcat(['-b', brokers, '-L', '-t', 'cli-topic'])).toContain('topic "cli-topic" with 2 partitions');
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
-    fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(data, { recursive: true, force: true });
   });
 });

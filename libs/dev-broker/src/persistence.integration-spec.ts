@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startBroker } from './index';
-import { captureLog, kafka, tmpDir, waitFor } from './test/helpers';
+import { captureLog, kafka, runCli, tmpDir, waitFor } from './test/helpers';
 import { RawClient, encodeBatch, produceRaw } from './test/raw-client';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -128,6 +128,43 @@ describe('dev-broker persistence', () => {
     raw.close();
     expect(await consumeAll(broker.brokers, 'idem-restart', 'idem-restart', 2)).toEqual(['once', 'twice']);
     await broker.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses nothing it acknowledged when the broker process is killed (SIGKILL)', async () => {
+    const dir = tmpDir();
+    let cli = await runCli(['--data-dir', dir, '--quiet']);
+    const producer = kafka(cli.brokers).producer();
+    await producer.connect();
+    for (let i = 0; i < 20; i++) await producer.send({ topic: 'killed', acks: -1, messages: [{ key: `k${i % 3}`, value: `acked-${i}` }] });
+    const consumer = kafka(cli.brokers).consumer({ groupId: 'killed-reader', maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'killed', fromBeginning: true });
+    let seen = 0;
+    await consumer.run({ eachMessage: async () => void seen++ });
+    await waitFor(() => seen === 20, 15000, 'first 20');
+    await consumer.disconnect();
+    const before = kafka(cli.brokers).admin();
+    await before.connect();
+    const committedSum = async (admin: typeof before) =>
+      (await admin.fetchOffsets({ groupId: 'killed-reader', topics: ['killed'] }))[0].partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    await waitFor(async () => (await committedSum(before)) === 20, 10000, 'commits acknowledged');
+    await before.disconnect();
+    const exited = new Promise((r) => cli.child.on('exit', r));
+    cli.child.kill('SIGKILL');
+    await exited;
+    await producer.disconnect().catch(() => undefined);
+
+    cli = await runCli(['--data-dir', dir, '--quiet']);
+    const all = await consumeAll(cli.brokers, 'after-kill', 'killed', 20);
+    expect(all.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `acked-${i}`).sort());
+    const admin = kafka(cli.brokers).admin();
+    await admin.connect();
+    expect(await committedSum(admin)).toBe(20);
+    await admin.disconnect();
+    const exit = new Promise((r) => cli.child.on('exit', r));
+    cli.child.kill('SIGTERM');
+    await exit;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
