@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LogStore } from './log/log-store';
 import { GroupCoordinator } from './group/coordinator';
@@ -45,10 +47,18 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const defaultPartitions = opts.defaultPartitions ?? 3;
   if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) throw new Error('startBroker: defaultPartitions must be a positive integer');
 
-  const store = new LogStore(dataDir, log, opts.cacheBytesPerPartition, opts.segmentBytes);
-  store.open();
-  const offsets = new OffsetStore(dataDir, log);
-  offsets.open();
+  const releaseLock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  let store: LogStore;
+  let offsets: OffsetStore;
+  try {
+    store = new LogStore(dataDir, log, opts.cacheBytesPerPartition, opts.segmentBytes);
+    store.open();
+    offsets = new OffsetStore(dataDir, log);
+    offsets.open();
+  } catch (e) {
+    releaseLock();
+    throw e;
+  }
   const groups = new GroupCoordinator(log);
 
   const ctx: BrokerContext = {
@@ -85,6 +95,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
     groups.close();
     store.close();
     offsets.close();
+    releaseLock();
     throw e;
   }
   const address = server.address() as net.AddressInfo;
@@ -103,8 +114,44 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
         groups.close();
         store.close();
         offsets.close();
+        releaseLock();
       });
       return closing;
     },
   };
+}
+
+const heldLocks = new Set<string>();
+
+/** One broker per data dir: two writers would interleave segment files. A lock left by a dead process is taken over. */
+function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, '.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      if (heldLocks.has(file)) throw new Error(`startBroker: data dir ${dataDir} is already used by a broker in this process`);
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      heldLocks.add(file);
+      return () => {
+        heldLocks.delete(file);
+        fs.rmSync(file, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      // our own pid here means a previous incarnation (e.g. a restarted container) left it
+      if (pid && pid !== process.pid && isAlive(pid)) throw new Error(`startBroker: data dir ${dataDir} is in use by process ${pid}`);
+      fs.rmSync(file, { force: true }); // stale
+    }
+  }
+  throw new Error(`startBroker: could not lock data dir ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -17,12 +17,16 @@ async function main(): Promise<void> {
     console.error('usage: dev-broker --port <port> --data-dir <dir> [--partitions N] [--host H] [--in-memory] [--quiet]');
     process.exit(2);
   }
+  const port = Number(values.port);
+  const partitions = Number(values.partitions);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${values.port}`);
+  if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`invalid --partitions ${values.partitions}`);
   const broker = await startBroker({
-    port: Number(values.port),
+    port,
     host: values.host,
     dataDir,
     inMemory: values['in-memory'],
-    defaultPartitions: Number(values.partitions),
+    defaultPartitions: partitions,
     logger: values.quiet ? () => undefined : (line) => console.error(`[dev-broker] ${line}`),
   });
   console.log(`listening on ${broker.host}:${broker.port}`);

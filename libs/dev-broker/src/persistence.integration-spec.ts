@@ -168,7 +168,14 @@ describe('dev-broker persistence', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('requires a data dir unless in memory', async () => {
+  it('requires a data dir unless in memory, and refuses a data dir that is in use', async () => {
     await expect(startBroker({})).rejects.toThrow(/dataDir/);
+    const dir = tmpDir();
+    const first = await startBroker({ dataDir: dir, logger: () => undefined });
+    await expect(startBroker({ dataDir: dir, logger: () => undefined })).rejects.toThrow(/already used/);
+    await first.close();
+    const again = await startBroker({ dataDir: dir, logger: () => undefined });
+    await again.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
