@@ -95,6 +95,16 @@ describe('outbox relay', () => {
     await waitFor(async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 5000, 'rows marked');
   });
 
+  it('deletes rows once published for longer than the retention', async () => {
+    const ds = await migratedDataSource('msg_retention');
+    const topic = uniqueTopic('relay.retention');
+    const events = [storeEvent('r', 'a'), storeEvent('r', 'b')];
+    await append(ds, topic, events);
+    relayFor('msg_retention', kafka, { retainPublishedMs: 1 }).start();
+    expect(ids(await readTopic(kafka, topic, (m) => m.length >= 2))).toEqual(events.map((e) => e.eventId));
+    await waitFor(async () => (await ds.query(`SELECT count(*)::int AS n FROM outbox`))[0].n === 0, 10_000, 'published rows deleted');
+  });
+
   it('wakes on NOTIFY without waiting for the poll', async () => {
     const ds = await migratedDataSource('msg_notify');
     const topic = uniqueTopic('relay.notify');

@@ -23,6 +23,11 @@ export interface OutboxRelayOptions {
   standbyIntervalMs?: number;
   /** Partitions for topics the relay has to create. Default 3. */
   numPartitions?: number;
+  /**
+   * Published rows are deleted after this long (default 24 h): Kafka is the record, the table only a buffer.
+   * 0 keeps them forever.
+   */
+  retainPublishedMs?: number;
   logger?: RelayLogger;
   /** Called after each published batch (metrics). */
   onPublished?: (count: number) => void;
@@ -62,6 +67,7 @@ export class OutboxRelay {
   private signalled = false;
   private knownTopics = new Set<string>();
   private leader = false;
+  private lastCleanup = 0;
 
   constructor(private readonly opts: OutboxRelayOptions) {
     this.batchSize = opts.batchSize ?? 500;
@@ -141,7 +147,10 @@ export class OutboxRelay {
     }
     while (this.running && !broken) {
       const sent = await this.publishBatch(client);
-      if (sent < this.batchSize) await this.idle(this.pollIntervalMs);
+      if (sent < this.batchSize) {
+        await this.cleanup(client);
+        await this.idle(this.pollIntervalMs);
+      }
     }
     if (broken) throw broken;
   }
@@ -168,6 +177,19 @@ export class OutboxRelay {
     await client.query(`UPDATE ${schema}.outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
     this.opts.onPublished?.(rows.length);
     return rows.length;
+  }
+
+  /** Deletes long-published rows, at most every 10 minutes and 10 000 rows at a time (short transactions). */
+  private async cleanup(client: Client): Promise<void> {
+    const retain = this.opts.retainPublishedMs ?? 24 * 3600_000;
+    if (retain <= 0 || Date.now() - this.lastCleanup < 10 * 60_000) return;
+    this.lastCleanup = Date.now();
+    const schema = `"${this.opts.schema}"`;
+    await client.query(
+      `DELETE FROM ${schema}.outbox WHERE id IN (
+         SELECT id FROM ${schema}.outbox WHERE published_at IS NOT NULL AND published_at < now() - $1::interval ORDER BY id LIMIT 10000)`,
+      [`${Math.floor(retain / 1000)} seconds`],
+    );
   }
 
   /** Waits for a notification, a stop, or the timeout. */

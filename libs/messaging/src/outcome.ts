@@ -62,3 +62,11 @@ export function isRetryableError(error: unknown): boolean {
   }
   return false;
 }
+
+/** A unique_violation (23505), optionally on a given constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  for (let e: any = error, depth = 0; e && depth < 5; e = e.driverError ?? e.cause, depth++) {
+    if (e.code === '23505') return constraint === undefined || e.constraint === constraint;
+  }
+  return false;
+}

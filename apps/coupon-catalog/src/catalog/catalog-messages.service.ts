@@ -1,5 +1,5 @@
 import { Envelope, Topics } from '@coupons/contracts';
-import { HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce } from '@coupons/messaging';
+import { HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
@@ -28,6 +28,17 @@ export class CatalogMessagesService {
    */
   async handleCommand(cmd: Envelope, now = new Date()): Promise<HandlerOutcome> {
     if (!isCatalogCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not a catalog command`));
+    try {
+      return await this.decideOnce(cmd, now);
+    } catch (err) {
+      // Another instance took the GTIN between our read and our write (commands on different skus run in parallel):
+      // deciding again reads the new holder and refuses with GTIN_IN_USE instead of dead-lettering the command.
+      if (isUniqueViolation(err, 'product_gtin_key')) return Outcome.retry(err as Error);
+      throw err;
+    }
+  }
+
+  private async decideOnce(cmd: Envelope, now: Date): Promise<HandlerOutcome> {
     const r = await handleOnce(this.dataSource, CATALOG_COMMANDS_CONSUMER, cmd, async (em) => {
       const events = await decideCatalogCommand(cmd, catalogStateOf(em), now);
       for (const e of events) {
