@@ -301,6 +301,26 @@ describe('dev-broker with kafkajs', () => {
     expect(got.sort()).toEqual(messages.map((m) => m.value).sort());
   });
 
+  it('refuses batches above max.message.bytes like Kafka (1 MB default, per-topic config)', async () => {
+    const k = kafka(broker.brokers);
+    const admin = k.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [
+        { topic: 'big-default', numPartitions: 1 },
+        { topic: 'big-allowed', numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(4 * 1024 * 1024) }] },
+      ],
+    });
+    await admin.disconnect();
+    const producer = k.producer({ retry: { retries: 0 } });
+    await producer.connect();
+    const value = Buffer.alloc(2 * 1024 * 1024, 'b');
+    await expect(producer.send({ topic: 'big-default', messages: [{ value }] })).rejects.toThrow(/too large|MESSAGE_TOO_LARGE|larger than/i);
+    const [ok] = await producer.send({ topic: 'big-allowed', messages: [{ value }] });
+    expect(ok.errorCode).toBe(0);
+    await producer.disconnect();
+  });
+
   it('lists offsets by timestamp', async () => {
     const k = kafka(broker.brokers);
     const producer = k.producer();

@@ -257,6 +257,14 @@ function partitionOf(ctx: BrokerContext, topic: string, index: number): Partitio
 }
 
 // ---------------------------------------------------------------- Produce
+/** Kafka's message.max.bytes default (a whole record batch, including its 12-byte log overhead) */
+const DEFAULT_MAX_MESSAGE_BYTES = 1048588;
+
+function maxMessageBytes(topic: Topic): number {
+  const configured = Number(topic.configs['max.message.bytes']);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_MESSAGE_BYTES;
+}
+
 function produce(ctx: BrokerContext, { version: v, correlationId, r }: Req): Reply {
   r.nullableString(); // transactional id (v3+)
   const acks = r.int16();
@@ -275,7 +283,9 @@ function produce(ctx: BrokerContext, { version: v, correlationId, r }: Req): Rep
       else if (!p.records || p.records.length === 0) p.error = ErrorCode.CORRUPT_MESSAGE;
       else {
         const batches = splitProduced(p.records);
+        const limit = maxMessageBytes(topic!);
         if (typeof batches === 'number') p.error = batches;
+        else if (batches.some((b) => b.length > limit)) p.error = ErrorCode.MESSAGE_TOO_LARGE;
         else {
           for (const b of batches) {
             const res = log.append(b);
