@@ -1,9 +1,11 @@
 import { createServiceApp } from '@coupons/service-kit';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { GatewayModule, SERVICE_NAME } from './app.module';
 import { GatewayEnv } from './config/gateway.env';
+import { mapError } from './errors/error-mapping';
 import { ErrorFilter } from './errors/error.filter';
 import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
 
@@ -17,6 +19,24 @@ export interface GatewayAppOptions {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+
+/**
+ * Fastify's router answers a malformed URL (bad percent-encoding) or an over-long path parameter itself, before any
+ * hook or Nest code, through the `frameworkErrors` server option. service-kit's createServiceApp builds the adapter
+ * without a way to pass that option, so it is set on the server's options object, which the router reads per
+ * request. Should a Fastify upgrade hide that object, those two answers fall back to Fastify's format (the
+ * integration test says so).
+ */
+function routerErrorsInOurFormat(app: NestFastifyApplication): void {
+  const instance = app.getHttpAdapter().getInstance() as unknown as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(instance).find((s) => s.description === 'fastify.options');
+  const options = key ? (instance[key] as { frameworkErrors?: unknown }) : undefined;
+  if (!options || typeof options !== 'object') return;
+  options.frameworkErrors = (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = mapError(error);
+    void reply.code(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
+  };
+}
 
 /** Pipes, error format, content types and OpenAPI: everything between Fastify and the controllers. */
 export function configureGateway(app: NestFastifyApplication): void {
@@ -33,6 +53,8 @@ export function configureGateway(app: NestFastifyApplication): void {
     }
     done();
   });
+
+  routerErrorsInOurFormat(app);
 
   const config = new DocumentBuilder()
     .setTitle('scan-gateway')

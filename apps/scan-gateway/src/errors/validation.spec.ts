@@ -71,6 +71,18 @@ describe('gateway validation', () => {
     expect(fieldsOf(result.error).sort()).toEqual([...fields].sort());
   });
 
+  it.each([
+    ['an object name', UpsertStoreRequest, { name: { a: 1 } }, 'name must be a string'],
+    ['a null name', UpsertStoreRequest, { name: null }, 'name must be a string'],
+    ['a string price', UpsertProductRequest, { ...product, price: '350' }, 'price must be an integer number'],
+    ['an unknown field', UpsertStoreRequest, { name: 'x', owner: 1 }, 'owner should not exist'],
+  ])('reports the most basic rule %s breaks, once', async (_, metatype, body, message) => {
+    const result = await validate(metatype, body);
+    expect(result.ok || result.error.details.filter((d) => (d as { field: string }).field !== 'name' || message.startsWith('name'))).toEqual([
+      expect.objectContaining({ message }),
+    ]);
+  });
+
   it('refuses an id path parameter with a space', async () => {
     const result = await validate(StoreIdParam, { storeId: 'a b' }, 'param');
     expect(result.ok || fieldsOf(result.error)).toEqual(['storeId']);

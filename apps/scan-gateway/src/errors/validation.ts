@@ -1,12 +1,27 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, ErrorDetail } from './api-error';
 
-/** Flattens class-validator errors into one detail per failed constraint, naming the field by its dotted path. */
+/**
+ * Which failed rule to report when a field breaks several: the most basic one (unknown field, missing, wrong type)
+ * says what is wrong; "must be shorter than 200 characters" for an object would not.
+ */
+const CONSTRAINT_PRIORITY = [
+  'whitelistValidation', 'isDefined', 'isObject', 'isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'isEnum', 'isIso8601',
+  'nestedValidation',
+];
+
+function rank(constraint: string): number {
+  const i = CONSTRAINT_PRIORITY.indexOf(constraint);
+  return i < 0 ? CONSTRAINT_PRIORITY.length : i;
+}
+
+/** Flattens class-validator errors into one detail per bad field, named by its dotted path (`items.0.quantity`). */
 export function validationDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) out.push({ field, message: message.replace(/^property /, '') });
+    const constraints = Object.entries(e.constraints ?? {}).sort(([a], [b]) => rank(a) - rank(b));
+    if (constraints.length) out.push({ field, message: constraints[0][1].replace(/^property /, '') });
     if (e.children?.length) out.push(...validationDetails(e.children, field));
   }
   return out;
@@ -24,8 +39,7 @@ export function gatewayValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false, exposeDefaultValues: true },
     validationError: { target: false, value: false },
-    // One message per field: the first rule it breaks (a string price needs no range complaints).
-    stopAtFirstError: true,
+    stopAtFirstError: false,
     exceptionFactory: (errors) => ApiError.validation(validationDetails(errors)),
   });
 }
