@@ -34,6 +34,16 @@ describe('scan-gateway over a real broker', () => {
     expect(cmd.headers).toMatchObject({ [Headers.type]: 'UpsertStore', [Headers.version]: '1', [Headers.correlationId]: 'corr-store-1' });
   });
 
+  it('gives a request without x-correlation-id one, the same in the response header and the command', async () => {
+    const res = await http('PUT', '/v1/admin/stores/store-2', { body: { name: 'Uptown' }, token: merchant });
+    expect(res.status).toBe(200);
+    const id = res.headers.get('x-correlation-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const cmd = h.catalog.commands.find((c) => c.envelope.type === 'UpsertStore' && c.envelope.payload.storeId === 'store-2')!;
+    expect(cmd.envelope.correlationId).toBe(id);
+    expect(cmd.headers[Headers.correlationId]).toBe(id);
+  });
+
   it('upserts a product with its GTIN stored as GTIN-14', async () => {
     const res = await http('PUT', '/v1/admin/products/sku-cola', { body: { name: 'Cola', price: 350, gtin: '6901234567892', category: 'drinks' }, token: merchant });
     expect(res).toMatchObject({
