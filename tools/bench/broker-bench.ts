@@ -4,6 +4,7 @@
  *
  *   npm run bench:broker                  in-process dev-broker
  *   npm run bench:broker -- --quick       small volume
+ *   npm run bench:broker -- --data-dir /tmp/bench-broker   in-process, persisted
  *   npm run bench:broker -- --brokers host:port [--json out.json]
  */
 import * as fs from 'node:fs';
@@ -14,6 +15,8 @@ import { startBroker } from '@coupons/dev-broker';
 export interface BrokerBenchOptions {
   /** an existing cluster; when absent the dev-broker is started in-process (in memory) */
   brokers?: string;
+  /** in-process broker on disk in this directory instead of in memory */
+  dataDir?: string;
   quick?: boolean;
   /** value size in bytes (default 100) */
   messageBytes?: number;
@@ -61,7 +64,9 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
   const oneByOne = quick ? 500 : 5_000;
   const rtSamples = quick ? 200 : 2_000;
 
-  const broker = opts.brokers ? null : await startBroker({ inMemory: true, logger: () => undefined });
+  const broker = opts.brokers
+    ? null
+    : await startBroker(opts.dataDir ? { dataDir: opts.dataDir, logger: () => undefined } : { inMemory: true, logger: () => undefined });
   const brokers = opts.brokers ?? broker!.brokers;
   const kafka = new Kafka({ brokers: [brokers], clientId: 'broker-bench', logLevel: logLevel.NOTHING });
   const run = `${Date.now().toString(36)}`;
@@ -140,7 +145,7 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
     latencies.sort((a, b) => a - b);
 
     return {
-      target: opts.brokers ? `external ${opts.brokers}` : 'dev-broker (in-process, in memory)',
+      target: opts.brokers ? `external ${opts.brokers}` : `dev-broker (in-process, ${opts.dataDir ? `on disk in ${opts.dataDir}` : 'in memory'})`,
       brokers,
       messageBytes,
       batchSize,
@@ -176,6 +181,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       brokers: { type: 'string' },
+      'data-dir': { type: 'string' },
       quick: { type: 'boolean', default: false },
       json: { type: 'string' },
       'message-bytes': { type: 'string' },
@@ -184,6 +190,7 @@ async function main(): Promise<void> {
   });
   const result = await runBrokerBench({
     brokers: values.brokers,
+    dataDir: values['data-dir'],
     quick: values.quick,
     messageBytes: values['message-bytes'] ? Number(values['message-bytes']) : undefined,
     batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
