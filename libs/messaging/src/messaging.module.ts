@@ -1,5 +1,5 @@
 import {
-  DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown, Optional,
+  BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, Optional,
 } from '@nestjs/common';
 import { MetricsService, withLogContext } from '@coupons/service-kit';
 import { Kafka, Producer } from 'kafkajs';
@@ -42,7 +42,7 @@ type Log = { debug(o: object, m?: string): void; info(o: object, m?: string): vo
  * all start once the application has bootstrapped (after migrations) and stop on shutdown, before the relay.
  */
 @Injectable()
-export class MessageConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly registrations: ConsumerRegistration[] = [];
   private readonly runners: KafkaConsumerRunner[] = [];
   private dlqProducer: Producer | null = null;
@@ -88,7 +88,11 @@ export class MessageConsumers implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before (not on) application shutdown: TypeORM closes the DataSource in onApplicationShutdown, and a handler
+   * still running must be able to finish its transaction first.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
     this.runners.length = 0;
     await this.dlqProducer?.disconnect().catch(() => undefined);
@@ -98,7 +102,7 @@ export class MessageConsumers implements OnApplicationBootstrap, OnApplicationSh
 
 /** Runs the service's OutboxRelay for the application's lifetime. */
 @Injectable()
-export class OutboxRelayHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly relay: OutboxRelay;
 
   constructor(
@@ -127,7 +131,8 @@ export class OutboxRelayHost implements OnApplicationBootstrap, OnApplicationShu
     if (this.opts.relay?.enabled !== false) this.relay.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops after the batch in flight is sent and marked, before TypeORM closes the DataSource. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
   }
 }
