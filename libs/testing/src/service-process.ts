@@ -105,7 +105,12 @@ export class ServiceProcess {
    */
   async kill(signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
     const child = this.child;
-    if (!child || !this.running) return;
+    if (!child) return;
+    if (!this.running) {
+      // The leader is gone, but what it started may still be running in its group.
+      signalGroup(child, 'SIGKILL');
+      return;
+    }
     signalGroup(child, signal);
     const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
     try {
