@@ -80,3 +80,39 @@ export function expectError(res: ApiResponse, status: number, code?: string | Re
 export function detailFields(err: { details?: any[] }): string[] {
   return (err.details ?? []).map((d) => (typeof d === 'string' ? d : String(d.field ?? d.path ?? d.property ?? d.name ?? JSON.stringify(d))));
 }
+
+/**
+ * Posts a body with node:http, resolving on the server's answer even when the server answers early and closes the
+ * connection before the body is all sent (as it should for an oversized body; fetch reports that as EPIPE).
+ */
+export function postLarge(baseUrl: string, path: string, body: string, token?: string): Promise<ApiResponse> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const http = require('node:http') as typeof import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        let parsed: any = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, headers: new Headers(res.headers as Record<string, string>), body: parsed, text });
+      });
+    });
+    req.on('error', (err) => {
+      // EPIPE/ECONNRESET while still sending: wait for the answer already on its way.
+      if (!answered) setTimeout(() => !answered && reject(err), 2_000);
+    });
+    req.end(body);
+  });
+}
