@@ -8,6 +8,8 @@ for svc in coupon_catalog wallet ordering; do
 CREATE ROLE ${svc} LOGIN PASSWORD '${password}';
 CREATE SCHEMA ${svc} AUTHORIZATION ${svc};
 ALTER ROLE ${svc} SET search_path = ${svc};
-REVOKE ALL ON SCHEMA public FROM ${svc};
+-- Services run CREATE SCHEMA IF NOT EXISTS before migrating, which PostgreSQL checks against the database's CREATE
+-- privilege even when the schema exists.
+GRANT CREATE ON DATABASE ${POSTGRES_DB} TO ${svc};
 SQL
 done
