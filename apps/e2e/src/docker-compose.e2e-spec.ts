@@ -3,7 +3,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workspaceRoot } from '@coupons/testing';
+import { Client } from 'pg';
+import {
+  DATABASE_SCHEMAS,
+  RunningBroker,
+  RunningPostgres,
+  ServiceName,
+  ServiceProcess,
+  freePort,
+  serviceEnv,
+  serviceScript,
+  startEmbeddedPostgres,
+  testBroker,
+  workspaceRoot,
+} from '@coupons/testing';
 
 const root = workspaceRoot(__dirname);
 const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
@@ -44,5 +57,74 @@ describe('service Dockerfiles', () => {
     expect(text).toContain(`CMD ["node", "dist/apps/${svc}/src/main.js"]`);
     // Dev-only infrastructure never ships in a service image.
     expect(text).not.toMatch(/dist\/libs\/(dev-broker|dev-stack|testing)/);
+  });
+});
+
+// The compose PostgreSQL init script, run for real (psql against an embedded server), then each database service
+// started as a process with its compose-style DATABASE_URL: it must migrate its schema under its own role.
+const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0;
+(hasPsql ? describe : describe.skip)('compose PostgreSQL init script', () => {
+  let pg: RunningPostgres;
+  let broker: RunningBroker;
+  let server: URL;
+  const running: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    pg = await startEmbeddedPostgres();
+    broker = await testBroker();
+    server = new URL(pg.url);
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE coupons');
+    await admin.end();
+    execFileSync('bash', [join(root, 'docker/postgres/init/01-service-schemas.sh')], {
+      env: {
+        ...process.env,
+        POSTGRES_USER: decodeURIComponent(server.username),
+        POSTGRES_DB: 'coupons',
+        SERVICE_DB_PASSWORD: 'compose-test',
+        PGHOST: server.hostname,
+        PGPORT: server.port,
+        PGPASSWORD: decodeURIComponent(server.password),
+      },
+      stdio: 'pipe',
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.kill()));
+    await broker?.stop();
+    await pg?.stop();
+  });
+
+  it.each<ServiceName>(['coupon-catalog', 'wallet', 'ordering'])('lets %s migrate its own schema under its own role', async (service) => {
+    const schema = DATABASE_SCHEMAS[service]!;
+    const databaseUrl = `postgres://${schema}:compose-test@${server.hostname}:${server.port}/coupons`;
+    const httpPort = await freePort();
+    const p = new ServiceProcess({
+      service,
+      label: service,
+      script: serviceScript(service, root),
+      env: serviceEnv(service, { brokers: broker.brokers, databaseUrl, httpPort, jwtSecret: 'unused-unused-unused', authDevTokens: false, logLevel: 'warn', instanceId: `${service}-compose` }),
+      httpPort,
+      output: { kind: 'file', path: join(root, 'tmp', 'e2e-logs', 'compose-init', `${service}.log`) },
+    });
+    running.push(p);
+    p.start();
+    await p.waitHealthy(60_000);
+    const admin = new Client({ connectionString: `${pg.url.replace(/\/postgres$/, '')}/coupons` });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        `select t.table_schema, c.relowner::regrole::text as owner from information_schema.tables t
+           join pg_class c on c.relname = t.table_name join pg_namespace n on n.oid = c.relnamespace and n.nspname = t.table_schema
+          where t.table_schema not in ('pg_catalog', 'information_schema')`,
+      );
+      const mine = rows.filter((r) => r.owner === schema);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(new Set(mine.map((r) => r.table_schema))).toEqual(new Set([schema]));
+    } finally {
+      await admin.end();
+    }
   });
 });
