@@ -1,6 +1,7 @@
 // Plain ANSI colours: the launcher needs five of them, not a dependency. Off when NO_COLOR is set or stdout is not a
 // terminal (unless FORCE_COLOR), so piped output and log files stay clean.
-const enabled = process.env.NO_COLOR === undefined && (!!process.env.FORCE_COLOR || !!process.stdout.isTTY);
+const force = process.env.FORCE_COLOR;
+const enabled = process.env.NO_COLOR === undefined && (force === undefined || force === '' ? !!process.stdout.isTTY : !['0', 'false'].includes(force));
 
 const wrap = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
 
