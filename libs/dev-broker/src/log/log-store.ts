@@ -14,6 +14,8 @@ interface BrokerMeta {
   nextProducerId: number;
   /** end offsets of deleted topics: a re-created topic continues from there, so offsets only grow */
   floors: Record<string, number[]>;
+  /** log start offsets raised by DeleteRecords: topic -> partition -> offset */
+  logStarts: Record<string, Record<string, number>>;
 }
 
 const SEGMENT_BYTES = 256 * 1024 * 1024;
@@ -36,7 +38,7 @@ export class LogStore {
   readonly topics = new Map<string, Topic>();
   private readonly dirtySegments = new Set<Segment>();
   private readonly appended = new Set<PartitionLog>();
-  private meta: BrokerMeta = { nextProducerId: 1000, floors: {} };
+  private meta: BrokerMeta = { nextProducerId: 1000, floors: {}, logStarts: {} };
   private readonly onAppend = (p: PartitionLog): void => {
     this.appended.add(p);
   };
@@ -117,6 +119,8 @@ export class LogStore {
       log.segments.push(seg);
       for (const [p, size] of batches) log.load(buf.subarray(p, p + size), batchBaseOffset(buf.subarray(p)), seg, p);
     }
+    const raised = this.meta.logStarts[topic]?.[index];
+    if (raised !== undefined) log.advanceLogStart(raised);
     log.detachLoaded();
     if (log.segments.length === 0) log.segments.push(Segment.open(path.join(dir, segmentName(firstBase)), firstBase, this.dirtySegments));
     log.onAppend = this.onAppend;
@@ -169,11 +173,20 @@ export class LogStore {
     return log;
   }
 
+  /** DeleteRecords: records before `offset` become unreadable (persisted). */
+  advanceLogStart(log: PartitionLog, offset: number): void {
+    if (offset <= log.logStartOffset) return;
+    log.advanceLogStart(offset);
+    (this.meta.logStarts[log.topic] ??= {})[log.index] = log.logStartOffset;
+    this.saveMeta();
+  }
+
   deleteTopic(name: string): boolean {
     const topic = this.topics.get(name);
     if (!topic) return false;
     this.topics.delete(name);
     this.meta.floors[name] = topic.partitions.map((p) => p.nextOffset);
+    delete this.meta.logStarts[name];
     this.saveMeta();
     for (const p of topic.partitions) {
       p.closeSegments();

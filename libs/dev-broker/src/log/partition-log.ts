@@ -195,6 +195,10 @@ export class PartitionLog {
     return { offset: -1, timestamp: -1 };
   }
 
+  advanceLogStart(offset: number): void {
+    this.logStartOffset = Math.min(Math.max(this.logStartOffset, offset), this.nextOffset);
+  }
+
   closeSegments(): void {
     for (const seg of this.segments) seg.close();
     this.segments.length = 0;

@@ -17,6 +17,7 @@ export const ApiKey = {
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  DeleteRecords: 21,
   CreatePartitions: 37,
   DeleteGroups: 42,
 } as const;
@@ -44,6 +45,7 @@ export const SUPPORTED_VERSIONS: ReadonlyArray<readonly [key: number, min: numbe
   [ApiKey.CreateTopics, 0, 4], // v5 is flexible
   [ApiKey.DeleteTopics, 0, 3], // v4 is flexible
   [ApiKey.InitProducerId, 0, 1], // v2 is flexible
+  [ApiKey.DeleteRecords, 0, 1], // v2 is flexible
   [ApiKey.CreatePartitions, 0, 1], // v2 is flexible
   [ApiKey.DeleteGroups, 0, 1], // v2 is flexible
 ];

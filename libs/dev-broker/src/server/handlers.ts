@@ -92,6 +92,8 @@ export function handleFrame(ctx: BrokerContext, frame: Buffer, conn: Connection)
       return initProducerId(ctx, req);
     case ApiKey.CreatePartitions:
       return createPartitions(ctx, req);
+    case ApiKey.DeleteRecords:
+      return deleteRecords(ctx, req);
     case ApiKey.DeleteGroups:
       return deleteGroups(ctx, req);
     default:
@@ -242,6 +244,24 @@ function createPartitions(ctx: BrokerContext, { correlationId, r }: Req): Reply 
   });
   const w = response(correlationId).int32(0);
   w.array(results, (w, t) => w.string(t.name).int16(t.error).nullableString(t.message));
+  return w;
+}
+
+function deleteRecords(ctx: BrokerContext, { correlationId, r }: Req): Reply {
+  const topics = r.array((r) => ({ name: r.string(), parts: r.array((r) => ({ index: r.int32(), offset: r.int64() })) }));
+  r.int32(); // timeout
+  const w = response(correlationId).int32(0);
+  w.array(topics, (w, t) => {
+    w.string(t.name).array(t.parts, (w, p) => {
+      const log = partitionOf(ctx, t.name, p.index);
+      let error: number = ErrorCode.NONE;
+      if (!log) error = topicError(t.name);
+      else if (p.offset === -1) ctx.store.advanceLogStart(log, log.nextOffset); // -1: up to the high watermark
+      else if (p.offset < 0 || p.offset > log.nextOffset) error = ErrorCode.OFFSET_OUT_OF_RANGE;
+      else ctx.store.advanceLogStart(log, p.offset);
+      w.int32(p.index).int64(log && !error ? log.logStartOffset : -1).int16(error);
+    });
+  });
   return w;
 }
 
