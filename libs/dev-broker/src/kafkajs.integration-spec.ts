@@ -351,6 +351,10 @@ describe('dev-broker with kafkajs', () => {
     const raw = await RawClient.connect(broker.port);
     raw.write(Buffer.from([0, 0, 0, 16, 0, 3, 0, 1, 0, 0, 0, 7, 0, 2, 0x41, 0x41, 0x7f, 0xff, 0xff, 0xff]));
     await raw.closed;
+    // an API this broker does not implement (DescribeConfigs): the connection is closed, as Kafka does
+    const unsupported = await RawClient.connect(broker.port);
+    void unsupported.request(32, 0, (w) => w.int32(0));
+    await unsupported.closed;
     // an oversized frame
     const big = await RawClient.connect(broker.port);
     big.write(Buffer.from([0x7f, 0, 0, 0, 0, 0]));
@@ -361,7 +365,8 @@ describe('dev-broker with kafkajs', () => {
     await admin.connect();
     const offs = await admin.fetchTopicOffsets('survivor');
     expect(offs.reduce((n, o) => n + Number(o.high), 0)).toBe(2);
-    expect(log.lines.filter((l) => l.startsWith('closing connection')).length).toBeGreaterThanOrEqual(3);
+    expect(log.lines.filter((l) => l.startsWith('closing connection')).length).toBeGreaterThanOrEqual(4);
+    expect(log.lines.some((l) => l.includes('unsupported request api key 32'))).toBe(true);
     await admin.disconnect();
     await producer.disconnect();
   });
