@@ -1,4 +1,4 @@
-import { formatLogLine } from './log-format';
+import { formatLogLine, isStartupNoise } from './log-format';
 
 // Colours may be on (FORCE_COLOR under a terminal): compare the text.
 const sut = (line: string) => formatLogLine(line).replace(/\x1b\[\d+m/g, '');
@@ -40,5 +40,20 @@ describe('formatLogLine for HTTP requests', () => {
       msg: 'request completed',
     });
     expect(sut(line)).toBe('00:00:00.000 info  POST /v1/scans 200 12ms');
+  });
+});
+
+describe('isStartupNoise', () => {
+  it.each([
+    [{ level: 30, context: 'InstanceLoader', msg: 'AppModule dependencies initialized' }, true],
+    [{ level: 30, context: 'RouterExplorer', msg: 'Mapped {/health, GET} route' }, true],
+    [{ level: 30, context: 'NestApplication', msg: 'Nest application successfully started' }, false],
+    [{ level: 50, context: 'InstanceLoader', msg: 'failed' }, false],
+  ])('%j -> %s', (rec, expected) => {
+    expect(isStartupNoise(JSON.stringify(rec))).toBe(expected);
+  });
+
+  it('keeps lines that are not JSON', () => {
+    expect(isStartupNoise('Error: boom')).toBe(false);
   });
 });

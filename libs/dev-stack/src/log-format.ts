@@ -48,3 +48,18 @@ function formatTime(t: unknown): string {
   const valid = Number.isNaN(d.getTime()) ? new Date() : d;
   return valid.toISOString().slice(11, 23);
 }
+
+/** NestJS start-up bookkeeping: one line per module and route, every start. */
+const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** True for a JSON log line worth hiding at info level (NestJS module/route registration). */
+export function isStartupNoise(line: string): boolean {
+  if (!line.trimStart().startsWith('{')) return false;
+  try {
+    const rec = JSON.parse(line) as { context?: unknown; level?: unknown };
+    const level = typeof rec.level === 'number' ? rec.level : 30;
+    return level <= 30 && typeof rec.context === 'string' && STARTUP_CONTEXTS.has(rec.context);
+  } catch {
+    return false;
+  }
+}

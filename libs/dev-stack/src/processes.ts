@@ -1,7 +1,7 @@
 import { SERVICE_NAMES, ServiceName, ServiceProcess, serviceEnv, serviceScript, workspaceRoot } from '@coupons/testing';
 import { Color, colors } from './colors';
 import { StackConfig } from './env';
-import { formatLogLine } from './log-format';
+import { formatLogLine, isStartupNoise } from './log-format';
 import { preferredOrFreePort } from './ports';
 
 /** Default HTTP ports under `npm start` (docs/architecture.md); the gateway's comes from GATEWAY_PORT. */
@@ -35,6 +35,7 @@ export async function createServiceProcesses(
   jwtSecret: string,
 ): Promise<ServiceProcess[]> {
   const root = workspaceRoot(__dirname);
+  const verbose = ['debug', 'trace'].includes(config.logLevel);
   const out: ServiceProcess[] = [];
   for (const service of SERVICE_NAMES) {
     const httpPort = service === 'scan-gateway' ? config.gatewayPort : await preferredOrFreePort(DEFAULT_PORTS[service]);
@@ -55,7 +56,13 @@ export async function createServiceProcesses(
         script: serviceScript(service, root),
         env,
         httpPort,
-        output: { kind: 'lines', onLine: (line, stream) => printLine(service, formatLogLine(line), stream) },
+        output: {
+          kind: 'lines',
+          onLine: (line, stream) => {
+            if (!verbose && isStartupNoise(line)) return;
+            printLine(service, formatLogLine(line), stream);
+          },
+        },
       }),
     );
   }

@@ -87,6 +87,8 @@ async function main(): Promise<void> {
       2,
     ) + '\n',
   );
+  // Let the services' last request log lines arrive first, so that the banner is the last thing on screen.
+  await new Promise((r) => setTimeout(r, 300));
   process.stdout.write(
     renderBanner({
       gatewayUrl,
