@@ -422,8 +422,10 @@ function fetch(ctx: BrokerContext, { version: v, correlationId, r, conn }: Req):
         }
         p.error = ErrorCode.NONE;
         if (p.offset === log.nextOffset) continue;
+        // KIP-74: limits may be exceeded by one whole batch so a large batch never blocks a consumer; here every
+        // partition gets that allowance while the response is still below its overall limit
         const budget = Math.min(p.maxBytes, maxBytes - total);
-        p.bytes = log.read(p.offset, budget, total === 0, p.batches);
+        p.bytes = log.read(p.offset, budget, total < maxBytes, p.batches);
         total += p.bytes;
       }
     }
