@@ -68,6 +68,14 @@ describeKcat('dev-broker with kcat (librdkafka)', () => {
     expect(seen.sort()).toEqual(['from-kafkajs', 'one', 'three', 'two']);
   });
 
+  it('stores every codec librdkafka produces (gzip, snappy, lz4, zstd) and its idempotent producer', async () => {
+    for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'])
+      await kcat(['-b', broker.brokers, '-P', '-t', 'kc-codecs', '-p', '0', '-z', codec], `${codec}-1\n${codec}-2\n`);
+    await kcat(['-b', broker.brokers, '-P', '-t', 'kc-codecs', '-p', '0', '-X', 'enable.idempotence=true'], 'idem-1\nidem-2\n');
+    const out = await kcat(['-b', broker.brokers, '-C', '-t', 'kc-codecs', '-p', '0', '-e', '-q', '-f', '%o %s\\n']);
+    expect(out.trim().split('\n')).toEqual(['gzip-1', 'gzip-2', 'snappy-1', 'snappy-2', 'lz4-1', 'lz4-2', 'zstd-1', 'zstd-2', 'idem-1', 'idem-2'].map((v, i) => `${i} ${v}`));
+  });
+
   it('consumes as a group with -G and resumes from committed offsets', async () => {
     await kcat(['-b', broker.brokers, '-P', '-t', 'kc-group'], 'a\nb\nc\n');
     const group = ['-b', broker.brokers, '-G', 'kc-g', 'kc-group', '-e', '-q', '-X', 'auto.offset.reset=earliest', '-f', '%s\\n'];
