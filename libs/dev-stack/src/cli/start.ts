@@ -115,7 +115,8 @@ async function shutdown(code: number): Promise<never> {
   if (services.length) say('stopping services');
   await Promise.all(services.map((s) => s.kill('SIGTERM', 10_000)));
   if (infra) {
-    say('stopping the broker and PostgreSQL');
+    const embedded = [infra.embedded.broker && 'the broker', infra.embedded.postgres && 'PostgreSQL'].filter(Boolean);
+    if (embedded.length) say(`stopping ${embedded.join(' and ')}`);
     await infra.stop();
   }
   if (runtimeFile) rmSync(runtimeFile, { force: true });
