@@ -20,6 +20,9 @@ export class OffsetStore {
   private readonly groups = new Map<string, Map<string, Map<number, CommittedOffset>>>();
   private fd = -1;
   private file: string | undefined;
+  /** journal lines written vs. entries alive, to know when compaction pays off */
+  private lines = 0;
+  private live = 0;
 
   constructor(
     dataDir: string | undefined,
@@ -44,7 +47,13 @@ export class OffsetStore {
       }
       if (bad > 0) this.log(`offsets.jsonl: skipped ${bad} unreadable line(s) (torn write)`);
     }
-    // compact: rewrite current state, then keep appending
+    this.compact();
+  }
+
+  /** Rewrites the journal as the current state, then keeps appending to it. */
+  private compact(): void {
+    if (!this.file) return;
+    if (this.fd >= 0) fs.closeSync(this.fd);
     const tmp = `${this.file}.tmp`;
     const out: string[] = [];
     for (const [g, topics] of this.groups)
@@ -52,6 +61,8 @@ export class OffsetStore {
     fs.writeFileSync(tmp, out.length ? out.join('\n') + '\n' : '');
     fs.renameSync(tmp, this.file);
     this.fd = fs.openSync(this.file, 'a');
+    this.live = out.length;
+    this.lines = out.length;
   }
 
   private apply(line: Line): void {
@@ -70,6 +81,7 @@ export class OffsetStore {
     if (!topics) this.groups.set(group, (topics = new Map()));
     let parts = topics.get(topic);
     if (!parts) topics.set(topic, (parts = new Map()));
+    if (!parts.has(partition)) this.live++;
     parts.set(partition, c);
   }
 
@@ -80,7 +92,11 @@ export class OffsetStore {
       this.set(group, e.topic, e.partition, { offset: e.offset, metadata: e.metadata, leaderEpoch: e.leaderEpoch });
       if (this.fd >= 0) text += JSON.stringify([group, e.topic, e.partition, e.offset, e.metadata, e.leaderEpoch]) + '\n';
     }
-    if (text && this.fd >= 0) fs.writeSync(this.fd, text);
+    if (text && this.fd >= 0) {
+      fs.writeSync(this.fd, text);
+      this.lines += entries.length;
+      if (this.lines > 10000 && this.lines > 10 * this.live) this.compact();
+    }
   }
 
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {
