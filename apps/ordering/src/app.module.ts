@@ -16,7 +16,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...serviceInfrastructure({ serviceName: SERVICE_NAME, env, dataSourceOptions: orderingDataSourceOptions(env), ...opts.messaging }),
-        OrderingModule,
+        OrderingModule.forRoot({ seenTimeoutMs: env.ORDER_SEEN_TIMEOUT_MS }),
       ],
     };
   }

@@ -1,4 +1,6 @@
 import { ServiceEnv } from '@coupons/service-kit';
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
 
 export const SERVICE_NAME = 'ordering';
 
@@ -6,4 +8,13 @@ export const SERVICE_NAME = 'ordering';
 export class OrderingEnv extends ServiceEnv {
   override HTTP_PORT = 3103;
   override DATABASE_SCHEMA = 'ordering';
+  /**
+   * Read-your-writes: how long an order waits for ordering to fold the wallet events named in its mustHaveSeen
+   * before it is decided without them (milliseconds).
+   */
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'must be an integer 0..60000' })
+  @Min(0, { message: 'must be an integer 0..60000' })
+  @Max(60_000, { message: 'must be an integer 0..60000' })
+  ORDER_SEEN_TIMEOUT_MS = 5_000;
 }

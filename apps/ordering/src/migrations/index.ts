@@ -1,4 +1,5 @@
 import { InitialOrderingSchema1764040200000 } from './1764040200000-InitialOrderingSchema';
+import { OrderingFoldPositions1764040300000 } from './1764040300000-OrderingFoldPositions';
 
 /** Every ordering migration, oldest first. */
-export const ORDERING_MIGRATIONS = [InitialOrderingSchema1764040200000];
+export const ORDERING_MIGRATIONS = [InitialOrderingSchema1764040200000, OrderingFoldPositions1764040300000];

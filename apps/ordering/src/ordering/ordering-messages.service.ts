@@ -1,22 +1,92 @@
-import { Envelope, Topics } from '@coupons/contracts';
-import { HandlerOutcome, MessageConsumers, Outcome } from '@coupons/messaging';
-import { Injectable } from '@nestjs/common';
+import { Envelope, OrderingCommandTypes, PlaceOrder, Topics } from '@coupons/contracts';
+import {
+  HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendToOutbox, findCommandOutcome, handleOnce, isUniqueViolation,
+} from '@coupons/messaging';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
-import { orderingProjection } from './ordering.projection';
+import { decideOrderCommand, isOrderingCommand } from './decisions';
+import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering.projection';
+import { orderingStateOf } from './ordering-state';
+import { recordFoldPosition, waitUntilSeen } from './read-your-writes';
+
+export const ORDERING_OPTIONS = Symbol('ORDERING_OPTIONS');
+
+export interface OrderingOptions {
+  /** Read-your-writes bound: how long a PlaceOrder waits for its mustHaveSeen positions (ms). */
+  seenTimeoutMs: number;
+}
+
+/** Consumer group of the event folds; the name the skeleton used, so existing committed offsets stay valid. */
+export const FOLD_GROUP = SERVICE_NAME;
+/** Consumer group of order commands. */
+export const COMMAND_GROUP = `${SERVICE_NAME}-commands`;
+/** The redemption table's primary key: one active redemption per claim (Single use). */
+const REDEMPTION_KEY = 'redemption_pkey';
+/** Decisions retried in place after losing a redemption race, before handing the message back to the runner. */
+const REDECIDE_ATTEMPTS = 5;
 
 /**
- * Ordering's Kafka consumer (group "ordering"): catalog and wallet events folded into its projection.
- * Order commands (ordering.commands.v1) are decided by a later change; its own events are applied when decided.
+ * Ordering's Kafka consumers, in two groups:
+ * - "ordering" folds catalog and wallet events into the projection, recording each partition's folded position;
+ * - "ordering-commands" decides PlaceOrder/CancelOrder. A PlaceOrder may wait (bounded) for its mustHaveSeen
+ *   positions; being in its own group, that wait never holds up the folding it waits for (kafkajs assigns
+ *   partitions assuming every member of a group subscribes to the same topics, so the two can't share a group).
  */
 @Injectable()
 export class OrderingMessagesService {
-  constructor(private readonly dataSource: DataSource, consumers: MessageConsumers) {
-    consumers.register({ groupId: SERVICE_NAME, topics: [Topics.catalogEvents, Topics.walletEvents], handle: (env) => this.foldEvent(env) });
+  private readonly logger = new Logger(OrderingMessagesService.name);
+
+  constructor(private readonly dataSource: DataSource, consumers: MessageConsumers, @Inject(ORDERING_OPTIONS) private readonly options: OrderingOptions) {
+    consumers.register({ groupId: FOLD_GROUP, topics: [Topics.catalogEvents, Topics.walletEvents], handle: (env, ctx) => this.foldEvent(env, ctx) });
+    consumers.register({ groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env) });
   }
 
-  async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    const r = await orderingProjection.fold(this.dataSource, e);
+  /** Folds a catalog/wallet event once and records how far its partition is folded, in one transaction. */
+  async foldEvent(e: Envelope, ctx: Pick<MessageContext, 'topic' | 'partition' | 'offset'>): Promise<HandlerOutcome> {
+    const r = await this.dataSource.transaction(async (em) => {
+      const result = await orderingProjection.applyOnce(em, e);
+      await recordFoldPosition(em, ctx.topic, ctx.partition, ctx.offset);
+      return result;
+    });
     return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`ordering keeps no ${e.type}`) : Outcome.done;
+  }
+
+  /**
+   * Decides an order command once. A PlaceOrder first waits, bounded by ORDER_SEEN_TIMEOUT_MS, until the wallet
+   * events the terminal has seen acknowledged are folded; on timeout it is decided with what is folded (a claim not
+   * yet seen is not applied: the order still goes through rather than failing on a slow consumer). A decision that
+   * loses a redemption race to another instance (unique violation on the claim) is decided again from the new state.
+   */
+  async handleCommand(cmd: Envelope, now: () => Date = () => new Date()): Promise<HandlerOutcome> {
+    if (!isOrderingCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not an ordering command`));
+    if (cmd.type === OrderingCommandTypes.placeOrder && !(await findCommandOutcome(this.dataSource, ORDERING_COMMANDS_CONSUMER, cmd.eventId))) {
+      const p = cmd.payload as PlaceOrder;
+      const seen = await waitUntilSeen(this.dataSource, p.mustHaveSeen ?? [], p.userId, this.options.seenTimeoutMs);
+      if (!seen.caughtUp) {
+        this.logger.warn(`order ${p.orderId}: not caught up after ${this.options.seenTimeoutMs} ms (${JSON.stringify(seen)}); deciding with what is folded`);
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.decideOnce(cmd, now());
+      } catch (err) {
+        if (!isUniqueViolation(err, REDEMPTION_KEY)) throw err;
+        if (attempt >= REDECIDE_ATTEMPTS) return Outcome.retry(err as Error);
+        this.logger.warn(`order command ${cmd.eventId}: claim redeemed concurrently by another instance; deciding again`);
+      }
+    }
+  }
+
+  private async decideOnce(cmd: Envelope, now: Date): Promise<HandlerOutcome> {
+    const r = await handleOnce(this.dataSource, ORDERING_COMMANDS_CONSUMER, cmd, async (em) => {
+      const events = await decideOrderCommand(cmd, orderingStateOf(em), now);
+      for (const e of events) {
+        await orderingProjection.applyOnce(em, e);
+        await appendToOutbox(em, Topics.orderingEvents, e);
+      }
+      return events;
+    });
+    return r.duplicate ? Outcome.duplicate : Outcome.done;
   }
 }

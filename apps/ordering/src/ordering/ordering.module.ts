@@ -1,6 +1,14 @@
-import { Module } from '@nestjs/common';
-import { OrderingMessagesService } from './ordering-messages.service';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ORDERING_OPTIONS, OrderingMessagesService, OrderingOptions } from './ordering-messages.service';
 import { OrderingQueriesController } from './ordering-queries.controller';
 
-@Module({ controllers: [OrderingQueriesController], providers: [OrderingMessagesService] })
-export class OrderingModule {}
+@Module({})
+export class OrderingModule {
+  static forRoot(options: OrderingOptions): DynamicModule {
+    return {
+      module: OrderingModule,
+      controllers: [OrderingQueriesController],
+      providers: [{ provide: ORDERING_OPTIONS, useValue: options }, OrderingMessagesService],
+    };
+  }
+}

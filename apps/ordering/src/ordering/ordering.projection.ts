@@ -12,7 +12,7 @@ export const ORDERING_COMMANDS_CONSUMER = 'ordering.commands';
 
 /**
  * The outcome events of order commands record themselves for commandOutcome (live and on replay alike).
- * CouponRedeemed/Released share the command as cause but are not its answer, so they don't.
+ * CouponRedeemed/Released are caused by the OrderProcessed/OrderCancelled, not by the command, so they don't.
  */
 function withOutcome<P>(fold: Fold<P>): Fold<P> {
   return async (em, e) => {
@@ -50,9 +50,11 @@ export const orderingProjection = new Projector('ordering.projection', [Topics.o
     await em.update(CustomerOrderEntity, { orderId: e.payload.orderId }, { status: 'CANCELLED', cancelledAt: new Date(e.payload.cancelledAt) });
   }),
   [OrderingEventTypes.cancelRejected]: withOutcome(async () => undefined),
+  // A plain insert: the claim is the primary key, so a second active redemption of a claim fails the deciding
+  // transaction (Single use, even with two instances deciding for one user during a rebalance), and is decided again.
   [OrderingEventTypes.couponRedeemed]: async (em, e: Envelope<CouponRedeemed>) => {
     const p = e.payload;
-    await em.upsert(RedemptionEntity, { claimId: p.claimId, orderId: p.orderId, userId: p.userId, redeemedAt: new Date(p.redeemedAt) }, ['claimId']);
+    await em.insert(RedemptionEntity, { claimId: p.claimId, orderId: p.orderId, userId: p.userId, redeemedAt: new Date(p.redeemedAt) });
   },
   [OrderingEventTypes.couponReleased]: async (em, e: Envelope<CouponReleased>) => {
     await em.delete(RedemptionEntity, { claimId: e.payload.claimId, orderId: e.payload.orderId });

@@ -11,7 +11,8 @@ export const OrderingEventTypes = {
   couponReleased: 'CouponReleased',
 } as const;
 
-export const ORDER_REJECTION_CODES = ['UNKNOWN_SKU', 'UNKNOWN_STORE', 'COUPON_NOT_APPLICABLE', 'CURRENCY_MISMATCH'] as const;
+/** ORDER_TOO_LARGE: the amounts of the order would exceed exact integer arithmetic (2^53 fen); never a 500. */
+export const ORDER_REJECTION_CODES = ['UNKNOWN_SKU', 'UNKNOWN_STORE', 'COUPON_NOT_APPLICABLE', 'CURRENCY_MISMATCH', 'ORDER_TOO_LARGE'] as const;
 export type OrderRejectionCode = (typeof ORDER_REJECTION_CODES)[number];
 
 export class OrderProcessed {
@@ -50,7 +51,10 @@ export class OrderCancelRejected {
   @IsString() message!: string;
 }
 
-/** A claimed coupon was spent by an order (Single use: at most one per claim, decided by the user's serial writer). */
+/**
+ * A claimed coupon was spent by an order (Single use: at most one per claim, decided by the user's serial writer).
+ * Its causationId is the OrderProcessed event, not the command: the command's answer is OrderProcessed alone.
+ */
 export class CouponRedeemed {
   @IsString() @Matches(ID_PATTERN) claimId!: string;
   @IsString() @Matches(ID_PATTERN) couponId!: string;
@@ -59,7 +63,7 @@ export class CouponRedeemed {
   @IsISO8601({ strict: true }) redeemedAt!: string;
 }
 
-/** A cancelled order gave its coupon back. */
+/** A cancelled order gave its coupon back (causationId: the OrderCancelled event). */
 export class CouponReleased {
   @IsString() @Matches(ID_PATTERN) claimId!: string;
   @IsString() @Matches(ID_PATTERN) couponId!: string;

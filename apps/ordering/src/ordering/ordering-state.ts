@@ -1,0 +1,73 @@
+import { tableName } from '@coupons/messaging';
+import { EntityManager, In } from 'typeorm';
+import { OrderingState, StoredOrder, UserClaim } from './decisions';
+import {
+  CouponTermsEntity, CustomerOrderEntity, OrderLineEntity, ProductEntity, RedemptionEntity, StoreEntity, UserClaimEntity,
+} from './entities';
+
+interface ClaimRow {
+  claim_id: string;
+  coupon_id: string;
+  title: string;
+  claimed_at: Date;
+  valid_until: Date | null;
+  redeemed_by: string | null;
+  discount: CouponTermsEntity['discount'] | null;
+  min_spend: string | null;
+  target: CouponTermsEntity['target'] | null;
+  store_ids: string[] | null;
+  has_terms: boolean;
+}
+
+function claimFromRow(r: ClaimRow): UserClaim {
+  return {
+    claimId: r.claim_id,
+    couponId: r.coupon_id,
+    title: r.title,
+    claimedAt: new Date(r.claimed_at).getTime(),
+    validUntil: r.valid_until === null ? null : new Date(r.valid_until).getTime(),
+    status: r.redeemed_by === null ? 'AVAILABLE' : 'REDEEMED',
+    coupon: r.has_terms ? { discount: r.discount!, minSpend: Number(r.min_spend), target: r.target, storeIds: r.store_ids } : null,
+  };
+}
+
+/** OrderingState read inside the deciding transaction. */
+export function orderingStateOf(em: EntityManager): OrderingState {
+  const claims = async (where: string, param: string): Promise<UserClaim[]> => {
+    const rows: ClaimRow[] = await em.query(
+      `SELECT c.claim_id, c.coupon_id, c.title, c.claimed_at, c.valid_until, r.order_id AS redeemed_by,
+              t.discount, t.min_spend, t.target, t.store_ids, t.coupon_id IS NOT NULL AS has_terms
+         FROM ${tableName(em, UserClaimEntity)} c
+         LEFT JOIN ${tableName(em, CouponTermsEntity)} t ON t.coupon_id = c.coupon_id
+         LEFT JOIN ${tableName(em, RedemptionEntity)} r ON r.claim_id = c.claim_id
+        WHERE ${where} = $1
+        ORDER BY c.claim_id`,
+      [param],
+    );
+    return rows.map(claimFromRow);
+  };
+  return {
+    storeExists: async (storeId) => (await em.countBy(StoreEntity, { storeId })) > 0,
+    products: async (skus) => {
+      const unique = [...new Set(skus)];
+      const found = unique.length ? await em.findBy(ProductEntity, { sku: In(unique) }) : [];
+      return new Map(found.map((p) => [p.sku, { sku: p.sku, price: p.price, currency: p.currency, category: p.category, brand: p.brand }]));
+    },
+    order: async (orderId, forUpdate) => {
+      const o = await em.findOne(CustomerOrderEntity, { where: { orderId }, ...(forUpdate ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      if (!o) return null;
+      const lines = await em.find(OrderLineEntity, { where: { orderId }, order: { lineNo: 'ASC' } });
+      const stored: StoredOrder = {
+        orderId: o.orderId, userId: o.userId, storeId: o.storeId, status: o.status,
+        items: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, lineTotal: l.lineTotal })),
+        subtotal: o.subtotal, discount: o.discount, total: o.total, currency: o.currency,
+        appliedCoupon: o.appliedClaimId && o.appliedCouponId ? { claimId: o.appliedClaimId, couponId: o.appliedCouponId, title: o.appliedTitle ?? '' } : null,
+        processedAt: o.processedAt.toISOString(),
+      };
+      return stored;
+    },
+    claimsOf: (userId) => claims('c.user_id', userId),
+    claim: async (claimId) => (await claims('c.claim_id', claimId))[0] ?? null,
+    redeemedBy: async (claimId) => (await em.findOneBy(RedemptionEntity, { claimId }))?.orderId ?? null,
+  };
+}
