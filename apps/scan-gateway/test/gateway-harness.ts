@@ -99,11 +99,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ga
     token: async (userId, roles) => (await http('POST', '/v1/auth/dev-token', { body: roles ? { userId, roles } : { userId } })).body.accessToken,
     messagesOn: async (topic = Topics.catalogCommands) => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
     stop: async () => {
-      await Promise.all(others.map((o) => o.close()));
-      await app.close();
-      await admin.disconnect();
-      await Promise.all([catalog.stop(), wallet.stop(), ordering.stop()]);
-      await broker.stop();
+      // Bounded: with the broker already gone (outage tests), kafkajs clients may take long to give up.
+      const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+      await Promise.all(others.map((o) => bounded(o.close())));
+      await bounded(app.close());
+      await bounded(admin.disconnect());
+      await Promise.all([catalog.stop(), wallet.stop(), ordering.stop()].map(bounded));
+      await bounded(broker.stop());
     },
   };
 }

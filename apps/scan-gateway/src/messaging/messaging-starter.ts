@@ -35,7 +35,7 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
         break;
       } catch (err) {
         this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, 5000);
       }
     }

@@ -96,7 +96,7 @@ export class OutcomeListener implements OnApplicationShutdown {
         this.logger.warn(`${this.lastError}; retrying in ${delay} ms`);
         await this.consumer?.disconnect().catch(() => undefined);
         this.consumer = null;
-        await new Promise((r) => setTimeout(r, delay));
+        await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, 5000);
       }
     }

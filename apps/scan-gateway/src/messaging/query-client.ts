@@ -23,6 +23,7 @@ export class QueryClient implements OnApplicationShutdown {
   private connected = false;
   private connecting: Promise<void> | null = null;
   private lastError: string | null = null;
+  private stopped = false;
 
   constructor(private readonly env: GatewayEnv) {
     const suffix = randomBytes(4).toString('hex');
@@ -83,13 +84,13 @@ export class QueryClient implements OnApplicationShutdown {
   start(): void {
     void (async () => {
       let delay = 250;
-      while (!this.connected) {
+      while (!this.connected && !this.stopped) {
         try {
           await this.connect(30_000);
           return;
         } catch (err) {
           this.logger.warn(`query client not ready: ${(err as Error).message}; retrying in ${delay} ms`);
-          await new Promise((r) => setTimeout(r, delay));
+          await new Promise((r) => setTimeout(r, delay).unref());
           delay = Math.min(delay * 2, 5000);
         }
       }
@@ -103,7 +104,12 @@ export class QueryClient implements OnApplicationShutdown {
    */
   async query<T>(pattern: string, payload: object, correlationId: string): Promise<QueryOutcome<T>> {
     try {
-      if (!this.isReady()) await this.connect(this.env.REQUEST_TIMEOUT_MS);
+      if (!this.isReady()) {
+        // Bounded: kafkajs retries a connection for longer than a request should wait.
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), this.env.REQUEST_TIMEOUT_MS)));
+        await Promise.race([this.connect(this.env.REQUEST_TIMEOUT_MS), deadline]).finally(() => clearTimeout(timer));
+      }
     } catch {
       throw ApiError.unavailable('the message broker is unavailable; try again');
     }
@@ -129,6 +135,7 @@ export class QueryClient implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     await this.client.close().catch(() => undefined);
   }
 }
