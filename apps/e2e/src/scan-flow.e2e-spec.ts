@@ -225,6 +225,18 @@ describe('scan flow (all services as processes)', () => {
     expectError(await terminal.post('/v1/scans', { code: 'hello world' }), 400, 'INVALID_CODE');
   });
 
+  it('gives the same answer after the catalog is killed (SIGKILL) and the gateway restarted', async () => {
+    const before = await terminal.post('/v1/scans', { code: MILK.gtin, storeId: S1 });
+    const catalog = stack.proc('coupon-catalog');
+    await catalog.kill('SIGKILL');
+    catalog.start();
+    await catalog.waitHealthy(60_000);
+    await stack.proc('scan-gateway').restart(60_000);
+    const after = await terminal.post('/v1/scans', { code: MILK.gtin, storeId: S1 });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(before.body);
+  });
+
   it('stops offering a paused coupon and offers it again once active', async () => {
     expect(ids((await terminal.post('/v1/scans', { code: MILK.gtin, storeId: S1 })).body.coupons)).not.toContain(id.paused);
     expect((await merchant.patch(`/v1/admin/coupons/${id.paused}`, { status: 'ACTIVE' })).status).toBe(200);
