@@ -19,8 +19,6 @@ export const SERVICE_NAME = 'scan-gateway';
 export interface GatewayModuleOptions {
   /** Where JSON log lines go (default stdout). */
   logDestination?: DestinationStream;
-  /** Feature modules added by later issues (claims, orders, notifications). */
-  features?: DynamicModule['imports'];
 }
 
 /** Health: Kafka reachable, outcome listener joined with its partitions, query client able to receive replies. */
@@ -68,7 +66,6 @@ export class GatewayModule {
         WalletModule,
         OrdersModule,
         NotificationsModule,
-        ...(opts.features ?? []),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { startGateway } from './app.factory';
 import { loadGatewayEnv } from './config/gateway.env';
 
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await startGateway(env);
-  process.stdout.write(`${JSON.stringify({ level: 30, service: 'scan-gateway', msg: `listening on ${await app.getUrl()}` })}\n`);
+  new Logger('Bootstrap').log(`listening on ${await app.getUrl()}`);
 }
 
 main().catch((err) => {

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { envelopeHeaders } from '@coupons/messaging';
+import { MetricsService } from '@coupons/service-kit';
+import type { Counter, Histogram } from 'prom-client';
 import { Envelope, PayloadClasses, decodeMessage, describeValidationErrors, envelope, isEnvelope } from '@coupons/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -51,12 +53,19 @@ export class CommandBus implements OnApplicationShutdown {
   private producer: Producer | null = null;
   private connecting: Promise<Producer> | null = null;
 
+  private readonly outcomesCounter: Counter<'command' | 'outcome'>;
+  private readonly outcomeSeconds: Histogram<'command'>;
+
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly outcomes: OutcomeListener,
     private readonly queries: QueryClient,
     private readonly env: GatewayEnv,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.outcomesCounter = metrics.counter('gateway_command_outcomes_total', 'Commands by type and the outcome event that answered them (TIMEOUT: none in time)', ['command', 'outcome']);
+    this.outcomeSeconds = metrics.histogram('gateway_command_outcome_seconds', 'From publishing a command to its outcome event', ['command'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+  }
 
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
@@ -141,9 +150,13 @@ export class CommandBus implements OnApplicationShutdown {
       waiting.cancel();
       throw err;
     }
-    const outcome = await waiting.promise;
+    const started = Date.now();
     // Silence for a repeated id may mean a concurrent twin was decided first: its outcome is stored.
-    return { command, outcome: outcome ?? (commandId ? await this.askOutcome(commandId, spec) : null) };
+    const outcome = (await waiting.promise) ?? (commandId ? await this.askOutcome(commandId, spec) : null);
+    this.outcomesCounter.inc({ command: spec.type, outcome: outcome?.envelope.type ?? 'TIMEOUT' });
+    if (outcome) this.outcomeSeconds.observe({ command: spec.type }, (Date.now() - started) / 1000);
+    else this.logger.warn(`no outcome for ${spec.type} ${id} within ${this.env.REQUEST_TIMEOUT_MS} ms (correlation ${spec.correlationId})`);
+    return { command, outcome };
   }
 
   /** The stored outcome of an already-decided command, or null (unknown, or the service can't say right now). */
