@@ -1,31 +1,39 @@
-import { CouponClaimed, Envelope, Queries, QueryReply, Topics, WalletView, envelope } from '@coupons/contracts';
-import { createKafka } from '@coupons/messaging';
+import {
+  ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, decodeMessage, envelope,
+} from '@coupons/contracts';
+import { createKafka, findCommandOutcome } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { firstValueFrom, timeout } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { WALLET_QUERY_PATTERNS, startWallet } from './bootstrap';
 import { walletDataSourceOptions } from './database/data-source';
 import { WalletEnv } from './env';
-import { walletProjection } from './wallet/wallet.projection';
+import { WalletMessagesService } from './wallet/wallet-messages.service';
+import { WALLET_COMMANDS_CONSUMER, walletProjection } from './wallet/wallet.projection';
 
 jest.setTimeout(90_000);
+
+const GRACE_MS = 400;
+const DAY = 86_400_000;
 
 let broker: RunningBroker;
 let app: NestFastifyApplication;
 let db: DataSource;
 let queries: ClientKafka;
+let kafka: Kafka;
 let producer: Producer;
 let url: string;
+let sut: WalletMessagesService;
 
 const query = <T>(pattern: string, payload: object) =>
   firstValueFrom(queries.send<QueryReply<T>>(pattern, { value: payload }).pipe(timeout(20_000)));
 
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -37,14 +45,52 @@ async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string
 
 const event = (type: string, payload: object, key: string): Envelope => envelope(type, payload, { aggregateId: key, correlationId: randomUUID() });
 
+/** A CouponCreated on catalog.events.v1 (the record replay reads), folded at once so decisions can use it. */
+async function createCoupon(couponId: string, terms: Partial<CouponCreated> = {}, opts: { fold?: boolean } = {}): Promise<Envelope<CouponCreated>> {
+  const payload: CouponCreated = {
+    couponId, title: `title of ${couponId}`, discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 3,
+    perUserLimit: 1, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, priority: 0, status: 'ACTIVE',
+    createdAt: '2026-01-01T00:00:00.000Z', ...terms,
+  };
+  const e = event('CouponCreated', payload, couponId) as Envelope<CouponCreated>;
+  await producer.send({ topic: Topics.catalogEvents, acks: -1, messages: [{ key: couponId, value: JSON.stringify(e) }] });
+  if (opts.fold !== false) await walletProjection.fold(db, e);
+  return e;
+}
+
+async function publish(topic: string, e: Envelope): Promise<void> {
+  await producer.send({ topic, acks: -1, messages: [{ key: e.aggregateId, value: JSON.stringify(e) }] });
+}
+
+const claimCmd = (couponId: string, userId: string, claimId = `cl-${randomUUID()}`): Envelope<ClaimCoupon> =>
+  envelope('ClaimCoupon', { claimId, couponId, userId, requestedAt: new Date().toISOString() }, { aggregateId: couponId, correlationId: randomUUID() });
+
+/** Decides a command as the consumer does (retrying like the runner), and returns its stored outcome event. */
+async function decide(cmd: Envelope<ClaimCoupon>): Promise<Envelope<CouponClaimed | ClaimRejected>> {
+  for (;;) {
+    const r = await sut.handleCommand(cmd);
+    if (r.status === 'retry') continue;
+    expect(['done', 'duplicate']).toContain(r.status);
+    break;
+  }
+  return (await findCommandOutcome(db, WALLET_COMMANDS_CONSUMER, cmd.eventId)) as Envelope<CouponClaimed | ClaimRejected>;
+}
+
+const claimsOf = (couponId: string) =>
+  db.query(`SELECT claim_id, user_id, issue_seq, user_seq FROM claim WHERE coupon_id = $1 ORDER BY issue_seq`, [couponId]);
+
 beforeAll(async () => {
   broker = await testBroker();
   url = await createTestDatabase(process.env.TEST_DATABASE_URL!, 'wallet');
   const env = validateEnv(WalletEnv)({ KAFKA_BROKERS: broker.brokers, DATABASE_URL: url, LOG_LEVEL: 'warn', INSTANCE_ID: 'wallet-test' });
-  app = await startWallet({ ...env, HTTP_PORT: 0 } as WalletEnv, { host: '127.0.0.1', messaging: { relayPollIntervalMs: 100 } });
+  app = await startWallet({ ...env, HTTP_PORT: 0 } as WalletEnv, {
+    host: '127.0.0.1', messaging: { relayPollIntervalMs: 100, retry: { initialMs: 50, maxMs: 200 } }, claims: { unknownCouponGraceMs: GRACE_MS },
+  });
+  sut = app.get(WalletMessagesService);
   db = new DataSource(walletDataSourceOptions(env));
   await db.initialize();
-  producer = createKafka(broker.brokers.split(','), 'wallet-test').producer();
+  kafka = createKafka(broker.brokers.split(','), 'wallet-test');
+  producer = kafka.producer();
   await producer.connect();
   queries = new ClientKafka({ client: { clientId: 'wallet-test-queries', brokers: broker.brokers.split(',') }, consumer: { groupId: `wallet-test-${randomUUID()}` } });
   for (const p of WALLET_QUERY_PATTERNS) queries.subscribeToResponseOf(p);
@@ -75,25 +121,22 @@ describe('wallet service', () => {
   });
 
   it('folds catalog coupons and ordering redemptions; the wallet view shows claims and their status', async () => {
-    const created = event('CouponCreated', {
-      couponId: 'c-1', title: '5 off', discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 3,
-      perUserLimit: 1, priority: 0, status: 'ACTIVE', createdAt: '2026-01-01T00:00:00.000Z',
-    }, 'c-1');
-    await producer.send({ topic: Topics.catalogEvents, messages: [{ key: 'c-1', value: JSON.stringify(created) }] });
+    await createCoupon('c-1', { title: '5 off' }, { fold: false });
     await waitFor(async () => (await db.query(`SELECT total_quantity FROM coupon_stock WHERE coupon_id = 'c-1'`))[0]?.total_quantity === 3, 'coupon_stock');
 
-    // A claim as the decision (or a replay of wallet.events) applies it.
+    // A claim as a replay of wallet.events applies it.
     const claimed: CouponClaimed = {
       claimId: 'cl-1', couponId: 'c-1', userId: 'u-1', title: '5 off', discount: { type: 'AMOUNT_OFF', amount: 500 },
-      claimedAt: '2026-02-01T00:00:00.000Z', validUntil: null, issuedCount: 1,
+      claimedAt: '2026-02-01T00:00:00.000Z', validUntil: null, issuedCount: 1, userClaimSeq: 1, totalQuantity: 3, perUserLimit: 1,
     };
     const claimedEvent = envelope('CouponClaimed', claimed, { aggregateId: 'c-1', correlationId: 'corr', causationId: 'cmd-1' });
+    await publish(Topics.walletEvents, claimedEvent);
     expect(await walletProjection.fold(db, claimedEvent)).toBe('applied');
     expect(await walletProjection.fold(db, claimedEvent)).toBe('duplicate');
     expect(await query(Queries.commandOutcome.wallet, { commandId: 'cmd-1' })).toEqual({ ok: true, value: claimedEvent });
 
     const redeemed = event('CouponRedeemed', { claimId: 'cl-1', couponId: 'c-1', userId: 'u-1', orderId: 'o-1', redeemedAt: '2026-02-02T00:00:00.000Z' }, 'u-1');
-    await producer.send({ topic: Topics.orderingEvents, messages: [{ key: 'u-1', value: JSON.stringify(redeemed) }] });
+    await publish(Topics.orderingEvents, redeemed);
     await waitFor(async () => (await db.query(`SELECT order_id FROM claim_redemption WHERE claim_id = 'cl-1'`))[0], 'the redemption');
     expect(await query<WalletView>(Queries.getWallet, { userId: 'u-1' })).toEqual({
       ok: true,
@@ -102,13 +145,245 @@ describe('wallet service', () => {
   });
 });
 
+describe('claim decisions', () => {
+  it('claims a coupon: CouponClaimed with its sequences, terms and validity, the claim row and the outbox event in one go', async () => {
+    await createCoupon('d-ok', { totalQuantity: 5, perUserLimit: 2, validDaysAfterClaim: 7 });
+    const cmd = claimCmd('d-ok', 'alice');
+    const before = Date.now();
+    const out = await decide(cmd);
+    expect(out.type).toBe('CouponClaimed');
+    expect(out.causationId).toBe(cmd.eventId);
+    const p = out.payload as CouponClaimed;
+    expect(p).toMatchObject({ claimId: cmd.payload.claimId, couponId: 'd-ok', userId: 'alice', title: 'title of d-ok', issuedCount: 1, userClaimSeq: 1, totalQuantity: 5, perUserLimit: 2 });
+    const claimedAt = Date.parse(p.claimedAt);
+    expect(claimedAt).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(p.validUntil!)).toBe(claimedAt + 7 * DAY);
+    expect(await claimsOf('d-ok')).toEqual([{ claim_id: cmd.payload.claimId, user_id: 'alice', issue_seq: 1, user_seq: 1 }]);
+    const outbox = await db.query(`SELECT topic, key, envelope FROM outbox WHERE envelope->>'causationId' = $1`, [cmd.eventId]);
+    expect(outbox).toEqual([{ topic: Topics.walletEvents, key: 'd-ok', envelope: out }]);
+    // The second claim of the same user gets the next sequences.
+    const second = (await decide(claimCmd('d-ok', 'alice'))).payload as CouponClaimed;
+    expect(second).toMatchObject({ issuedCount: 2, userClaimSeq: 2 });
+  });
+
+  const past = new Date(Date.now() - DAY).toISOString();
+  const future = new Date(Date.now() + DAY).toISOString();
+  it.each<[string, Partial<CouponCreated>, string[], string]>([
+    ['stock exhausted', { totalQuantity: 2 }, ['u-a', 'u-b'], 'OUT_OF_STOCK'],
+    ['per-user limit reached', { totalQuantity: 10, perUserLimit: 2 }, ['u-me', 'u-me'], 'LIMIT_REACHED'],
+    ['the limit is told before the stock', { totalQuantity: 1, perUserLimit: 1 }, ['u-me'], 'LIMIT_REACHED'],
+    ['paused', { status: 'PAUSED' }, [], 'NOT_CLAIMABLE'],
+    ['before the claim window', { claimableFrom: future }, [], 'NOT_CLAIMABLE'],
+    ['after the claim window', { claimableUntil: past }, [], 'NOT_CLAIMABLE'],
+  ])('refuses when %s', async (_name, terms, earlierClaims, code) => {
+    const couponId = `d-${randomUUID().slice(0, 8)}`;
+    await createCoupon(couponId, terms);
+    for (const user of earlierClaims) expect((await decide(claimCmd(couponId, user))).type).toBe('CouponClaimed');
+    const cmd = claimCmd(couponId, 'u-me');
+    const out = await decide(cmd);
+    expect(out).toMatchObject({ type: 'ClaimRejected', causationId: cmd.eventId, payload: { claimId: cmd.payload.claimId, couponId, userId: 'u-me', code } });
+    expect(await claimsOf(couponId)).toHaveLength(earlierClaims.length);
+  });
+
+  it('a paused coupon is refused once its CouponStatusChanged is folded, and claimable again when active', async () => {
+    await createCoupon('d-pause');
+    const paused = event('CouponStatusChanged', { couponId: 'd-pause', status: 'PAUSED' }, 'd-pause');
+    await publish(Topics.catalogEvents, paused);
+    await waitFor(async () => (await db.query(`SELECT status FROM coupon_stock WHERE coupon_id = 'd-pause'`))[0]?.status === 'PAUSED', 'the pause');
+    expect((await decide(claimCmd('d-pause', 'u-1'))).payload).toMatchObject({ code: 'NOT_CLAIMABLE' });
+    await publish(Topics.catalogEvents, event('CouponStatusChanged', { couponId: 'd-pause', status: 'ACTIVE' }, 'd-pause'));
+    await waitFor(async () => (await db.query(`SELECT status FROM coupon_stock WHERE coupon_id = 'd-pause'`))[0]?.status === 'ACTIVE', 'the resume');
+    expect((await decide(claimCmd('d-pause', 'u-1'))).type).toBe('CouponClaimed');
+  });
+
+  it('refuses an unknown coupon COUPON_NOT_FOUND after the grace, and waits for a coupon whose definition is on its way', async () => {
+    const unknown = claimCmd('d-never', 'u-1');
+    const t0 = Date.now();
+    expect((await decide(unknown)).payload).toMatchObject({ code: 'COUPON_NOT_FOUND' });
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(GRACE_MS);
+    expect(waited).toBeLessThan(GRACE_MS + 2_000);
+
+    // Through Kafka: the command first, its coupon's CouponCreated a little later; the claim is granted, not refused.
+    const late = claimCmd('d-late', 'u-1');
+    await publish(Topics.walletCommands, late);
+    await new Promise((r) => setTimeout(r, GRACE_MS / 2));
+    await createCoupon('d-late', {}, { fold: false });
+    const reply = await waitFor(async () => {
+      const r = await query<Envelope>(Queries.commandOutcome.wallet, { commandId: late.eventId });
+      return r.ok ? r.value : undefined;
+    }, 'the late claim decided');
+    expect(reply).toMatchObject({ type: 'CouponClaimed', payload: { claimId: late.payload.claimId, issuedCount: 1 } });
+  });
+
+  it('decides a duplicate command once, also when both copies are handled at the same time', async () => {
+    await createCoupon('d-dup', { totalQuantity: 10, perUserLimit: 10 });
+    const cmd = claimCmd('d-dup', 'u-1');
+    const first = await decide(cmd);
+    expect(await sut.handleCommand(cmd)).toEqual({ status: 'duplicate' });
+    expect(await findCommandOutcome(db, WALLET_COMMANDS_CONSUMER, cmd.eventId)).toEqual(first);
+
+    const twin = claimCmd('d-dup', 'u-2');
+    const results = await Promise.all([sut.handleCommand(twin), sut.handleCommand(twin), sut.handleCommand(twin)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['done', 'duplicate', 'duplicate']);
+    expect(await claimsOf('d-dup')).toHaveLength(2);
+    expect((await db.query(`SELECT count(*)::int AS n FROM outbox WHERE envelope->>'causationId' IN ($1, $2)`, [cmd.eventId, twin.eventId]))[0].n).toBe(2);
+  });
+
+  it('concurrent decisions for one coupon (as two instances would) issue exactly the stock', async () => {
+    await createCoupon('d-race', { totalQuantity: 5, perUserLimit: 1 });
+    const cmds = Array.from({ length: 24 }, (_, i) => claimCmd('d-race', `racer-${i % 12}`));
+    const outcomes = await Promise.all(cmds.map((c) => decide(c)));
+    const claimed = outcomes.filter((o) => o.type === 'CouponClaimed');
+    expect(claimed).toHaveLength(5);
+    expect(new Set(claimed.map((o) => o.payload.userId)).size).toBe(5);
+    const refusals = outcomes.filter((o) => o.type === 'ClaimRejected').map((o) => (o.payload as ClaimRejected).code);
+    expect(new Set(refusals)).toEqual(new Set(['OUT_OF_STOCK', ...(refusals.includes('LIMIT_REACHED') ? ['LIMIT_REACHED'] : [])]));
+    expect((await claimsOf('d-race')).map((r: { issue_seq: number }) => r.issue_seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a decision that loses a race on the constraints (lock bypassed) is retried, then refused properly', async () => {
+    await createCoupon('d-lost', { totalQuantity: 1, perUserLimit: 1 });
+    // Another writer that skips the stock lock takes issue 1 and commits while our decision is under way.
+    const other = db.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(`INSERT INTO coupon_quota (coupon_id, total_quantity, per_user_limit) VALUES ('d-lost', 1, 1)`);
+    await other.query(`INSERT INTO claim (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit)
+      VALUES ('cl-intruder', 'd-lost', 'intruder', 't', '{"type":"AMOUNT_OFF","amount":1}', now(), NULL, 1, 1, 1, 1)`);
+    const cmd = claimCmd('d-lost', 'u-1');
+    const pending = sut.handleCommand(cmd);
+    await new Promise((r) => setTimeout(r, 300));
+    await other.commitTransaction();
+    await other.release();
+    const first = await pending;
+    expect(first.status).toBe('retry');
+    expect(await findCommandOutcome(db, WALLET_COMMANDS_CONSUMER, cmd.eventId)).toBeNull();
+    expect((await decide(cmd)).payload).toMatchObject({ code: 'OUT_OF_STOCK' });
+    // Not a fold of any event: removed so the replay below compares folds only.
+    await db.query(`DELETE FROM claim WHERE claim_id = 'cl-intruder'`);
+    await db.query(`DELETE FROM coupon_quota WHERE coupon_id = 'd-lost'`);
+  });
+});
+
+describe('claim constraints (the lock bypassed: rows inserted directly)', () => {
+  const insert = (claimId: string, userId: string, issueSeq: number, userSeq: number, total = 2, perUser = 2) =>
+    db.query(
+      `INSERT INTO claim (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit)
+       VALUES ($1, 'k-1', $2, 't', '{"type":"AMOUNT_OFF","amount":1}', now(), NULL, $3, $4, $5, $6)`,
+      [claimId, userId, issueSeq, userSeq, total, perUser],
+    );
+  const violation = async (p: Promise<unknown>) => {
+    const err = await p.then(() => null, (e: { driverError?: { code: string; constraint: string } }) => e.driverError ?? e);
+    return err && { code: (err as { code: string }).code, constraint: (err as { constraint: string }).constraint };
+  };
+
+  beforeAll(async () => {
+    await db.query(`INSERT INTO coupon_quota (coupon_id, total_quantity, per_user_limit) VALUES ('k-1', 2, 2)`);
+    await insert('k-a', 'u-1', 1, 1);
+    await insert('k-b', 'u-1', 2, 2);
+  });
+  afterAll(async () => {
+    await db.query(`DELETE FROM claim WHERE coupon_id = 'k-1'`);
+    await db.query(`DELETE FROM coupon_quota WHERE coupon_id = 'k-1'`);
+  });
+
+  it.each([
+    ['an issue past the stock', () => insert('k-c', 'u-2', 3, 1), { code: '23514', constraint: 'claim_issue_seq_check' }],
+    ['an issue sequence taken twice', () => insert('k-c', 'u-2', 2, 1), { code: '23505', constraint: 'claim_issue_seq_key' }],
+    ['a user sequence past the limit', () => insert('k-c', 'u-3', 1, 3), { code: '23514', constraint: 'claim_user_seq_check' }],
+    ['a row claiming larger terms than the coupon has', () => insert('k-c', 'u-2', 3, 1, 100, 2), { code: '23503', constraint: 'claim_quota_fkey' }],
+    ['a row with no quota at all', () => db.query(
+      `INSERT INTO claim (claim_id, coupon_id, user_id, title, discount, claimed_at, issue_seq, user_seq, total_quantity, per_user_limit)
+       VALUES ('k-x', 'k-none', 'u', 't', '{}', now(), 1, 1, 1, 1)`), { code: '23503', constraint: 'claim_quota_fkey' }],
+  ])('rejects %s', async (_name, attempt, expected) => {
+    expect(await violation(attempt())).toEqual(expected);
+    expect(await db.query(`SELECT count(*)::int AS n FROM claim WHERE coupon_id = 'k-1'`)).toEqual([{ n: 2 }]);
+  });
+
+  it('rejects a second claim of one user under the same user sequence', async () => {
+    // Inside both bounds, a fresh issue sequence, but the user's sequence 1 is taken.
+    const q = db.createQueryRunner();
+    await q.connect();
+    await q.startTransaction();
+    try {
+      await q.query(`DELETE FROM claim WHERE claim_id = 'k-b'`);
+      const err = await q.query(
+        `INSERT INTO claim (claim_id, coupon_id, user_id, title, discount, claimed_at, issue_seq, user_seq, total_quantity, per_user_limit)
+         VALUES ('k-d', 'k-1', 'u-1', 't', '{}', now(), 2, 1, 2, 2)`,
+      ).then(() => null, (e: { driverError?: { code: string; constraint: string } }) => e.driverError);
+      expect(err).toMatchObject({ code: '23505', constraint: 'claim_user_seq_key' });
+    } finally {
+      await q.rollbackTransaction();
+      await q.release();
+    }
+  });
+});
+
+describe('wallet replay', () => {
+  /** Every message of the given topics, from offset 0 to the current end. */
+  async function readAll(topics: string[]): Promise<Envelope[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    let total = 0;
+    for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) total += Number(p.high) - Number(p.low);
+    await admin.disconnect();
+    const out: Envelope[] = [];
+    const reader = kafka.consumer({ groupId: `replay-${randomUUID()}` });
+    await reader.connect();
+    await reader.subscribe({ topics, fromBeginning: true });
+    let seen = 0;
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        seen++;
+        const decoded = decodeMessage(message.value);
+        if (decoded.ok) out.push(decoded.envelope);
+      },
+    });
+    await waitFor(() => seen >= total, 'the whole topics');
+    await reader.disconnect();
+    return out;
+  }
+
+  const snapshot = (ds: DataSource) =>
+    Promise.all([
+      ds.query(`SELECT * FROM claim ORDER BY claim_id`),
+      ds.query(`SELECT * FROM coupon_quota ORDER BY coupon_id`),
+      ds.query(`SELECT * FROM coupon_stock ORDER BY coupon_id`),
+      ds.query(`SELECT * FROM claim_redemption ORDER BY claim_id`),
+      ds.query(`SELECT consumer, message_id, outcome FROM processed_message WHERE consumer <> 'wallet.projection' ORDER BY consumer, message_id`),
+    ]);
+
+  it('folding wallet.events (+ catalog and ordering events) from offset 0 into an empty schema rebuilds identical rows', async () => {
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
+    // Every catalog/ordering event folded live too (the consumer catches up with those published in these tests).
+    const all = await readAll(walletProjection.topics as string[]);
+    await waitFor(async () => {
+      const folded = new Set((await db.query(`SELECT message_id FROM processed_message WHERE consumer = 'wallet.projection'`)).map((r: { message_id: string }) => r.message_id));
+      return all.every((e) => !walletProjection.handles(e.type) || folded.has(e.eventId));
+    }, 'the live folds');
+    const replayed = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_replay' }));
+    await replayed.initialize();
+    try {
+      await runMigrationsWithLock(replayed);
+      for (const e of all) await walletProjection.fold(replayed, e);
+      const [live, rebuilt] = await Promise.all([snapshot(db), snapshot(replayed)]);
+      expect(rebuilt).toEqual(live);
+      expect(live[0].length).toBeGreaterThan(15);
+    } finally {
+      await replayed.destroy();
+    }
+  });
+});
+
 describe('wallet migrations', () => {
   it('migrate up in sync with the entities and down to nothing', async () => {
     const ds = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000', 'ClaimSequences1764040200000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       expect(await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'wallet_migrations' AND table_name <> 'migrations'`)).toEqual([]);
     } finally {

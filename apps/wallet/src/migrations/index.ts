@@ -1,4 +1,5 @@
 import { InitialWalletSchema1764040100000 } from './1764040100000-InitialWalletSchema';
+import { ClaimSequences1764040200000 } from './1764040200000-ClaimSequences';
 
 /** Every wallet migration, oldest first. */
-export const WALLET_MIGRATIONS = [InitialWalletSchema1764040100000];
+export const WALLET_MIGRATIONS = [InitialWalletSchema1764040100000, ClaimSequences1764040200000];

@@ -1,10 +1,30 @@
 import { DiscountSpec } from '@coupons/contracts';
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 
-/** A user's claim of a coupon (the user <-> coupon mapping), folded from CouponClaimed. */
+/**
+ * The stock terms every claim of a coupon was decided under, one row per coupon, folded from CouponClaimed (not
+ * from catalog events, so a replay in any topic order rebuilds it). Claim rows reference it: all claims of a coupon
+ * are bound by the same totalQuantity and perUserLimit.
+ */
+@Entity({ name: 'coupon_quota' })
+@Unique('coupon_quota_terms_key', ['couponId', 'totalQuantity', 'perUserLimit'])
+export class CouponQuotaEntity {
+  @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
+  @Column('integer', { name: 'total_quantity' }) totalQuantity!: number;
+  @Column('integer', { name: 'per_user_limit' }) perUserLimit!: number;
+}
+
+/**
+ * A user's claim of a coupon (the user <-> coupon mapping), folded from CouponClaimed. The constraints back the
+ * stock and per-user invariants whatever the code does: issue_seq is unique per coupon and within 1..total_quantity,
+ * user_seq unique per (coupon, user) and within 1..per_user_limit (migration ClaimSequences).
+ */
 @Entity({ name: 'claim' })
 @Index('claim_user_idx', ['userId'])
-@Index('claim_coupon_user_idx', ['couponId', 'userId'])
+@Unique('claim_issue_seq_key', ['couponId', 'issueSeq'])
+@Unique('claim_user_seq_key', ['couponId', 'userId', 'userSeq'])
+@Check('claim_issue_seq_check', 'issue_seq BETWEEN 1 AND total_quantity')
+@Check('claim_user_seq_check', 'user_seq BETWEEN 1 AND per_user_limit')
 export class ClaimEntity {
   @PrimaryColumn('text', { name: 'claim_id' }) claimId!: string;
   @Column('text', { name: 'coupon_id' }) couponId!: string;
@@ -13,8 +33,20 @@ export class ClaimEntity {
   @Column('jsonb') discount!: DiscountSpec;
   @Column('timestamptz', { name: 'claimed_at' }) claimedAt!: Date;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
-  /** How many of the coupon had been issued including this claim (the stock decision, in order). */
-  @Column('integer', { name: 'issued_count' }) issuedCount!: number;
+  /** Its place in the coupon's stock, 1..totalQuantity (CouponClaimed.issuedCount). */
+  @Column('integer', { name: 'issue_seq' }) issueSeq!: number;
+  /** Its place among this user's claims of the coupon, 1..perUserLimit. */
+  @Column('integer', { name: 'user_seq' }) userSeq!: number;
+  @Column('integer', { name: 'total_quantity' }) totalQuantity!: number;
+  @Column('integer', { name: 'per_user_limit' }) perUserLimit!: number;
+
+  @ManyToOne(() => CouponQuotaEntity, { nullable: false })
+  @JoinColumn([
+    { name: 'coupon_id', referencedColumnName: 'couponId', foreignKeyConstraintName: 'claim_quota_fkey' },
+    { name: 'total_quantity', referencedColumnName: 'totalQuantity' },
+    { name: 'per_user_limit', referencedColumnName: 'perUserLimit' },
+  ])
+  quota?: CouponQuotaEntity;
 }
 
 /**
@@ -43,4 +75,4 @@ export class CouponStockEntity {
   @Column('text') status!: 'ACTIVE' | 'PAUSED';
 }
 
-export const WALLET_ENTITIES = [ClaimEntity, ClaimRedemptionEntity, CouponStockEntity];
+export const WALLET_ENTITIES = [CouponQuotaEntity, ClaimEntity, ClaimRedemptionEntity, CouponStockEntity];

@@ -4,7 +4,7 @@ import { walletCouponView } from './wallet-view';
 const claim = (validUntil: string | null) =>
   Object.assign(new ClaimEntity(), {
     claimId: 'cl-1', couponId: 'c-1', userId: 'u-1', title: '5 off', discount: { type: 'AMOUNT_OFF', amount: 500 },
-    claimedAt: new Date('2026-03-01T00:00:00.000Z'), validUntil: validUntil ? new Date(validUntil) : null, issuedCount: 1,
+    claimedAt: new Date('2026-03-01T00:00:00.000Z'), validUntil: validUntil ? new Date(validUntil) : null, issueSeq: 1, userSeq: 1, totalQuantity: 1, perUserLimit: 1,
   });
 const now = new Date('2026-03-10T00:00:00.000Z');
 

@@ -1,6 +1,14 @@
-import { Module } from '@nestjs/common';
-import { WalletMessagesService } from './wallet-messages.service';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CLAIM_TUNING, ClaimTuning, WalletMessagesService } from './wallet-messages.service';
 import { WalletQueriesController } from './wallet-queries.controller';
 
-@Module({ controllers: [WalletQueriesController], providers: [WalletMessagesService] })
-export class WalletModule {}
+@Module({})
+export class WalletModule {
+  static forRoot(tuning: ClaimTuning = {}): DynamicModule {
+    return {
+      module: WalletModule,
+      controllers: [WalletQueriesController],
+      providers: [{ provide: CLAIM_TUNING, useValue: tuning }, WalletMessagesService],
+    };
+  }
+}

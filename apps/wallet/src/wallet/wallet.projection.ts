@@ -4,7 +4,7 @@ import {
 } from '@coupons/contracts';
 import { Fold, Projector, recordCommandOutcome } from '@coupons/messaging';
 import { QueryDeepPartialEntity } from 'typeorm';
-import { ClaimEntity, ClaimRedemptionEntity, CouponStockEntity } from './entities';
+import { ClaimEntity, ClaimRedemptionEntity, CouponQuotaEntity, CouponStockEntity } from './entities';
 
 /** processed_message consumer name for claim commands and their outcome events. */
 export const WALLET_COMMANDS_CONSUMER = 'wallet.commands';
@@ -26,11 +26,20 @@ function withOutcome<P>(fold: Fold<P>): Fold<P> {
 export const walletProjection = new Projector('wallet.projection', [Topics.walletEvents, Topics.catalogEvents, Topics.orderingEvents], {
   [WalletEventTypes.couponClaimed]: withOutcome<CouponClaimed>(async (em, e) => {
     const p = e.payload;
+    if (p.userClaimSeq === undefined || p.totalQuantity === undefined || p.perUserLimit === undefined) {
+      throw new Error(`CouponClaimed ${e.eventId} lacks userClaimSeq/totalQuantity/perUserLimit: the wallet did not decide it`);
+    }
+    // The quota row first (the claim references it); every claim of a coupon carries the same terms.
+    await em.createQueryBuilder().insert().into(CouponQuotaEntity)
+      .values({ couponId: p.couponId, totalQuantity: p.totalQuantity, perUserLimit: p.perUserLimit }).orIgnore().execute();
     const row: QueryDeepPartialEntity<ClaimEntity> = {
       claimId: p.claimId, couponId: p.couponId, userId: p.userId, title: p.title, discount: { ...p.discount },
-      claimedAt: new Date(p.claimedAt), validUntil: dateOrNull(p.validUntil), issuedCount: p.issuedCount,
+      claimedAt: new Date(p.claimedAt), validUntil: dateOrNull(p.validUntil), issueSeq: p.issuedCount, userSeq: p.userClaimSeq,
+      totalQuantity: p.totalQuantity, perUserLimit: p.perUserLimit,
     };
-    await em.createQueryBuilder().insert().into(ClaimEntity).values(row).orIgnore().execute();
+    // A plain insert, never ON CONFLICT DO NOTHING: a clash on a sequence means a race the decision must redo, not
+    // a row to drop while its event is published. Repeats of the same event never get here (applyOnce).
+    await em.insert(ClaimEntity, row);
   }),
   [WalletEventTypes.claimRejected]: withOutcome<ClaimRejected>(async () => undefined),
   [CatalogEventTypes.couponCreated]: async (em, e: Envelope<CouponCreated>) => {

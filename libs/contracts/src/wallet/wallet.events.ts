@@ -20,8 +20,16 @@ export class CouponClaimed {
   @IsISO8601({ strict: true }) claimedAt!: string;
   /** null: no expiry */
   @IsOptional() @IsISO8601({ strict: true }) validUntil!: string | null;
-  /** How many of this coupon have been issued including this claim (stock decided in order). */
+  /** How many of this coupon have been issued including this claim (stock decided in order): its issue sequence. */
   @IsInt() @Min(1) issuedCount!: number;
+  /**
+   * The claim's sequence among this user's claims of this coupon (1..perUserLimit), and the stock terms it was decided
+   * under. The wallet's claim rows hold them (database constraints bound both sequences), so its replay needs them in
+   * the event. Optional on the wire for events from before they were added; the wallet always sets them.
+   */
+  @IsOptional() @IsInt() @Min(1) userClaimSeq?: number;
+  @IsOptional() @IsInt() @Min(1) totalQuantity?: number;
+  @IsOptional() @IsInt() @Min(1) perUserLimit?: number;
 }
 
 export class ClaimRejected {
