@@ -7,6 +7,9 @@ import { startGateway } from '../src/app.factory';
 import { loadGatewayEnv } from '../src/config/gateway.env';
 import { fakeCatalog } from './fake-catalog';
 import { fakeOrdering, fakeWallet } from './fake-wallet-ordering';
+import { waitFor } from './wait-for';
+
+export { waitFor };
 
 export const TEST_SECRET = 'integration-secret-0123456789';
 
@@ -38,16 +41,6 @@ export interface GatewayHarness {
   /** Messages ever written to a topic (sum of partition end offsets). */
   messagesOn(topic: string): Promise<number>;
   stop(): Promise<void>;
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<GatewayHarness> {

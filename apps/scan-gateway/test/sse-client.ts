@@ -1,4 +1,4 @@
-import { waitFor } from './gateway-harness';
+import { waitFor } from './wait-for';
 
 export interface SseEvent {
   id?: string;
