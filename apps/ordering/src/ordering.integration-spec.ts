@@ -243,13 +243,13 @@ describe('order decisions', () => {
     const named = await processed(await send(placeOrder({ ...basket, couponId: 'c-pct10' })));
     expect(named.payload).toMatchObject({ discount: 300, total: 4200, appliedCoupon: { claimId: pct.payload.claimId, couponId: 'c-pct10' } });
 
-    const refusals = [
+    const refusals: Array<[Omit<PlaceOrder, 'orderId' | 'requestedAt'>, RegExp]> = [
       [{ ...basket, couponId: 'c-one' }, /hold no claim/], // another user's coupon
       [{ ...basket, couponId: 'c-pct10' }, /already used/], // spent just above
       [{ ...basket, storeId: 's-2', couponId: 'c-drinks5' }, /not valid in this store/],
       [{ ...basket, items: [{ sku: 'cake', quantity: 1 }], couponId: 'c-drinks5' }, /no item of the order is eligible/],
       [{ ...basket, items: [{ sku: 'cake', quantity: 1 }], couponId: 'c-huge' }, /hold no claim/],
-    ] as const;
+    ];
     for (const [order, why] of refusals) {
       const out = await outcomeOf(await send(placeOrder(order)));
       expect(out).toMatchObject({ type: 'OrderRejected', payload: { code: 'COUPON_NOT_APPLICABLE', details: [{ field: 'couponId' }] } });

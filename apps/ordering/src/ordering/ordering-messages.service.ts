@@ -38,8 +38,12 @@ export class OrderingMessagesService {
   private readonly logger = new Logger(OrderingMessagesService.name);
 
   constructor(private readonly dataSource: DataSource, consumers: MessageConsumers, @Inject(ORDERING_OPTIONS) private readonly options: OrderingOptions) {
-    consumers.register({ groupId: FOLD_GROUP, topics: [Topics.catalogEvents, Topics.walletEvents], handle: (env, ctx) => this.foldEvent(env, ctx) });
-    consumers.register({ groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env) });
+    // Partitions in parallel (each still in order): a command waiting for one user's claim holds up only the users
+    // sharing its partition.
+    consumers.register({
+      groupId: FOLD_GROUP, topics: [Topics.catalogEvents, Topics.walletEvents], handle: (env, ctx) => this.foldEvent(env, ctx), partitionsConsumedConcurrently: 3,
+    });
+    consumers.register({ groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env), partitionsConsumedConcurrently: 3 });
   }
 
   /** Folds a catalog/wallet event once and records how far its partition is folded, in one transaction. */
