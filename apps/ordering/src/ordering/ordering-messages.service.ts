@@ -19,6 +19,8 @@ export interface OrderingOptions {
 
 /** Consumer group of the event folds; the name the skeleton used, so existing committed offsets stay valid. */
 export const FOLD_GROUP = SERVICE_NAME;
+/** The topics the fold group reads (ordering's own events are applied when decided). */
+export const FOLDED_TOPICS: readonly string[] = [Topics.catalogEvents, Topics.walletEvents];
 /** Consumer group of order commands. */
 export const COMMAND_GROUP = `${SERVICE_NAME}-commands`;
 /** The redemption table's primary key: one active redemption per claim (Single use). */
@@ -41,7 +43,7 @@ export class OrderingMessagesService {
     // Partitions in parallel (each still in order): a command waiting for one user's claim holds up only the users
     // sharing its partition.
     consumers.register({
-      groupId: FOLD_GROUP, topics: [Topics.catalogEvents, Topics.walletEvents], handle: (env, ctx) => this.foldEvent(env, ctx), partitionsConsumedConcurrently: 3,
+      groupId: FOLD_GROUP, topics: [...FOLDED_TOPICS], handle: (env, ctx) => this.foldEvent(env, ctx), partitionsConsumedConcurrently: 3,
     });
     consumers.register({ groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env), partitionsConsumedConcurrently: 3 });
   }
@@ -66,7 +68,9 @@ export class OrderingMessagesService {
     if (!isOrderingCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not an ordering command`));
     if (cmd.type === OrderingCommandTypes.placeOrder && !(await findCommandOutcome(this.dataSource, ORDERING_COMMANDS_CONSUMER, cmd.eventId))) {
       const p = cmd.payload as PlaceOrder;
-      const seen = await waitUntilSeen(this.dataSource, p.mustHaveSeen ?? [], p.userId, this.options.seenTimeoutMs);
+      // Only positions in topics these folds read can ever be reached; others are ignored rather than waited out.
+      const wanted = (p.mustHaveSeen ?? []).filter((w) => FOLDED_TOPICS.includes(w.topic));
+      const seen = await waitUntilSeen(this.dataSource, wanted, p.userId, this.options.seenTimeoutMs);
       if (!seen.caughtUp) {
         this.logger.warn(`order ${p.orderId}: not caught up after ${this.options.seenTimeoutMs} ms (${JSON.stringify(seen)}); deciding with what is folded`);
       }
