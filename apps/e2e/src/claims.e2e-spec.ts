@@ -294,4 +294,37 @@ describe('claims (two wallet instances, two gateways)', () => {
     expect(await walletOf('pause-fresh')).toEqual([]);
     console.log(`pause folded by the wallet after ${probe - 1} probe claim(s)`);
   });
+  // Last: it kills both wallets. Invariant 7 for claims: a claim the gateway accepted (its command acknowledged by the
+  // broker) is decided exactly once even when every wallet dies mid-decision; the relay publishes what was committed.
+  it('SIGKILLing both wallets in the middle of a burst loses no accepted claim and duplicates none', async () => {
+    const couponId = await createCoupon({ title: 'Survives', totalQuantity: 1000, perUserLimit: 1 });
+    const users = Array.from({ length: 150 }, (_, i) => `durable-${String(i).padStart(3, '0')}`);
+    await inPool(users, 25, tokenFor);
+    const burst = inPool(users.map((u, i) => ({ u, i })), 50, async ({ u, i }) => ({ user: u, res: await claim(u, couponId, i % 2) }));
+    await waitFor(async () => (await merchant.get(`/v1/admin/coupons/${couponId}`)).body.issued >= 10 || undefined, 'the first claims', 30_000);
+    const wallets = [stack.proc('wallet', 0), stack.proc('wallet', 1)];
+    const killedAt = Date.now();
+    await Promise.all(wallets.map((w) => w.kill('SIGKILL')));
+    wallets.forEach((w) => w.start());
+    await Promise.all(wallets.map((w) => w.waitHealthy(60_000)));
+    const results = await burst;
+    const statuses: Record<number, number> = {};
+    for (const r of results) statuses[r.res.status] = (statuses[r.res.status] ?? 0) + 1;
+    // Stock for everyone and one claim each: only 201 (decided in time) or 202 (decided later) are right.
+    expect(results.every((r) => r.res.status === 201 || r.res.status === 202)).toBe(true);
+    const held = await waitFor(async () => {
+      const all = await inPool(users, 25, async (u) => (await walletOf(u)).filter((c) => c.couponId === couponId));
+      return all.every((c) => c.length >= 1) && all;
+    }, 'every accepted claim decided', 120_000);
+    console.log(`wallets SIGKILLed and restarted: ${JSON.stringify(statuses)}; all ${users.length} claims decided ${Date.now() - killedAt} ms after the kill`);
+    expect(held.every((c) => c.length === 1)).toBe(true);
+    for (const r of results.filter((x) => x.res.status === 201)) expect(held[users.indexOf(r.user)].map((c) => c.claimId)).toEqual([r.res.body.claimId]);
+    for (const r of results.filter((x) => x.res.status === 202)) expect(held[users.indexOf(r.user)].map((c) => c.claimId)).toEqual([r.res.body.claimId]);
+    const admin = await waitFor(async () => {
+      const res = await merchant.get(`/v1/admin/coupons/${couponId}`);
+      return res.body.issued === users.length && res.body;
+    }, 'the catalog to count every claim once', 60_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await merchant.get(`/v1/admin/coupons/${couponId}`)).body.issued).toBe(admin.issued);
+  });
 });
