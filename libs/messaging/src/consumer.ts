@@ -1,7 +1,8 @@
-import { DecodeResult, Envelope, Headers, Topics, decodeMessage } from '@coupons/contracts';
+import { DecodeResult, Envelope, Headers, Topics } from '@coupons/contracts';
 import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { ensureTopics, headersToStrings } from './kafka';
 import { HandlerOutcome, Outcome } from './outcome';
+import { decodeWithUpcasters } from './upcasters';
 
 /** Where a message came from, for handlers that need its position or raw headers. */
 export interface MessageContext {
@@ -37,7 +38,7 @@ export interface ConsumerOptions {
   retry?: { initialMs?: number; maxMs?: number };
   /** Partitions for topics the runner has to create. Default 3. */
   numPartitions?: number;
-  /** Decoding and validation of a message value. Default contracts decodeMessage. */
+  /** Decoding and validation of a message value. Default contracts decodeMessage after the project's upcasters. */
   decode?: (value: Buffer | null) => DecodeResult;
   logger?: ConsumerLogger;
   /** Runs the handling of one message inside a logging context (service-kit withLogContext). */
@@ -118,7 +119,7 @@ export class KafkaConsumerRunner {
   private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, alive: () => boolean): Promise<boolean> {
     const headers = headersToStrings(message.headers);
     const ctx: MessageContext = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers };
-    const decoded = (this.opts.decode ?? decodeMessage)(message.value);
+    const decoded = (this.opts.decode ?? decodeWithUpcasters)(message.value);
     const fields = {
       correlationId: decoded.ok ? decoded.envelope.correlationId : headers[Headers.correlationId],
       eventId: decoded.ok ? decoded.envelope.eventId : undefined,

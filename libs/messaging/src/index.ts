@@ -12,3 +12,5 @@ export * from './messaging.module';
 export * from './queries';
 export * from './table-name';
 export * from './service-bootstrap';
+export * from './upcasters';
+export * from './replay';

@@ -1,6 +1,7 @@
 import { Topics } from '@coupons/contracts';
 import {
-  ObservabilityModule, assertSchemaInSync, createServiceApp, databaseCheck, kafkaCheck, loggerModule, runMigrationsWithLock,
+  ObservabilityModule, assertNoRebuildInProgress, assertSchemaInSync, createServiceApp, databaseCheck, kafkaCheck, loggerModule,
+  runMigrationsWithLock,
 } from '@coupons/service-kit';
 import { DynamicModule } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -44,6 +45,8 @@ export function serviceInfrastructure(o: ServiceInfrastructureOptions): DynamicM
         const dataSource = new DataSource(options!);
         await dataSource.initialize();
         try {
+          // Before migrating: a schema that `replay --from-scratch` is rebuilding must be neither migrated nor served.
+          await assertNoRebuildInProgress(dataSource);
           await runMigrationsWithLock(dataSource);
           await assertSchemaInSync(dataSource);
         } catch (err) {

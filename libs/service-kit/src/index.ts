@@ -4,3 +4,4 @@ export * from './logging';
 export * from './observability';
 export * from './app';
 export * from './database';
+export * from './rebuild-marker';

@@ -1,0 +1,237 @@
+import { DecodeResult, Envelope } from '@coupons/contracts';
+import { Kafka, KafkaMessage } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { isRetryableError } from '../outcome';
+import { Projector } from '../projector';
+import { decodeWithUpcasters } from '../upcasters';
+
+/** One partition's range: `low` the first offset still on the log, `high` the high-water mark (next offset). */
+export interface PartitionMark {
+  topic: string;
+  partition: number;
+  low: bigint;
+  high: bigint;
+}
+
+export const tpKey = (topic: string, partition: number) => `${topic}/${partition}`;
+
+/** The current low and high-water marks of every partition of `topics` (admin fetchTopicOffsets). */
+export async function fetchMarks(kafka: Kafka, topics: readonly string[]): Promise<PartitionMark[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const out: PartitionMark[] = [];
+    for (const topic of topics) {
+      if (!existing.has(topic)) continue;
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        out.push({ topic, partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) });
+      }
+    }
+    return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Events between `from` (per partition; default each partition's low mark) and the marks. */
+export function countBetween(marks: readonly PartitionMark[], from?: ReadonlyMap<string, bigint>): number {
+  let n = 0n;
+  for (const m of marks) {
+    const start = from?.get(tpKey(m.topic, m.partition)) ?? m.low;
+    if (m.high > start) n += m.high - (start > m.low ? start : m.low);
+  }
+  return Number(n);
+}
+
+export interface ReplayProgress {
+  /** Messages read so far (applied, duplicates, ignored and skipped alike). */
+  done: number;
+  total: number;
+}
+
+export interface ReplayStats {
+  /** Messages read. */
+  messages: number;
+  /** Events folded (applyOnce said applied). */
+  applied: number;
+  /** Already applied (the same event twice on a topic: at-least-once publishing). */
+  duplicates: number;
+  /** Types this projection keeps no fold for. */
+  ignored: number;
+  /** Invalid messages, or events whose fold fails for good: the live consumer dead-letters these, replay skips them. */
+  skipped: Array<{ topic: string; partition: number; offset: string; reason: string }>;
+}
+
+export const emptyStats = (): ReplayStats => ({ messages: 0, applied: 0, duplicates: 0, ignored: 0, skipped: [] });
+
+export interface ReplayRangeOptions {
+  kafka: Kafka;
+  projector: Projector;
+  /** Where the folds write (the scratch or rebuilt schema). Never the outbox: replay publishes nothing. */
+  dataSource: DataSource;
+  /** Read every partition up to (excluding) its `high`. */
+  marks: readonly PartitionMark[];
+  /** Start of each partition (default its low mark): a later round of --verify resumes where the previous stopped. */
+  from?: ReadonlyMap<string, bigint>;
+  /** Events folded per transaction (default 250). */
+  batchSize?: number;
+  /** Runs in each event's transaction after its fold (e.g. ordering's fold_position bookkeeping). */
+  afterApply?: (em: EntityManager, topic: string, partition: number, offset: string) => Promise<void>;
+  onProgress?: (p: ReplayProgress) => void;
+  decode?: (value: Buffer | null) => DecodeResult;
+  log?: (line: string) => void;
+}
+
+interface Decoded {
+  topic: string;
+  partition: number;
+  offset: string;
+  envelope?: Envelope;
+  invalid?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Reads `marks`' partitions from `from` (default offset 0 / the log start) up to the marks and folds every event
+ * with `projector.applyOnce`: the same fold code as the live consumers and decisions, never a copy. Several events
+ * share a transaction (batchSize); a batch that fails is redone event by event, so that one event that fails for
+ * good is skipped alone (as the live consumer dead-letters it) and a transient failure (database down) is retried
+ * with backoff, never skipped. Cross-topic order is whatever the broker serves: the folds are order-insensitive.
+ * Uses a consumer in a fresh, random group, and never produces anything.
+ */
+export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
+  const stats = emptyStats();
+  const decode = o.decode ?? decodeWithUpcasters;
+  const batchSize = o.batchSize ?? 250;
+  const remaining = new Map<string, { from: bigint; high: bigint }>();
+  for (const m of o.marks) {
+    const start = o.from?.get(tpKey(m.topic, m.partition)) ?? m.low;
+    const from = start > m.low ? start : m.low;
+    if (m.high > from) remaining.set(tpKey(m.topic, m.partition), { from, high: m.high });
+  }
+  const total = countBetween(o.marks, o.from);
+  o.onProgress?.({ done: 0, total });
+  if (remaining.size === 0) return stats;
+
+  const topics = [...new Set(o.marks.filter((m) => remaining.has(tpKey(m.topic, m.partition))).map((m) => m.topic))];
+  const consumer = o.kafka.consumer({
+    groupId: `replay-${o.projector.name}-${randomUUID()}`,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    sessionTimeout: 60_000,
+  });
+  let finish!: () => void;
+  let fail!: (err: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
+
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        try {
+          const key = tpKey(batch.topic, batch.partition);
+          const range = remaining.get(key);
+          if (!range) return;
+          const wanted: KafkaMessage[] = batch.messages.filter((m) => BigInt(m.offset) >= range.from && BigInt(m.offset) < range.high);
+          for (let i = 0; i < wanted.length; i += batchSize) {
+            const chunk = wanted.slice(i, i + batchSize).map<Decoded>((m) => {
+              const d = decode(m.value);
+              return d.ok
+                ? { topic: batch.topic, partition: batch.partition, offset: m.offset, envelope: d.envelope }
+                : { topic: batch.topic, partition: batch.partition, offset: m.offset, invalid: d.reason };
+            });
+            await applyChunk(o, chunk, stats);
+            stats.messages += chunk.length;
+            range.from = BigInt(chunk[chunk.length - 1].offset) + 1n;
+            o.onProgress?.({ done: stats.messages, total });
+            await heartbeat();
+          }
+          // Compacted or aborted offsets leave gaps: the last offset of the batch tells how far the partition got.
+          const last = batch.messages.length ? BigInt(batch.messages[batch.messages.length - 1].offset) + 1n : range.from;
+          if (last > range.from) range.from = last;
+          if (range.from >= range.high) {
+            remaining.delete(key);
+            if (remaining.size === 0) finish();
+          }
+        } catch (err) {
+          fail(err);
+          throw err;
+        }
+      },
+    });
+    // A partition whose start is past offset 0 (a later --verify round) starts where it is asked to.
+    for (const m of o.marks) {
+      const r = remaining.get(tpKey(m.topic, m.partition));
+      if (r && r.from > m.low) consumer.seek({ topic: m.topic, partition: m.partition, offset: r.from.toString() });
+    }
+    await finished;
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  return stats;
+}
+
+/** Folds a chunk in one transaction; on failure, event by event (see {@link replayRange}). */
+async function applyChunk(o: ReplayRangeOptions, chunk: Decoded[], stats: ReplayStats): Promise<void> {
+  for (const d of chunk) if (d.invalid) stats.skipped.push({ topic: d.topic, partition: d.partition, offset: d.offset, reason: `invalid message: ${d.invalid}` });
+  const events = chunk.filter((d) => d.envelope && o.projector.handles(d.envelope.type));
+  stats.ignored += chunk.filter((d) => d.envelope && !o.projector.handles(d.envelope.type)).length;
+  if (events.length === 0) return;
+  const tally = { applied: 0, duplicates: 0 };
+  const applyOne = async (em: EntityManager, d: Decoded) => {
+    const r = await o.projector.applyOnce(em, d.envelope!);
+    if (r === 'applied') tally.applied++;
+    else if (r === 'duplicate') tally.duplicates++;
+    if (o.afterApply) await o.afterApply(em, d.topic, d.partition, d.offset);
+  };
+  try {
+    await withRetry(o, () => o.dataSource.transaction(async (em) => {
+      tally.applied = 0;
+      tally.duplicates = 0;
+      for (const d of events) await applyOne(em, d);
+    }));
+    stats.applied += tally.applied;
+    stats.duplicates += tally.duplicates;
+    return;
+  } catch {
+    // Some event fails for good: find it by applying one per transaction, as the live consumer does.
+  }
+  for (const d of events) {
+    try {
+      tally.applied = 0;
+      tally.duplicates = 0;
+      await withRetry(o, () => o.dataSource.transaction((em) => applyOne(em, d)));
+      stats.applied += tally.applied;
+      stats.duplicates += tally.duplicates;
+    } catch (err) {
+      const reason = `fold failed: ${(err as Error).message}`;
+      o.log?.(`skipping ${d.envelope!.type} ${d.envelope!.eventId} at ${d.topic}/${d.partition}@${d.offset}: ${reason}`);
+      stats.skipped.push({ topic: d.topic, partition: d.partition, offset: d.offset, reason });
+    }
+  }
+}
+
+/** Retries transient failures (connection lost, serialization) with backoff; rethrows final ones. */
+async function withRetry<T>(o: ReplayRangeOptions, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetryableError(err)) throw err;
+      const delay = Math.min(10_000, 100 * 2 ** Math.min(attempt, 10));
+      o.log?.(`transient failure (${(err as Error).message}); retrying in ${delay} ms`);
+      await sleep(delay);
+    }
+  }
+}

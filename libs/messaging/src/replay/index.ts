@@ -1,0 +1,4 @@
+export * from './engine';
+export * from './compare';
+export * from './progress';
+export * from './tool';
