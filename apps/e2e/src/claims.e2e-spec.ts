@@ -211,6 +211,29 @@ describe('claims (two wallet instances, two gateways)', () => {
     expect((await walletOf('alice')).map((c) => c.claimId)).toEqual([alice.body.claimId]);
   });
 
+  it('GET /v1/wallet shows each claim AVAILABLE, REDEEMED with its orderId once an order spends it, EXPIRED past validity', async () => {
+    const spendable = await createCoupon({ title: 'Milk 2 off, to spend', target: { skus: [MILK.sku] }, totalQuantity: 10, perUserLimit: 1 });
+    const shortLived = await createCoupon({ title: 'Gone soon', totalQuantity: 10, perUserLimit: 1, validDaysAfterClaim: null, validUntil: new Date(Date.now() + 3_000).toISOString() });
+    const kept = await claim('statuses', spendable);
+    const expiring = await claim('statuses', shortLived, 1);
+    expect([kept.status, expiring.status]).toEqual([201, 201]);
+    expect(expiring.body.validUntil).toEqual(expect.any(String));
+    // The claim row commits with the decision, before its event reaches the gateway: a 201 is already in the wallet.
+    expect((await walletOf('statuses')).map((c) => [c.claimId, c.status]).sort()).toEqual([[kept.body.claimId, 'AVAILABLE'], [expiring.body.claimId, 'AVAILABLE']].sort());
+    const order = await (await as('statuses')).post('/v1/orders', { storeId: STORE, items: [{ sku: MILK.sku, quantity: 1 }], couponId: spendable });
+    expect(order.status).toBe(201);
+    expect(order.body.appliedCoupon).toMatchObject({ claimId: kept.body.claimId, couponId: spendable });
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(expiring.body.validUntil) - Date.now() + 200)));
+    const byId = await waitFor(async () => {
+      const coupons = await walletOf('statuses');
+      const m = new Map(coupons.map((c) => [c.claimId, c as Record<string, unknown>]));
+      return m.get(kept.body.claimId)?.status === 'REDEEMED' && m;
+    }, 'the redemption in the wallet', 30_000);
+    expect(byId.get(kept.body.claimId)).toMatchObject({ couponId: spendable, status: 'REDEEMED', orderId: order.body.orderId, title: 'Milk 2 off, to spend' });
+    expect(byId.get(expiring.body.claimId)).toMatchObject({ couponId: shortLived, status: 'EXPIRED', validUntil: expiring.body.validUntil });
+    expect(byId.get(expiring.body.claimId)).not.toHaveProperty('orderId');
+  });
+
   it('Idempotency-Key: repeats in sequence and 10 at once answer the same body with one claim', async () => {
     const couponId = await createCoupon({ title: 'Once', totalQuantity: 10, perUserLimit: 5 });
     const first = await claim('idem-1', couponId, 0, { 'Idempotency-Key': 'k-seq' });
