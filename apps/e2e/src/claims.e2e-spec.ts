@@ -213,7 +213,7 @@ describe('claims (two wallet instances, two gateways)', () => {
 
   it('GET /v1/wallet shows each claim AVAILABLE, REDEEMED with its orderId once an order spends it, EXPIRED past validity', async () => {
     const spendable = await createCoupon({ title: 'Milk 2 off, to spend', target: { skus: [MILK.sku] }, totalQuantity: 10, perUserLimit: 1 });
-    const shortLived = await createCoupon({ title: 'Gone soon', totalQuantity: 10, perUserLimit: 1, validDaysAfterClaim: null, validUntil: new Date(Date.now() + 3_000).toISOString() });
+    const shortLived = await createCoupon({ title: 'Gone soon', totalQuantity: 10, perUserLimit: 1, validDaysAfterClaim: null, validUntil: new Date(Date.now() + 8_000).toISOString() });
     const kept = await claim('statuses', spendable);
     const expiring = await claim('statuses', shortLived, 1);
     expect([kept.status, expiring.status]).toEqual([201, 201]);
