@@ -159,6 +159,30 @@ describe('orders (all services as processes, two ordering instances)', () => {
     expect((await merchant.get(`/v1/admin/coupons/${couponId}`)).body).toMatchObject({ issued: 1, redeemed: 1 });
   });
 
+  it('Single use across a rebalance: 20 concurrent orders while an ordering instance restarts apply the coupon once', async () => {
+    const couponId = await createCoupon({ title: 'Rebalance 3 off', discount: { type: 'AMOUNT_OFF', amount: 300 } });
+    const api = await shopper('rebalance');
+    const { claimId } = await claim(api, couponId);
+    const orders = Array.from({ length: 20 }, (_, i) => sleep(i * 15).then(() => api.post('/v1/orders', { storeId: S1, items: [{ sku: TEA.sku, quantity: 1 }] })));
+    const restart = sleep(60).then(() => stack.proc('ordering', 1).restart());
+    const responses = await Promise.all(orders);
+    await restart;
+    // During the rebalance an answer may come after the gateway's wait (202 PENDING): the order is still decided.
+    expect(responses.every((r) => r.status === 201 || r.status === 202)).toBe(true);
+    const decided = await Promise.all(responses.map((r) => waitFor(`order ${r.body.orderId}`, async () => {
+      const res = await api.get(`/v1/orders/${r.body.orderId}`);
+      return res.status === 200 && res.body;
+    }, 60_000)));
+    const withCoupon = decided.filter((o) => o.appliedCoupon !== null);
+    expect(withCoupon).toHaveLength(1);
+    expect(withCoupon[0]).toMatchObject({ discount: 300, appliedCoupon: { claimId } });
+    expect(await waitFor('REDEEMED in the wallet', async () => {
+      const entry = await walletEntry(api, claimId);
+      return entry?.status === 'REDEEMED' && entry;
+    })).toMatchObject({ orderId: withCoupon[0].orderId });
+    await waitFor('the admin view to count one redemption', async () => (await merchant.get(`/v1/admin/coupons/${couponId}`)).body.redeemed === 1);
+  });
+
   it('Read-your-writes: an order placed right after the claim response applies the claim, even while ordering lags behind (3 times)', async () => {
     // Ordering normally folds a claim long before the terminal's next request arrives. To make it lag for real, a
     // backlog of other claims (synthetic, for a coupon that does not exist) is put on the claim's wallet partition
