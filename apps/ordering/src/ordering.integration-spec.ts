@@ -331,6 +331,8 @@ describe('single use', () => {
       expect(rows.filter((r) => r.applied_claim_id === only.payload.claimId)).toHaveLength(1);
       expect(rows.filter((r) => r.applied_claim_id === null)).toHaveLength(3);
     }
+    // The races were real: losers hit the redemption constraint and decided again (not a serial run in disguise).
+    expect(await (await fetch(`${await app.getUrl()}/metrics`)).text()).toMatch(/order_redecided_total\{[^}]*\} [1-9]/);
   });
 });
 
@@ -365,6 +367,8 @@ describe('read-your-writes', () => {
     const out = await processed(cmd);
     expect(Date.now() - started).toBeGreaterThanOrEqual(SEEN_TIMEOUT_MS);
     expect(out.payload).toMatchObject({ subtotal: 2500, discount: 0, appliedCoupon: null });
+    const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+    expect(metrics).toMatch(/order_seen_wait_seconds_count\{[^}]*result="timed_out"[^}]*\} [1-9]/);
   });
 
   it('waiting for one user never stops the folds: a claim published during the wait is folded before the wait ends', async () => {

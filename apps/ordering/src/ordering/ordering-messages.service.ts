@@ -2,7 +2,8 @@ import { Envelope, OrderingCommandTypes, PlaceOrder, Topics } from '@coupons/con
 import {
   HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendToOutbox, findCommandOutcome, handleOnce, isUniqueViolation,
 } from '@coupons/messaging';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MetricsService } from '@coupons/service-kit';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
 import { decideOrderCommand, isOrderingCommand } from './decisions';
@@ -38,8 +39,17 @@ const REDECIDE_ATTEMPTS = 5;
 @Injectable()
 export class OrderingMessagesService {
   private readonly logger = new Logger(OrderingMessagesService.name);
+  private readonly seenWait?: { observe(labels: { result: string }, seconds: number): void };
+  private readonly redecided?: { inc(): void };
 
-  constructor(private readonly dataSource: DataSource, consumers: MessageConsumers, @Inject(ORDERING_OPTIONS) private readonly options: OrderingOptions) {
+  constructor(
+    private readonly dataSource: DataSource,
+    consumers: MessageConsumers,
+    @Inject(ORDERING_OPTIONS) private readonly options: OrderingOptions,
+    @Optional() metrics?: MetricsService,
+  ) {
+    this.seenWait = metrics?.histogram('order_seen_wait_seconds', 'Read-your-writes wait of a PlaceOrder before deciding, by result (caught_up, timed_out)', ['result'], [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5]);
+    this.redecided = metrics?.counter('order_redecided_total', 'Order decisions taken again after losing a redemption race (unique claim)');
     // Partitions in parallel (each still in order): a command waiting for one user's claim holds up only the users
     // sharing its partition.
     consumers.register({
@@ -70,7 +80,9 @@ export class OrderingMessagesService {
       const p = cmd.payload as PlaceOrder;
       // Only positions in topics these folds read can ever be reached; others are ignored rather than waited out.
       const wanted = (p.mustHaveSeen ?? []).filter((w) => FOLDED_TOPICS.includes(w.topic));
+      const started = Date.now();
       const seen = await waitUntilSeen(this.dataSource, wanted, p.userId, this.options.seenTimeoutMs);
+      this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
       if (!seen.caughtUp) {
         this.logger.warn(`order ${p.orderId}: not caught up after ${this.options.seenTimeoutMs} ms (${JSON.stringify(seen)}); deciding with what is folded`);
       }
@@ -82,6 +94,7 @@ export class OrderingMessagesService {
         if (!isUniqueViolation(err, REDEMPTION_KEY)) throw err;
         if (attempt >= REDECIDE_ATTEMPTS) return Outcome.retry(err as Error);
         this.logger.warn(`order command ${cmd.eventId}: claim redeemed concurrently by another instance; deciding again`);
+        this.redecided?.inc();
       }
     }
   }
