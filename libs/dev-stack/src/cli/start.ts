@@ -80,12 +80,15 @@ async function main(): Promise<void> {
         launcherPid: process.pid,
         gatewayUrl,
         brokers: infra.brokers,
+        // For tools that attach to the running stack (npm run replay); the file is readable by its owner only.
+        databaseUrl: infra.databaseUrl,
         embedded: infra.embedded,
         services: services.map((s) => ({ name: s.label, url: s.url, port: s.port, pid: s.pid })),
       },
       null,
       2,
     ) + '\n',
+    { mode: 0o600 },
   );
   // Let the services' last request log lines arrive first, so that the banner is the last thing on screen.
   await new Promise((r) => setTimeout(r, 300));
