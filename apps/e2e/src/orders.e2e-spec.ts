@@ -20,7 +20,7 @@ const WATER = { sku: 'ord-water', name: 'Water', price: 350, category: 'drinks',
 const headersOf = (e: Envelope) => ({ [Headers.type]: e.type, [Headers.version]: String(e.version), [Headers.correlationId]: e.correlationId });
 
 /** Synthetic claims put in front of each real claim on its partition (see the read-your-writes test). */
-const BACKLOG = Number(process.env.ORDERS_E2E_BACKLOG ?? 150);
+const BACKLOG = Number(process.env.ORDERS_E2E_BACKLOG ?? 100);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
