@@ -84,8 +84,28 @@ export class KafkaConsumerRunner {
       this.ownProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await this.ownProducer.connect();
     }
+    await this.startConsumer();
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only when it deems the error retriable; a broker that goes away and comes back
+   * (restart, failover) can crash it for good with a non-retriable connection error, leaving the group without this
+   * member for ever. The runner then starts a fresh consumer itself, with backoff, until it is stopped.
+   */
+  private async startConsumer(): Promise<void> {
+    const { kafka } = this.opts;
     const consumer = kafka.consumer({ groupId: this.opts.groupId, sessionTimeout: this.opts.sessionTimeout ?? 30_000, allowAutoTopicCreation: false });
     this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      const { error, restart } = event.payload as { error: Error; restart: boolean };
+      if (this.stopping || this.consumer !== consumer) return;
+      if (restart) {
+        this.logger.warn({ err: error, groupId: this.opts.groupId }, 'consumer crashed; kafkajs restarts it');
+        return;
+      }
+      this.logger.error({ err: error, groupId: this.opts.groupId }, 'consumer crashed for good; starting a new one');
+      void this.replaceConsumer(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
     await consumer.run({
@@ -104,6 +124,24 @@ export class KafkaConsumerRunner {
         }
       },
     });
+  }
+
+  private async replaceConsumer(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 0; !this.stopping && this.consumer === crashed; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(attempt, 5))));
+      if (this.stopping || this.consumer !== crashed) return;
+      try {
+        await this.startConsumer();
+        this.logger.info({ groupId: this.opts.groupId, attempt: attempt + 1 }, 'consumer started again');
+        return;
+      } catch (err) {
+        const failed = this.consumer;
+        this.logger.warn({ err, groupId: this.opts.groupId, attempt: attempt + 1 }, 'could not start the consumer again; retrying');
+        await failed?.disconnect().catch(() => undefined);
+        this.consumer = crashed;
+      }
+    }
   }
 
   /** Stops after the message in hand (a message being retried is abandoned uncommitted, so it is redelivered). */

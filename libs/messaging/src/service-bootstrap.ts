@@ -1,6 +1,6 @@
 import { Topics } from '@coupons/contracts';
 import {
-  ObservabilityModule, assertNoRebuildInProgress, assertSchemaInSync, createServiceApp, databaseCheck, kafkaCheck, loggerModule,
+  ObservabilityModule, RebuildInProgressError, assertNoRebuildInProgress, assertSchemaInSync, createServiceApp, databaseCheck, kafkaCheck, loggerModule,
   runMigrationsWithLock,
 } from '@coupons/service-kit';
 import { DynamicModule } from '@nestjs/common';
@@ -40,7 +40,8 @@ export function serviceInfrastructure(o: ServiceInfrastructureOptions): DynamicM
   return [
     loggerModule(o.serviceName, { level: o.env.LOG_LEVEL, instanceId: o.env.INSTANCE_ID }),
     TypeOrmModule.forRootAsync({
-      useFactory: () => o.dataSourceOptions,
+      // A schema under rebuild is no reason to retry: refuse at once, with the marker's message.
+      useFactory: () => ({ ...o.dataSourceOptions, toRetry: (err: unknown) => !(err instanceof RebuildInProgressError) }),
       dataSourceFactory: async (options) => {
         const dataSource = new DataSource(options!);
         await dataSource.initialize();

@@ -17,6 +17,8 @@ export interface StackOptions {
   defaultPartitions?: number;
   /** How long each process may take to answer /health (default 60 s). */
   healthTimeoutMs?: number;
+  /** Keep the broker's log in this folder instead of in memory, so that {@link RunningStack.restartBroker} keeps data. */
+  brokerDataDir?: string;
 }
 
 export interface RunningStack {
@@ -36,6 +38,11 @@ export interface RunningStack {
   logDir: string;
   /** A bearer token from POST /v1/auth/dev-token. */
   devToken(userId: string, roles?: string[]): Promise<string>;
+  /**
+   * Stops the broker, waits `downMs`, and starts it again on the same port (and data dir: start the stack with
+   * `brokerDataDir`, or every topic is lost). The services are left running: they must reconnect by themselves.
+   */
+  restartBroker(downMs?: number): Promise<void>;
   /** Stops every process, then the broker (and the PostgreSQL server when the stack started its own). */
   stop(): Promise<void>;
 }
@@ -58,12 +65,20 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   const jwtSecret = randomBytes(32).toString('hex');
   const healthTimeoutMs = opts.healthTimeoutMs ?? 60_000;
 
-  const broker = await testBroker({ defaultPartitions: opts.defaultPartitions ?? 3 });
+  let broker = await testBroker({ defaultPartitions: opts.defaultPartitions ?? 3, dataDir: opts.brokerDataDir });
   const pg = await testPostgres();
   const processes: ServiceProcess[] = [];
+  let brokerUp = true;
+  const restartBroker = async (downMs = 1_000) => {
+    if (brokerUp) await broker.stop();
+    brokerUp = false;
+    await new Promise((r) => setTimeout(r, downMs));
+    broker = await testBroker({ defaultPartitions: opts.defaultPartitions ?? 3, dataDir: opts.brokerDataDir, port: broker.port });
+    brokerUp = true;
+  };
   const stop = async () => {
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
-    await broker.stop();
+    if (brokerUp) await broker.stop();
     await pg.stop();
   };
 
@@ -122,6 +137,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       processes,
       proc,
       logDir,
+      restartBroker,
       devToken: (userId, roles = ['customer']) => {
         if (!gateway) throw new Error('this stack runs no scan-gateway');
         return mintDevToken(gateway.url, userId, roles);
