@@ -12,6 +12,7 @@ import { ClaimsModule } from './claims/claims.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { ScansModule } from './scans/scans.module';
+import { ScanReadModel } from './scans/scan-read-model';
 import { WalletModule } from './wallet/wallet.module';
 
 export const SERVICE_NAME = 'scan-gateway';
@@ -21,7 +22,10 @@ export interface GatewayModuleOptions {
   logDestination?: DestinationStream;
 }
 
-/** Health: Kafka reachable, outcome listener joined with its partitions, query client able to receive replies. */
+/**
+ * Health: Kafka reachable, outcome listener joined with its partitions, scan read model folded up to the ends it found at
+ * start-up, query client able to receive replies.
+ */
 function readinessChecks(env: GatewayEnv): ObservabilityModuleChecks {
   return [
     kafkaCheck(env.KAFKA_BROKERS, { clientId: `scan-gateway-${env.INSTANCE_ID}-health` }),
@@ -32,6 +36,16 @@ function readinessChecks(env: GatewayEnv): ObservabilityModuleChecks {
         name: 'outcome-listener',
         check: async () => {
           if (!listener.isReady()) throw new Error(listener.status());
+        },
+      }),
+    },
+    {
+      name: 'scan-read-model',
+      inject: [ScanReadModel],
+      useFactory: (model: ScanReadModel): HealthCheck => ({
+        name: 'scan-read-model',
+        check: async () => {
+          if (!model.isReady()) throw new Error(model.status());
         },
       }),
     },

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, ProductUpserted,
   Queries, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpsertProduct, UpsertStore,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
+import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
 import { CommandBus, CommandResult } from '../messaging/command-bus';
 import { refusal } from '../messaging/outcome-errors';
 import { QueryClient } from '../messaging/query-client';
+import { ScanReadModel } from '../scans/scan-read-model';
 import { CreateCouponRequest, couponCrossFieldProblems } from './dto/create-coupon.dto';
 import { SetDisplaysRequest } from './dto/set-displays.dto';
 import { UpsertProductRequest } from './dto/upsert-product.dto';
@@ -22,11 +24,20 @@ export interface AdminRequestContext {
 
 /**
  * Merchant admin: each write is a catalog command keyed by its aggregate id; the answer is the outcome event whose
- * causationId is the command id (CatalogCommandRejected becomes its HTTP error).
+ * causationId is the command id (CatalogCommandRejected becomes its HTTP error). Before answering, the gateway's scan
+ * read model has folded that event too, so a scan right after a merchant's write sees it (read-your-writes on this
+ * instance; other instances fold it within their consumer lag).
  */
 @Injectable()
 export class CatalogAdminService {
-  constructor(private readonly commands: CommandBus, private readonly queries: QueryClient) {}
+  private readonly logger = new Logger(CatalogAdminService.name);
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryClient,
+    private readonly scanModel: ScanReadModel,
+    private readonly env: GatewayEnv,
+  ) {}
 
   async upsertStore(storeId: string, name: string, ctx: AdminRequestContext) {
     const payload: UpsertStore = { storeId, name };
@@ -104,10 +115,16 @@ export class CatalogAdminService {
     return { storeId: e.storeId, items: e.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
   }
 
-  private send<T extends object>(type: string, key: string, payload: T, ctx: AdminRequestContext): Promise<CommandResult<T>> {
-    return this.commands.execute({
+  private async send<T extends object>(type: string, key: string, payload: T, ctx: AdminRequestContext): Promise<CommandResult<T>> {
+    const result = await this.commands.execute({
       topic: Topics.catalogCommands, type, key, payload, correlationId: ctx.correlationId, commandId: ctx.commandId, outcomeQuery: ctx.outcomeQuery,
     });
+    const o = result.outcome;
+    if (o && !(await this.scanModel.waitFor(o.topic, o.partition, o.offset, this.env.REQUEST_TIMEOUT_MS))) {
+      // The change is made; only this instance's scans lag behind it. Answer, and say so in the log.
+      this.logger.warn(`the scan read model had not folded ${o.topic}:${o.partition}:${o.offset} (${type}) within ${this.env.REQUEST_TIMEOUT_MS} ms`);
+    }
+    return result;
   }
 
   /** The expected outcome's payload; a rejection becomes its error, silence a 503 the merchant may retry. */

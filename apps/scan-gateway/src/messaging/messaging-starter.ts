@@ -5,10 +5,11 @@ import { KAFKA } from './kafka';
 import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
 import { ensureGatewayTopics } from './topic-setup';
+import { ScanReadModel } from '../scans/scan-read-model';
 
 /**
- * Brings Kafka up in the background once the app is built: topics, then the outcome consumer, the query client and
- * the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
+ * Brings Kafka up in the background once the app is built: topics, then the outcome consumer, the scan read model,
+ * the query client and the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
  * so a gateway started before the broker recovers by itself.
  */
 @Injectable()
@@ -21,6 +22,7 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
     private readonly outcomes: OutcomeListener,
     private readonly queries: QueryClient,
     private readonly commands: CommandBus,
+    private readonly scanModel: ScanReadModel,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,6 +43,7 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
     }
     if (this.stopped) return;
     this.outcomes.start();
+    this.scanModel.start();
     this.queries.start();
     this.commands.warmUp().catch((err) => this.logger.warn(`producer not connected yet: ${(err as Error).message}`));
   }

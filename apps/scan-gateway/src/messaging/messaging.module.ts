@@ -6,6 +6,7 @@ import { MessagingStarter } from './messaging-starter';
 import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
 import { UserPositions } from './user-positions';
+import { ScanReadModel } from '../scans/scan-read-model';
 
 /** Kafka plumbing shared by every feature: commands out, outcomes in, queries. Global so health checks see it. */
 @Global()
@@ -17,7 +18,8 @@ import { UserPositions } from './user-positions';
     QueryClient,
     MessagingStarter,
     UserPositions,
+    ScanReadModel,
   ],
-  exports: [KAFKA, OutcomeListener, CommandBus, QueryClient, UserPositions],
+  exports: [KAFKA, OutcomeListener, CommandBus, QueryClient, UserPositions, ScanReadModel],
 })
 export class MessagingModule {}

@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { OptionalAuth } from '../auth/roles';
-import { CorrelationId } from '../messaging/correlation';
 import { ScanRequest, ScanResponse } from './dto/scan.dto';
 import { ScansService } from './scans.service';
 import { ApiErrorResponses } from '../errors/api-error-responses';
@@ -23,7 +22,7 @@ export class ScansController {
     description: 'Token optional (a token that is sent must be valid). An unreadable code is 400 INVALID_CODE; a store QR and a body storeId that differ is 400 VALIDATION_FAILED naming storeId; an unknown product is 200 with product null.',
   })
   @ApiOkResponse({ type: ScanResponse })
-  scan(@Body() body: ScanRequest, @CorrelationId() correlationId: string): Promise<ScanResponse> {
-    return this.scans.scan(body.code, body.storeId, correlationId);
+  scan(@Body() body: ScanRequest): Promise<ScanResponse> {
+    return this.scans.scan(body.code, body.storeId);
   }
 }

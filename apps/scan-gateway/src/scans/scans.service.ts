@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Queries, ScanQuery, ScanResult } from '@coupons/contracts';
-import { decodeScanCode } from '@coupons/coupon-rules';
+import { ScanQuery, ScanResult } from '@coupons/contracts';
+import { ScanCodeResult, decodeScanCode } from '@coupons/coupon-rules';
+import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
-import { QueryClient } from '../messaging/query-client';
+import { ScanReadModel } from './scan-read-model';
 
 /** Human wording for decodeScanCode's reasons. */
 const REASONS: Record<string, string> = {
@@ -21,17 +22,22 @@ const REASONS: Record<string, string> = {
   AMBIGUOUS_STORE_QR: 'the store QR names more than one product',
 };
 
+/** Decoded codes kept: terminals scan the same products again and again, and a GS1 Digital Link is costly to parse. */
+const DECODED_CACHE_SIZE = 20_000;
+
 @Injectable()
 export class ScansService {
-  constructor(private readonly queries: QueryClient) {}
+  private readonly decodedCodes = new Map<string, ScanCodeResult>();
+
+  constructor(private readonly model: ScanReadModel, private readonly env: GatewayEnv) {}
 
   /**
-   * Decodes the code, settles the store, and asks the catalog. The store comes from a store QR or from the body;
-   * when both are given they must agree (a terminal in one store scanning another store's QR is refused with 400
-   * rather than silently picking one).
+   * Decodes the code, settles the store, and answers from this gateway's read model of the catalog (see README,
+   * "Performance trade-offs"). The store comes from a store QR or from the body; when both are given they must agree
+   * (a terminal in one store scanning another store's QR is refused with 400 rather than silently picking one).
    */
-  async scan(code: string, bodyStoreId: string | undefined, correlationId: string): Promise<ScanResult> {
-    const decoded = decodeScanCode(code);
+  async scan(code: string, bodyStoreId: string | undefined): Promise<ScanResult> {
+    const decoded = this.decode(code);
     if (!decoded.ok) {
       throw new ApiError(400, 'INVALID_CODE', `the code cannot be read: ${REASONS[decoded.reason] ?? decoded.reason}`, [
         { field: 'code', reason: decoded.reason, message: REASONS[decoded.reason] ?? decoded.reason },
@@ -48,12 +54,22 @@ export class ScansService {
     if (decoded.sku) query.sku = decoded.sku;
     const storeId = decoded.storeId ?? bodyStoreId;
     if (storeId) query.storeId = storeId;
-    const reply = await this.queries.query<ScanResult>(Queries.scan, query, correlationId);
-    if (!reply.ok) {
-      // A well-formed code for an unknown product is still an answer (product null); refusals are the store's.
-      throw new ApiError(reply.code.endsWith('_NOT_FOUND') ? 404 : 422, reply.code, reply.message);
+    // Until the model has folded the catalog as it was at start-up, scans wait (bounded), then 503 like a query would.
+    if (!this.model.isReady() && !(await this.model.whenReady(this.env.REQUEST_TIMEOUT_MS))) {
+      throw ApiError.unavailable(`the gateway is still loading the catalog (${this.model.status()}); try again`);
     }
-    const r = reply.value;
-    return { product: r.product ?? null, storeId: r.storeId ?? null, coupons: r.coupons ?? [], best: r.best ?? null, displays: r.displays ?? [] };
+    // A well-formed code for an unknown product is still an answer (product null).
+    return this.model.model.scan(query, Date.now());
+  }
+
+  /** decodeScanCode is a pure function of the code: its answers are kept in a bounded cache (oldest out first). */
+  private decode(code: string): ScanCodeResult {
+    let decoded = this.decodedCodes.get(code);
+    if (!decoded) {
+      decoded = decodeScanCode(code);
+      if (this.decodedCodes.size >= DECODED_CACHE_SIZE) this.decodedCodes.delete(this.decodedCodes.keys().next().value!);
+      this.decodedCodes.set(code, decoded);
+    }
+    return decoded;
   }
 }
