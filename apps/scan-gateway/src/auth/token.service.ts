@@ -9,6 +9,9 @@ export const DEV_TOKEN_TTL_SECONDS = 3600;
 
 export class InvalidTokenError extends Error {}
 
+/** Verified tokens kept (until they expire) so a terminal's repeated requests skip the signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /**
  * Verifies bearer JWTs with jose: HS256 with JWT_SECRET, or the keys published at JWT_JWKS_URL (asymmetric
  * algorithms only, so a JWKS-configured gateway can't be fooled by an HMAC token signed with a public key).
@@ -17,13 +20,28 @@ export class InvalidTokenError extends Error {}
 export class TokenService {
   private readonly secret?: Uint8Array;
   private readonly jwks?: JWTVerifyGetKey;
+  private readonly verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
 
   constructor(private readonly env: GatewayEnv) {
     if (env.JWT_SECRET) this.secret = new TextEncoder().encode(env.JWT_SECRET);
     if (env.JWT_JWKS_URL) this.jwks = createRemoteJWKSet(new URL(env.JWT_JWKS_URL));
   }
 
+  /**
+   * The caller of a valid token. A token verified before is answered from a bounded cache until its `exp` (the only
+   * check whose answer changes with time once the signature, issuer and audience have passed), so the signature is
+   * checked once per token rather than once per request.
+   */
   async verify(token: string): Promise<AuthUser> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (Date.now() < hit.expiresAtMs) return { userId: hit.user.userId, roles: [...hit.user.roles] };
+      this.verified.delete(token);
+    }
+    return this.verifyNow(token);
+  }
+
+  private async verifyNow(token: string): Promise<AuthUser> {
     let payload: JWTPayload;
     const options = { issuer: this.env.JWT_ISSUER, audience: this.env.JWT_AUDIENCE, requiredClaims: ['sub', 'exp'] };
     try {
@@ -41,7 +59,12 @@ export class TokenService {
     }
     if (typeof payload.sub !== 'string' || !ID_PATTERN.test(payload.sub)) throw new InvalidTokenError('the token has no valid sub');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
-    return { userId: payload.sub, roles: [...new Set(roles)] };
+    const user: AuthUser = { userId: payload.sub, roles: [...new Set(roles)] };
+    if (typeof payload.exp === 'number') {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { user: { userId: user.userId, roles: [...user.roles] }, expiresAtMs: payload.exp * 1000 });
+    }
+    return user;
   }
 
   /** Mints a dev token (AUTH_DEV_TOKENS only; the env check guarantees a JWT_SECRET). */
