@@ -82,11 +82,13 @@ export function makeChain(size: ChainSize, seed = 42): Chain {
     brand: pick(BRANDS),
   }));
   const coupons = Array.from({ length: size.coupons }, (_, i): BenchCoupon => {
+    // Mostly product coupons (sku 45%, category 25%, brand 25%), a few whole-order ones (5%): a scan is then offered
+    // a few dozen coupons, as a chain's app would show.
     const kind = r();
     const target =
-      kind < 0.4 ? { skus: some(products, 1 + Math.floor(r() * 3)).map((p) => p.sku) }
-      : kind < 0.65 ? { categories: [pick(CATEGORIES)] }
-      : kind < 0.8 ? { brands: [pick(BRANDS)] }
+      kind < 0.45 ? { skus: some(products, 1 + Math.floor(r() * 3)).map((p) => p.sku) }
+      : kind < 0.7 ? { categories: [pick(CATEGORIES)] }
+      : kind < 0.95 ? { brands: [pick(BRANDS)] }
       : undefined;
     const discount = r() < 0.6
       ? { type: 'AMOUNT_OFF' as const, amount: 50 + Math.floor(r() * 20) * 10 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out <dir>] [--seconds <n>] [--only scans,claims,...]`
+ * `npm run bench [-- --quick] [--out <dir>] [--seconds <n>] [--only scans,claims,...] [--profile scan-gateway,wallet]`
  *
  * Starts the whole system (embedded broker and PostgreSQL, or KAFKA_BROKERS / DATABASE_URL), loads it as a chain's
  * terminals would, and prints every figure next to a baseline measured in the same run on the same machine, with the
@@ -43,6 +43,7 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       seconds: { type: 'string' },
       only: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const quick = values.quick!;
@@ -76,7 +77,9 @@ async function main(): Promise<number> {
 
   const chain = makeChain(quick ? QUICK_CHAIN : FULL_CHAIN);
   say(`bench: ${quick ? 'quick' : 'full'} run, ${settings.seconds} s per load phase; chain of ${chain.users.length} users, ${chain.stores.length} stores, ${chain.products.length} products, ${chain.coupons.length} coupons`);
-  const system = await startSystem({ runDir, log: (l) => say(`bench: ${l}`) });
+  const profileDir = join(root, 'tmp', 'bench-profiles', stamp);
+  const profile = values.profile ? { services: values.profile.split(','), dir: profileDir } : undefined;
+  const system = await startSystem({ runDir, log: (l) => say(`bench: ${l}`), profile });
   let memory: Record<string, number | null> = {};
   let replayDb = system.databaseUrl;
   try {
@@ -244,6 +247,7 @@ async function main(): Promise<number> {
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(formatReport(report) + '\n');
   process.stdout.write(`\nreport written to ${relative(process.cwd(), file) || file}\n`);
+  if (profile) process.stdout.write(`CPU profiles of ${profile.services.join(', ')} in ${relative(process.cwd(), profileDir)} (node tools/bench/profile-summary.mjs <file>)\n`);
   rmSync(runDir, { recursive: true, force: true });
   return 0;
 }

@@ -113,6 +113,8 @@ export interface StartSystemOptions {
   log: (line: string) => void;
   /** Extra environment for every service (e.g. LOG_LEVEL). */
   env?: Record<string, string>;
+  /** Services to run under the V8 profiler (`--cpu-prof`), profiles written to this directory when they stop. */
+  profile?: { services: string[]; dir: string };
 }
 
 /** Starts everything and resolves once every service answers /health. */
@@ -166,6 +168,9 @@ export async function startSystem(opts: StartSystemOptions): Promise<BenchSystem
           schema: db.schemas[service],
         }),
         ...opts.env,
+        ...(opts.profile?.services.includes(service)
+          ? { NODE_OPTIONS: `--import ${pathToFileURL(join(root, 'tools', 'bench', 'cpu-profiler.mjs')).href}`, BENCH_PROFILE_DIR: opts.profile.dir }
+          : {}),
       };
       services.push(
         new ServiceProcess({ service, label: service, script: serviceScript(service, root), env, httpPort, output: { kind: 'file', path: join(logDir, `${service}.log`) } }),
