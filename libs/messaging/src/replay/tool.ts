@@ -215,7 +215,10 @@ class ReplayRun {
         const behind: string[] = [];
         for (const group of this.target.liveConsumers) {
           const committed = new Map<string, bigint>();
-          for (const t of await admin.fetchOffsets({ groupId: group.groupId, topics: group.topics })) {
+          // Only topics that exist (fetchOffsets fails on a missing one; a missing topic has nothing to wait for).
+          const topics = group.topics.filter((t) => marks.some((m) => m.topic === t));
+          if (topics.length === 0) continue;
+          for (const t of await admin.fetchOffsets({ groupId: group.groupId, topics })) {
             for (const p of t.partitions) committed.set(tpKey(t.topic, p.partition), BigInt(p.offset));
           }
           for (const m of marks.filter((x) => group.topics.includes(x.topic))) {
