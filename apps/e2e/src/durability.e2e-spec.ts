@@ -5,8 +5,10 @@
 // `replay --verify` finds every service's projection equal to a rebuild from the topics.
 import { RunningStack, ServiceName, startStack } from '@coupons/testing';
 import {
-  Attempt, checkInvariants, consumedByTopic, runLoad, setUpWorld, sleep, tally, verifyEveryService, waitUntilSettled, World,
+  Attempt, PRODUCTS, STORE, checkInvariants, consumedByTopic, openStream, runLoad, setUpWorld, sleep, tally, verifyEveryService, waitUntil,
+  waitUntilSettled, World,
 } from './support/durability';
+import { Api } from './support/http';
 
 const LOAD_ENV = { REQUEST_TIMEOUT_MS: '5000' };
 
@@ -86,5 +88,27 @@ describe('durability: SIGKILL of every process under a steady stream of claims a
 
     const verify = await verifyEveryService(stack);
     console.log(`durability: replay --verify\n  ${verify.join('\n  ')}`);
+
+    // Request/reply and notifications across two gateways, and with one of them stopped: a stream held by the second
+    // gateway gets the outcome of an order taken by the first, then of one taken by itself once the first is gone.
+    const [first, second] = gateways;
+    const user = world.users[0];
+    const stream = await openStream(second.url, user.token);
+    try {
+      const order = { storeId: STORE, items: [{ sku: PRODUCTS[0].sku, quantity: 1 }] };
+      const viaFirst = await new Api(first.url, user.token).post('/v1/orders', order);
+      expect(viaFirst.status).toBe(201);
+      await waitUntil(() => stream.events.some((e) => e.event === 'order.processed' && e.data.orderId === viaFirst.body.orderId), 'the notification of the first order');
+      await first.kill('SIGTERM');
+      const viaSecond = await new Api(second.url, user.token).post('/v1/orders', order);
+      expect(viaSecond.status).toBe(201);
+      await waitUntil(() => stream.events.some((e) => e.event === 'order.processed' && e.data.orderId === viaSecond.body.orderId), 'the notification of the second order');
+      const mine = await new Api(second.url, user.token).get(`/v1/orders/${viaFirst.body.orderId}`);
+      expect(mine.status).toBe(200);
+      expect(mine.body.orderId).toBe(viaFirst.body.orderId);
+      expect((await new Api(second.url, user.token).get('/v1/wallet')).status).toBe(200);
+    } finally {
+      stream.close();
+    }
   }, 420_000);
 });

@@ -257,3 +257,50 @@ export async function consumedByTopic(url: string): Promise<Record<string, numbe
   }
   return out;
 }
+
+/** A user's notification stream (SSE) on one gateway, read with fetch; resolves once subscribed. */
+export async function openStream(baseUrl: string, token: string): Promise<{ events: Array<{ id?: string; event?: string; data?: any }>; close: () => void }> {
+  const ac = new AbortController();
+  const res = await fetch(`${baseUrl}/v1/notifications/stream`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+  if (res.status !== 200) throw new Error(`stream answered ${res.status}`);
+  const events: Array<{ id?: string; event?: string; data?: any }> = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let opened!: () => void;
+  const ready = new Promise<void>((r) => (opened = r));
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
+          const frame = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          if (frame.startsWith('retry:')) opened();
+          const e: { id?: string; event?: string; data?: any } = {};
+          for (const line of frame.split('\n')) {
+            const [k, ...rest] = line.split(': ');
+            if (k === 'id') e.id = rest.join(': ');
+            if (k === 'event') e.event = rest.join(': ');
+            if (k === 'data') e.data = JSON.parse(rest.join(': '));
+          }
+          if (e.event) events.push(e);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  await ready;
+  return { events, close: () => ac.abort() };
+}
+
+export async function waitUntil(fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
