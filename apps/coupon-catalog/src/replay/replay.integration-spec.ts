@@ -83,7 +83,10 @@ it('replays a topic holding CouponCreated v1 and v2 through the upcaster, once p
 it('--from-scratch builds the live schema; --verify says EQUAL, then DIFFERENT with the differing rows once a row is changed', async () => {
   const env = { KAFKA_BROKERS: broker.brokers, DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_live' };
   const built = captured();
+  const topicsBefore = await fetchMarks(kafka, [Topics.catalogEvents, Topics.walletEvents, Topics.orderingEvents, Topics.deadLetter]);
   expect(await runReplayTool(catalogReplayTarget, ['--from-scratch'], env, built.io)).toBe(0);
+  // Replay publishes nothing (not even dead letters) and queues nothing to publish.
+  expect(await fetchMarks(kafka, [Topics.catalogEvents, Topics.walletEvents, Topics.orderingEvents, Topics.deadLetter])).toEqual(topicsBefore);
   expect(built.lines.join('\n')).toMatch(/replayed 7 events .*5 applied, 1 duplicates, 0 not kept by coupon-catalog, 1 skipped/);
   expect(built.lines.join('\n')).toMatch(/coupon\s+2 rows/);
 
@@ -103,6 +106,7 @@ it('--from-scratch builds the live schema; --verify says EQUAL, then DIFFERENT w
   const db = new DataSource(catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_live' }));
   await db.initialize();
   try {
+    expect(await db.query(`SELECT count(*)::int AS n FROM outbox`)).toEqual([{ n: 0 }]);
     await db.query(`UPDATE store SET name = 'tampered' WHERE store_id = 's1'`);
     const different = captured();
     expect(await runReplayTool(catalogReplayTarget, ['--verify', '--timeout', '20'], env, different.io)).toBe(1);
