@@ -44,13 +44,15 @@ export interface CannonOptions {
   overallRate?: number;
   requests: autocannon.Request[];
   timeoutSeconds?: number;
+  /** Count only this status as done (e.g. 201: a 202 PENDING is an answer without the decision); default any 2xx. */
+  okStatus?: number;
 }
 
-/** One autocannon run with a progress bar; only 2xx responses count as throughput and in latencies. */
+/** One autocannon run with a progress bar; only 2xx responses (or `okStatus`) count as throughput; latencies are of 2xx. */
 export function cannon(o: CannonOptions): Promise<Rate> {
   return new Promise((resolve, reject) => {
     const bar = progressBar(o.label, o.durationSeconds, 's');
-    let ok = 0;
+    let answered = 0;
     const started = Date.now();
     const instance = autocannon(
       {
@@ -64,18 +66,19 @@ export function cannon(o: CannonOptions): Promise<Rate> {
       },
       (err, result) => {
         clearInterval(timer);
-        bar.update(o.durationSeconds, `${ok} ok`);
+        bar.update(o.durationSeconds, `${answered} ok`);
         bar.stop();
         if (err) return reject(err);
         const seconds = result.duration || (Date.now() - started) / 1000;
         const statuses: Record<string, number> = {};
         for (const [code, s] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = s.count ?? 0;
+        const ok = o.okStatus ? statuses[String(o.okStatus)] ?? 0 : result['2xx'];
         resolve({
-          perSecond: round(result['2xx'] / seconds),
+          perSecond: round(ok / seconds),
           p50Ms: result.latency.p50,
           p99Ms: result.latency.p99,
-          ok: result['2xx'],
-          failed: result.non2xx,
+          ok,
+          failed: result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] - ok,
           errors: result.errors,
           seconds: round(seconds, 2),
           statuses,
@@ -83,9 +86,9 @@ export function cannon(o: CannonOptions): Promise<Rate> {
       },
     );
     instance.on('response', (_client, status) => {
-      if (status >= 200 && status < 300) ok++;
+      if (o.okStatus ? status === o.okStatus : status >= 200 && status < 300) answered++;
     });
-    const timer = setInterval(() => bar.update(Math.floor((Date.now() - started) / 1000), `${ok} ok`), 500);
+    const timer = setInterval(() => bar.update(Math.floor((Date.now() - started) / 1000), `${answered} ok`), 500);
   });
 }
 

@@ -266,7 +266,7 @@ export async function claims(s: Settings, gatewayUrl: string, chain: Chain, toke
     },
   ];
   await cannon({ label: 'claims: warm-up', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: 1, requests });
-  const rate = await cannon({ label: 'claims', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15 });
+  const rate = await cannon({ label: 'claims', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15, okStatus: 201 });
   return { rate, claimed };
 }
 
@@ -313,7 +313,7 @@ export async function orders(s: Settings, gatewayUrl: string, chain: Chain, toke
       },
     },
   ];
-  const rate = await cannon({ label: 'orders (best coupon)', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15 });
+  const rate = await cannon({ label: 'orders (best coupon)', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15, okStatus: 201 });
   return { rate, withCoupon };
 }
 
