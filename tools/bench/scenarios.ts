@@ -75,13 +75,19 @@ async function child(script: string, args: string[], ready: RegExp): Promise<{ p
 // ---------------------------------------------------------------------------------------------------------------
 // Scans and their baseline
 
-/** Saturation of a bare Fastify route (own process), with the scans' connections and duration. */
-export async function bareFastify(s: Settings): Promise<Rate> {
+/**
+ * A bare Fastify route (own process) with the scans' connections and duration: at saturation, and at `rate` (the scans'
+ * half-saturation rate) for the latency the machine and the load tool give at that rate.
+ */
+export async function bareFastify(s: Settings, rate: number): Promise<{ saturation: Rate; atRate: Rate }> {
   const server = await child('baselines/hello-server.js', [], /listening on (\S+)/);
   try {
     const url = server.match[1];
-    await cannon({ label: 'bare Fastify: warm-up', url, connections: s.scanConnections, durationSeconds: 1, requests: [{ method: 'GET', path: '/hello' }] });
-    return await cannon({ label: 'bare Fastify: saturation', url, connections: s.scanConnections, durationSeconds: s.seconds, requests: [{ method: 'GET', path: '/hello' }] });
+    const requests: Request[] = [{ method: 'GET', path: '/hello' }];
+    await cannon({ label: 'bare Fastify: warm-up', url, connections: s.scanConnections, durationSeconds: 1, requests });
+    const saturation = await cannon({ label: 'bare Fastify: saturation', url, connections: s.scanConnections, durationSeconds: s.seconds, requests });
+    const atRate = await cannon({ label: `bare Fastify: ${rate}/s`, url, connections: s.scanConnections, durationSeconds: s.seconds, overallRate: rate, requests });
+    return { saturation, atRate };
   } finally {
     await server.stop();
   }
