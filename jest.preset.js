@@ -15,7 +15,7 @@ const aliases = Object.fromEntries(
 // turns node_modules ES modules into CommonJS (strictMode off so sloppy CommonJS files stay as they are).
 const esmDependencies = [
   '@swc/jest',
-  { swcrc: false, module: { type: 'commonjs', strictMode: false, importInterop: 'node' }, jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } } },
+  { swcrc: false, isModule: 'unknown', module: { type: 'commonjs', strictMode: false, importInterop: 'node' }, jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } } },
 ];
 
 // One embedded PostgreSQL per jest run, shared through TEST_DATABASE_URL (libs/testing).
