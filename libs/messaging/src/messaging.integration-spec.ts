@@ -10,7 +10,8 @@ import { createKafka, ensureTopics, headersToStrings } from './kafka';
 import { Outcome } from './outcome';
 import { appendToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { Projector } from './projector';
+import { Fold, Projector } from './projector';
+import { fetchMarks, replayRange } from './replay';
 import { readTopic, storeEvent, testDataSource, uniqueTopic, waitFor } from './test/harness';
 
 jest.setTimeout(60_000);
@@ -44,11 +45,10 @@ async function append(ds: DataSource, topic: string, events: Envelope[]): Promis
 const ids = (msgs: KafkaMessage[]) => msgs.map((m) => JSON.parse(m.value!.toString()).eventId as string);
 
 /** A projection that counts events per aggregate: shows whether an effect happened once. */
-const counting = new Projector('test.projection', [], {
-  StoreUpserted: async (em, e) => {
-    await em.query(`INSERT INTO counter (id, value) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET value = counter.value + 1`, [e.aggregateId]);
-  },
-});
+const countStore: Fold = async (em, e) => {
+  await em.query(`INSERT INTO counter (id, value) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET value = counter.value + 1`, [e.aggregateId]);
+};
+const counting = new Projector('test.projection', [], { StoreUpserted: countStore });
 
 async function counterValue(ds: DataSource, id: string): Promise<number> {
   const rows = await ds.query(`SELECT value FROM counter WHERE id = $1`, [id]);
@@ -297,5 +297,27 @@ describe('consumer runtime', () => {
     expect(seen).toEqual(['first', 'second']);
     expect(new Set(errors)).toEqual(new Set(['55P03']));
     expect(await counterValue(ds, 'locked')).toBe(2);
+  });
+});
+
+describe('replay engine', () => {
+  it('reads a partition longer than one fetch to its end (each fetch resumes after the last folded offset)', async () => {
+    const topic = uniqueTopic('replay-long');
+    await ensureTopics(kafka, [topic], 2);
+    const producer = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    // 40 sends of 5 events each: 40 record batches per key, ~20 kB per partition against 2 kB fetches.
+    const keys = ['a', 'b', 'c'];
+    for (let round = 0; round < 40; round++) {
+      await producer.send({ topic, acks: -1, messages: keys.flatMap((k) => Array.from({ length: 5 }, (_, i) => ({ key: k, value: JSON.stringify(storeEvent(k, `${round}-${i}`)) }))) });
+    }
+    const ds = await migratedDataSource('msg_replay_long');
+    const projector = new Projector('test.replay', [topic], { StoreUpserted: countStore });
+    const progress: number[] = [];
+    const stats = await replayRange({ kafka, projector, dataSource: ds, marks: await fetchMarks(kafka, [topic]), maxBytesPerPartition: 2048, batchSize: 7, onProgress: (p) => progress.push(p.done) });
+    expect(stats).toMatchObject({ messages: 600, applied: 600, duplicates: 0, skipped: [] });
+    for (const k of keys) expect(await counterValue(ds, k)).toBe(200);
+    expect(progress.at(-1)).toBe(600);
   });
 });

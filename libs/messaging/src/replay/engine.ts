@@ -77,6 +77,8 @@ export interface ReplayRangeOptions {
   from?: ReadonlyMap<string, bigint>;
   /** Events folded per transaction (default 250). */
   batchSize?: number;
+  /** Fetch size per partition (default 4 MiB); a topic larger than this is read over several fetches. */
+  maxBytesPerPartition?: number;
   /**
    * Partitions folded at once, each in its own transactions and still strictly in order (default 4). Events of one
    * aggregate share a partition; rows touched from two topics (counters) may make two batches wait on each other or
@@ -126,8 +128,8 @@ export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
   const consumer = o.kafka.consumer({
     groupId: `replay-${o.projector.name}-${randomUUID()}`,
     allowAutoTopicCreation: false,
-    maxBytesPerPartition: 4 * 1024 * 1024,
-    maxBytes: 16 * 1024 * 1024,
+    maxBytesPerPartition: o.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytes: 4 * (o.maxBytesPerPartition ?? 4 * 1024 * 1024),
     sessionTimeout: 60_000,
   });
   let finish!: () => void;
@@ -144,7 +146,9 @@ export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
       autoCommit: false,
       partitionsConsumedConcurrently: o.concurrency ?? 4,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat }) => {
+      // Offsets are resolved by hand (below), after the chunk holding them is folded: kafkajs fetches each partition
+      // from its last resolved offset, so a batch left unresolved would be fetched again and again.
+      eachBatch: async ({ batch, heartbeat, resolveOffset }) => {
         try {
           const key = tpKey(batch.topic, batch.partition);
           const range = remaining.get(key);
@@ -166,6 +170,7 @@ export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
           // Compacted or aborted offsets leave gaps: the last offset of the batch tells how far the partition got.
           const last = batch.messages.length ? BigInt(batch.messages[batch.messages.length - 1].offset) + 1n : range.from;
           if (last > range.from) range.from = last;
+          if (batch.messages.length) resolveOffset(batch.messages[batch.messages.length - 1].offset);
           if (range.from >= range.high) {
             remaining.delete(key);
             if (remaining.size === 0) finish();
