@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
 import { decideOrderCommand, isOrderingCommand } from './decisions';
 import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering.projection';
-import { orderingStateOf } from './ordering-state';
+import { orderingStateOf, withCatalogOfRun } from './ordering-state';
 import { recordFoldPosition, waitUntilSeen } from './read-your-writes';
 
 export const ORDERING_OPTIONS = Symbol('ORDERING_OPTIONS');
@@ -106,7 +106,7 @@ export class OrderingMessagesService {
     }
     return this.dataSource.transaction(async (em) => {
       const fresh = await recordProcessedMessages(em, ORDERING_COMMANDS_CONSUMER, run.map((c) => c.eventId));
-      const state = orderingStateOf(em);
+      const state = await withCatalogOfRun(em, orderingStateOf(em), places.filter((c) => fresh.has(c.eventId)).map((c) => c.payload as PlaceOrder));
       const outcomes: HandlerOutcome[] = [];
       const events: Envelope[] = [];
       for (const cmd of run) {
