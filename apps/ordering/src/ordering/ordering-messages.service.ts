@@ -139,7 +139,8 @@ export class OrderingMessagesService {
     const users = [...new Set(orders.map((o) => o.userId))];
     const started = Date.now();
     const seen = await waitUntilSeen(this.dataSource, [...furthest.values()], users, this.options.seenTimeoutMs);
-    this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
+    // One observation per order, as when each waited alone.
+    for (let i = 0; i < orders.length; i++) this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
     if (!seen.caughtUp) {
       const ids = orders.map((o) => o.orderId).join(', ');
       this.logger.warn(`order ${ids}: not caught up after ${this.options.seenTimeoutMs} ms (${JSON.stringify(seen)}); deciding with what is folded`);
