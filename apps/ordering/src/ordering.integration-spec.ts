@@ -1,7 +1,7 @@
 import {
   CouponClaimed, Envelope, OrderProcessed, OrderView, PlaceOrder, Queries, QueryReply, Topics, TopicPosition, decodeMessage, envelope,
 } from '@coupons/contracts';
-import { createKafka } from '@coupons/messaging';
+import { createKafka, findCommandOutcome } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
@@ -14,7 +14,7 @@ import { ORDERING_QUERY_PATTERNS, startOrdering } from './bootstrap';
 import { orderingDataSourceOptions } from './database/data-source';
 import { OrderingEnv } from './env';
 import { OrderingMessagesService } from './ordering/ordering-messages.service';
-import { orderingProjection } from './ordering/ordering.projection';
+import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering/ordering.projection';
 
 jest.setTimeout(90_000);
 
@@ -333,6 +333,54 @@ describe('single use', () => {
     }
     // The races were real: losers hit the redemption constraint and decided again (not a serial run in disguise).
     expect(await (await fetch(`${await app.getUrl()}/metrics`)).text()).toMatch(/order_redecided_total\{[^}]*\} [1-9]/);
+  });
+});
+
+describe('runs of commands (group commit)', () => {
+  it('decides a run in one transaction as one by one: each order sees the ones before it; repeats and cancels in between', async () => {
+    const service = app.get(OrderingMessagesService);
+    const [one, pct] = await claims(claimed('c-one', 'u-run'), claimed('c-pct10', 'u-run'));
+    const cake = { userId: 'u-run', storeId: 's-1', items: [{ sku: 'cake', quantity: 1 }] }; // 2500: c-one 700, c-pct10 250
+    const first = placeOrder(cake);
+    const second = placeOrder(cake);
+    const third = placeOrder(cake);
+    const cancel = envelope('CancelOrder', { orderId: first.payload.orderId, userId: 'u-run', requestedAt: new Date().toISOString() }, { aggregateId: 'u-run', correlationId: randomUUID() });
+    const fourth = placeOrder(cake);
+    const outcomes = await service.decideCommands([first, second, first, third, cancel, fourth]);
+    expect(outcomes.map((o) => o.status)).toEqual(['done', 'done', 'duplicate', 'done', 'done', 'done']);
+    const stored = async (cmd: Envelope) => (await findCommandOutcome(db, ORDERING_COMMANDS_CONSUMER, cmd.eventId))!;
+    const applied = async (cmd: Envelope) => ((await stored(cmd)).payload as OrderProcessed).appliedCoupon?.claimId ?? null;
+    expect(await applied(first)).toBe(one.payload.claimId);
+    expect(await applied(second)).toBe(pct.payload.claimId);
+    expect(await applied(third)).toBeNull();
+    expect((await stored(cancel)).type).toBe('OrderCancelled');
+    expect(await applied(fourth)).toBe(one.payload.claimId); // given back by the cancel, in the same run
+    // Published in decision order, each redemption right after its order.
+    const published = await waitFor(() => {
+      const mine = events.filter((e) => (e.payload as { userId?: string }).userId === 'u-run');
+      return mine.length === 9 && mine;
+    }, 'the run published');
+    expect(published.map((e) => e.type)).toEqual([
+      'OrderProcessed', 'CouponRedeemed', 'OrderProcessed', 'CouponRedeemed', 'OrderProcessed', 'OrderCancelled', 'CouponReleased', 'OrderProcessed', 'CouponRedeemed',
+    ]);
+    expect(await db.query(`SELECT order_id FROM redemption WHERE claim_id = $1`, [one.payload.claimId])).toEqual([{ order_id: fourth.payload.orderId }]);
+  });
+
+  it('runs decided at the same time (two instances during a rebalance) spend a claim once; a run that loses rolls back whole', async () => {
+    const service = app.get(OrderingMessagesService);
+    const [only] = await claims(claimed('c-one', 'u-runrace'));
+    const runs = [0, 1].map(() => Array.from({ length: 3 }, () => placeOrder({ userId: 'u-runrace', storeId: 's-1', items: [{ sku: 'cake', quantity: 1 }] })));
+    const settled = await Promise.allSettled(runs.map((r) => service.decideCommands(r)));
+    for (const [i, s] of settled.entries()) {
+      if (s.status === 'fulfilled') continue;
+      expect(s.reason).toMatchObject({ driverError: expect.objectContaining({ code: '23505', constraint: 'redemption_pkey' }) });
+      // Nothing of the losing run was kept; the runner then decides its commands one by one.
+      for (const cmd of runs[i]) expect(await findCommandOutcome(db, ORDERING_COMMANDS_CONSUMER, cmd.eventId)).toBeNull();
+      for (const cmd of runs[i]) expect((await service.handleCommand(cmd)).status).toBe('done');
+    }
+    const rows: Array<{ applied_claim_id: string | null }> = await db.query(`SELECT applied_claim_id FROM customer_order WHERE user_id = 'u-runrace'`);
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((r) => r.applied_claim_id === only.payload.claimId)).toHaveLength(1);
   });
 });
 

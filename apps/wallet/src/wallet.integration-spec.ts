@@ -242,6 +242,41 @@ describe('claim decisions', () => {
     expect((await claimsOf('d-race')).map((r: { issue_seq: number }) => r.issue_seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('decides a run of commands in one transaction exactly as one by one: sequences, stock, limits, repeats; stops before an unknown coupon', async () => {
+    await createCoupon('r-a', { totalQuantity: 3, perUserLimit: 2 });
+    await createCoupon('r-b', { totalQuantity: 10, perUserLimit: 1 });
+    const earlier = claimCmd('r-a', 'u-1');
+    expect((await decide(earlier)).type).toBe('CouponClaimed');
+    const run = [claimCmd('r-a', 'u-1'), claimCmd('r-b', 'u-1'), claimCmd('r-a', 'u-1'), claimCmd('r-a', 'u-2'), claimCmd('r-a', 'u-3'), claimCmd('r-b', 'u-1')];
+    const unknown = claimCmd('r-unknown', 'u-1');
+    const after = claimCmd('r-b', 'u-9');
+    const outcomes = await sut.decideClaims([...run, earlier, run[1], unknown, after]);
+    // The run ends before the coupon it would have to wait for; that one and the rest are left to handleCommand.
+    expect(outcomes.map((o) => o.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'duplicate', 'duplicate']);
+    const decided = await Promise.all(run.map((c) => findCommandOutcome(db, WALLET_COMMANDS_CONSUMER, c.eventId)));
+    expect(decided.map((o) => (o!.type === 'CouponClaimed' ? [(o!.payload as CouponClaimed).issuedCount, (o!.payload as CouponClaimed).userClaimSeq] : (o!.payload as ClaimRejected).code)))
+      .toEqual([[2, 2], [1, 1], 'LIMIT_REACHED', [3, 1], 'OUT_OF_STOCK', 'LIMIT_REACHED']);
+    decided.forEach((o, i) => expect(o!.causationId).toBe(run[i].eventId));
+    expect(await findCommandOutcome(db, WALLET_COMMANDS_CONSUMER, unknown.eventId)).toBeNull();
+    expect(await findCommandOutcome(db, WALLET_COMMANDS_CONSUMER, after.eventId)).toBeNull();
+    const outbox = await db.query(`SELECT envelope->>'causationId' AS c FROM outbox WHERE envelope->>'causationId' = ANY($1) ORDER BY id`, [[earlier, ...run].map((c) => c.eventId)]);
+    expect(outbox.map((r: { c: string }) => r.c)).toEqual([earlier, ...run].map((c) => c.eventId));
+    expect((await claimsOf('r-a')).map((r: { user_id: string; issue_seq: number; user_seq: number }) => [r.user_id, r.issue_seq, r.user_seq]))
+      .toEqual([['u-1', 1, 1], ['u-1', 2, 2], ['u-2', 3, 1]]);
+    expect(await sut.decideClaims([unknown, after])).toEqual([]);
+  });
+
+  it('runs decided at the same time (two instances during a rebalance) issue exactly the stock', async () => {
+    await createCoupon('r-race', { totalQuantity: 5, perUserLimit: 1 });
+    await createCoupon('r-other', { totalQuantity: 50, perUserLimit: 1 });
+    // Both coupons in every run, in different orders: the locks are taken in coupon order, so no deadlock.
+    const runs = [0, 1, 2].map((k) => Array.from({ length: 8 }, (_, i) => claimCmd((i + k) % 2 ? 'r-race' : 'r-other', `r-${k}-${i}`)));
+    const results = await Promise.all(runs.map((r) => sut.decideClaims(r)));
+    expect(results.flat().map((o) => o.status)).toEqual(Array(24).fill('done'));
+    expect((await claimsOf('r-race')).map((r: { issue_seq: number }) => r.issue_seq)).toEqual([1, 2, 3, 4, 5]);
+    expect((await claimsOf('r-other')).map((r: { issue_seq: number }) => r.issue_seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
   it('a decision that loses a race on the constraints (lock bypassed) is retried, then refused properly', async () => {
     await createCoupon('d-lost', { totalQuantity: 1, perUserLimit: 1 });
     // Another writer that skips the stock lock takes issue 1 and commits while our decision is under way.

@@ -15,6 +15,23 @@ export interface MessageContext {
 
 export type MessageHandler = (envelope: Envelope<any>, ctx: MessageContext) => Promise<HandlerOutcome>;
 
+/** A decoded, valid message of a batch, in partition order. */
+export interface BatchMessage {
+  envelope: Envelope<any>;
+  ctx: MessageContext;
+}
+
+/**
+ * Handles consecutive valid messages of ONE partition at once (typically in one database transaction: a group
+ * commit). Returns the outcomes of a prefix of `messages`, in order, one per message it dealt with for good; the
+ * runner commits the offset after the last of them. The messages after that prefix go, the first one alone, through
+ * the per-message handler (`handle`, with its retries and dead letters), then batching resumes. So a batch handler
+ * that meets anything it does not want to deal with in bulk (a message to wait for, a constraint race, a database
+ * failure) returns the outcomes before it, or [] (throwing is the same as []); it never needs a retry of its own.
+ * A `failed` outcome in the prefix is dead-lettered like one from `handle`; `retry` is not allowed there.
+ */
+export type BatchHandler = (messages: BatchMessage[]) => Promise<HandlerOutcome[]>;
+
 export interface ConsumerLogger {
   debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
@@ -28,6 +45,13 @@ export interface ConsumerOptions {
   groupId: string;
   topics: string[];
   handle: MessageHandler;
+  /**
+   * Optional: handles runs of consecutive valid messages of a partition at once (see BatchHandler); `handle` still
+   * deals with whatever the batch handler leaves.
+   */
+  handleBatch?: BatchHandler;
+  /** Most messages given to handleBatch at once. Default 200. */
+  maxBatchSize?: number;
   /** Producer for dead letters; the runner makes its own when not given. */
   deadLetterProducer?: Producer;
   /** Where a new group starts. Default true: a projection must see every event. */
@@ -114,16 +138,76 @@ export class KafkaConsumerRunner {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const alive = () => !this.stopping && isRunning() && !isStale();
-        for (const message of batch.messages) {
-          if (!alive()) return;
-          const handled = await this.process(batch.topic, batch.partition, message, heartbeat, alive);
-          if (!handled) return; // stopping or lost the partition while retrying: the message will be redelivered
+        const settle = async (message: KafkaMessage) => {
           resolveOffset(message.offset);
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() }]);
           await heartbeat();
+        };
+        const messages = batch.messages;
+        for (let i = 0; i < messages.length; ) {
+          if (!alive()) return;
+          if (this.opts.handleBatch) {
+            const settled = await this.processRun(batch.topic, batch.partition, messages, i, heartbeat, alive);
+            if (settled === null) return;
+            if (settled > 0) {
+              i += settled;
+              await settle(messages[i - 1]);
+              continue;
+            }
+          }
+          const handled = await this.process(batch.topic, batch.partition, messages[i], heartbeat, alive);
+          if (!handled) return; // stopping or lost the partition while retrying: the message will be redelivered
+          await settle(messages[i]);
+          i++;
         }
       },
     });
+  }
+
+  /**
+   * Gives the run of valid messages starting at `from` to the batch handler; dead-letters the failed ones it reports.
+   * Returns how many messages are dealt with for good (0: let `process` take the first one), or null to let go.
+   */
+  private async processRun(
+    topic: string, partition: number, messages: KafkaMessage[], from: number, heartbeat: () => Promise<void>, alive: () => boolean,
+  ): Promise<number | null> {
+    const max = this.opts.maxBatchSize ?? 200;
+    const run: Array<BatchMessage & { message: KafkaMessage }> = [];
+    for (let i = from; i < messages.length && run.length < max; i++) {
+      const message = messages[i];
+      const decoded = (this.opts.decode ?? decodeWithUpcasters)(message.value);
+      if (!decoded.ok) break; // dead-lettered by process(), in its turn
+      const ctx: MessageContext = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers: headersToStrings(message.headers) };
+      run.push({ envelope: decoded.envelope, ctx, message });
+    }
+    // One message gains nothing from the bulk path; the single path also keeps its log context.
+    if (run.length < 2) return 0;
+    let outcomes: HandlerOutcome[];
+    try {
+      outcomes = await this.opts.handleBatch!(run.map(({ envelope, ctx }) => ({ envelope, ctx })));
+    } catch (err) {
+      this.logger.warn({ err, topic, partition, size: run.length }, 'batch handler failed: handling the messages one by one');
+      return 0;
+    }
+    let settled = 0;
+    for (const outcome of outcomes.slice(0, run.length)) {
+      const { ctx, message, envelope } = run[settled];
+      if (outcome.status === 'retry') break;
+      if (outcome.status === 'failed') {
+        const fields = { correlationId: envelope.correlationId, eventId: envelope.eventId, type: envelope.type, topic, partition, offset: message.offset };
+        const run_ = this.opts.runInContext ?? (<T>(_f: Record<string, unknown>, fn: () => T) => fn());
+        const ok = await run_(fields, () => {
+          this.logger.error({ err: outcome.error }, 'message failed for good: dead-lettering it');
+          return this.deadLetterWithRetry(ctx, message, outcome.error.message || String(outcome.error), 'failed', heartbeat, alive);
+        });
+        if (!ok) return settled > 0 ? settled : null;
+      } else {
+        this.opts.onOutcome?.(topic, outcome.status);
+      }
+      settled++;
+    }
+    this.logger.debug({ topic, partition, size: run.length, settled }, 'batch handled');
+    return settled;
   }
 
   private async replaceConsumer(crashed: Consumer): Promise<void> {

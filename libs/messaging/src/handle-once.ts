@@ -27,6 +27,31 @@ export async function handleOnce<R>(
 }
 
 /**
+ * handleOnce's bookkeeping for several messages in the caller's transaction: records (consumerName, id) for each id
+ * in one statement and returns the ids that were not recorded before (the others are duplicates). The records roll
+ * back with the transaction.
+ */
+export async function recordProcessedMessages(em: EntityManager, consumerName: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows: Array<{ message_id: string }> = await em.query(
+    `INSERT INTO ${tableName(em, ProcessedMessageRow)} (consumer, message_id) SELECT $1, id FROM unnest($2::text[]) AS id
+     ON CONFLICT DO NOTHING RETURNING message_id`,
+    [consumerName, [...new Set(ids)]],
+  );
+  return new Set(rows.map((r) => r.message_id));
+}
+
+/** The stored outcomes of several commands (those decided so far), by command id. */
+export async function findCommandOutcomes(em: EntityManager | DataSource, consumerName: string, commandIds: readonly string[]): Promise<Map<string, Envelope>> {
+  if (commandIds.length === 0) return new Map();
+  const rows: Array<{ message_id: string; outcome: Envelope }> = await em.query(
+    `SELECT message_id, outcome FROM ${tableName(em, ProcessedMessageRow)} WHERE consumer = $1 AND message_id = ANY($2::text[]) AND outcome IS NOT NULL`,
+    [consumerName, [...commandIds]],
+  );
+  return new Map(rows.map((r) => [r.message_id, r.outcome]));
+}
+
+/**
  * Stores the outcome event of a command under (consumerName, commandId), for the commandOutcome query. Called from
  * the fold of the service's own events, so the decision path and a replay of the events topic write the same row.
  * The first outcome recorded for a command wins.

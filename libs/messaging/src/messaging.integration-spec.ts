@@ -300,6 +300,62 @@ describe('consumer runtime', () => {
   });
 });
 
+describe('consumer runtime: batches', () => {
+  it('hands runs of valid messages to the batch handler, dead-letters what it fails, and gives what it leaves to handle', async () => {
+    const topic = uniqueTopic('consume.batch');
+    await ensureTopics(kafka, [topic], 1);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    // All in the log before the consumer starts, so the first fetch brings them together.
+    const names = ['m1', 'm2', 'm3', 'm4', 'waits', 'm6', 'm7', 'bad', 'm9', 'm10'];
+    await producer.send({
+      topic, acks: -1,
+      messages: names.map((n) => ({ key: 'k', value: n === 'bad' ? 'not json' : JSON.stringify(storeEvent('k', n)) })),
+    });
+    const batches: string[][] = [];
+    const singles: string[] = [];
+    const done: string[] = [];
+    const runner = new KafkaConsumerRunner({
+      kafka, groupId: `g-${topic}`, topics: [topic],
+      handle: async (env) => {
+        singles.push(env.payload.name);
+        done.push(env.payload.name);
+        return Outcome.done;
+      },
+      handleBatch: async (messages) => {
+        const batch = messages.map((m) => m.envelope.payload.name as string);
+        batches.push(batch);
+        const out = [];
+        for (const name of batch) {
+          if (name === 'waits') break; // left to handle
+          if (name === 'm3') out.push(Outcome.failed(new Error('m3 broke a rule')));
+          else {
+            done.push(name);
+            out.push(Outcome.done);
+          }
+        }
+        return out;
+      },
+    });
+    cleanups.push(() => runner.stop());
+    await runner.start();
+    await waitFor(async () => done.includes('m10'), 20_000, 'the last message');
+
+    expect(done).toEqual(['m1', 'm2', 'm4', 'waits', 'm6', 'm7', 'm9', 'm10']);
+    expect(batches).toEqual([['m1', 'm2', 'm3', 'm4', 'waits', 'm6', 'm7'], ['waits', 'm6', 'm7'], ['m6', 'm7'], ['m9', 'm10']]);
+    expect(singles).toEqual(['waits']);
+    const dead = (await readTopic(kafka, Topics.deadLetter, (m) => m.filter((x) => headersToStrings(x.headers)[Headers.sourceTopic] === topic).length >= 2))
+      .filter((x) => headersToStrings(x.headers)[Headers.sourceTopic] === topic)
+      .map((x) => headersToStrings(x.headers));
+    expect(dead.map((h) => [h[Headers.sourceOffset], h[Headers.error]])).toEqual([['2', 'm3 broke a rule'], ['7', expect.stringMatching(/not JSON/)]]);
+    const admin = kafka.admin();
+    await admin.connect();
+    cleanups.push(() => admin.disconnect());
+    await waitFor(async () => (await admin.fetchOffsets({ groupId: `g-${topic}`, topics: [topic] }))[0].partitions[0].offset === '10', 10_000, 'the committed offset');
+  });
+});
+
 describe('replay engine', () => {
   it('reads a partition longer than one fetch to its end (each fetch resumes after the last folded offset)', async () => {
     const topic = uniqueTopic('replay-long');

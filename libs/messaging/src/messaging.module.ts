@@ -5,7 +5,7 @@ import { MetricsService, withLogContext } from '@coupons/service-kit';
 import { Kafka, Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { KafkaConsumerRunner, MessageHandler } from './consumer';
+import { BatchHandler, KafkaConsumerRunner, MessageHandler } from './consumer';
 import { createKafka } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 
@@ -32,6 +32,8 @@ export interface ConsumerRegistration {
   groupId: string;
   topics: string[];
   handle: MessageHandler;
+  /** Bulk path for runs of messages of one partition (see BatchHandler); `handle` deals with what it leaves. */
+  handleBatch?: BatchHandler;
   partitionsConsumedConcurrently?: number;
 }
 
@@ -75,6 +77,7 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
         groupId: reg.groupId,
         topics: reg.topics,
         handle: reg.handle,
+        handleBatch: reg.handleBatch,
         deadLetterProducer: this.dlqProducer,
         partitionsConsumedConcurrently: reg.partitionsConsumedConcurrently,
         numPartitions: this.opts.numPartitions,

@@ -16,3 +16,18 @@ export async function appendToOutbox(em: EntityManager, topic: string, envelope:
   );
   return String(rows[0].id);
 }
+
+/**
+ * appendToOutbox for several events in one statement, in the given order (row ids ascend with it, so the relay
+ * publishes them in that order). Same rules: only inside the caller's active transaction.
+ */
+export async function appendAllToOutbox(em: EntityManager, events: ReadonlyArray<{ topic: string; envelope: Envelope }>): Promise<void> {
+  if (events.length === 0) return;
+  if (!em.queryRunner?.isTransactionActive) throw new Error('appendAllToOutbox needs the EntityManager of an active transaction');
+  const params: string[] = [];
+  const rows = events.map(({ topic, envelope }) => {
+    const n = params.push(topic, envelope.aggregateId, JSON.stringify(envelope), JSON.stringify(envelopeHeaders(envelope)));
+    return `($${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n}::jsonb)`;
+  });
+  await em.query(`INSERT INTO ${tableName(em, OutboxRow)} (topic, key, envelope, headers) VALUES ${rows.join(', ')}`, params);
+}

@@ -1,5 +1,5 @@
 import { Envelope, Topics } from '@coupons/contracts';
-import { HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
+import { BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
@@ -19,6 +19,11 @@ export class CatalogMessagesService {
       groupId: SERVICE_NAME,
       topics: [Topics.catalogCommands, Topics.walletEvents, Topics.orderingEvents],
       handle: (env, ctx) => (ctx.topic === Topics.catalogCommands ? this.handleCommand(env) : this.foldEvent(env)),
+      // Runs of wallet/ordering events (every claim and order brings one) in one transaction; commands one by one.
+      handleBatch: (messages) => (messages[0].ctx.topic === Topics.catalogCommands ? Promise.resolve([]) : this.foldEvents(messages)),
+      // Partitions in parallel, each still in order: the issued/redeemed folds of one partition need not wait for
+      // another's.
+      partitionsConsumedConcurrently: 3,
     });
   }
 
@@ -52,7 +57,17 @@ export class CatalogMessagesService {
 
   /** Folds a wallet/ordering event once (types the catalog does not keep are ignored). */
   async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    const r = await catalogProjection.fold(this.dataSource, e);
-    return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`catalog keeps no ${e.type}`) : Outcome.done;
+    return foldOutcome(await catalogProjection.fold(this.dataSource, e), e);
   }
+
+  /** A run of wallet/ordering events of one partition folded in one transaction (a batch is one topic-partition). */
+  async foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
+    const envelopes = messages.map((m) => m.envelope);
+    const results = await this.dataSource.transaction((em) => catalogProjection.applyMany(em, envelopes));
+    return results.map((r, i) => foldOutcome(r, envelopes[i]));
+  }
+}
+
+function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
+  return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`catalog keeps no ${e.type}`) : Outcome.done;
 }

@@ -1,6 +1,7 @@
-import { Envelope, OrderingCommandTypes, PlaceOrder, Topics } from '@coupons/contracts';
+import { Envelope, OrderingCommandTypes, PlaceOrder, TopicPosition, Topics } from '@coupons/contracts';
 import {
-  HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendToOutbox, findCommandOutcome, handleOnce, isUniqueViolation,
+  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcome,
+  findCommandOutcomes, handleOnce, isUniqueViolation, recordProcessedMessages,
 } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
@@ -8,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
 import { decideOrderCommand, isOrderingCommand } from './decisions';
 import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering.projection';
-import { orderingStateOf } from './ordering-state';
+import { orderingStateOf, withCatalogOfRun } from './ordering-state';
 import { recordFoldPosition, waitUntilSeen } from './read-your-writes';
 
 export const ORDERING_OPTIONS = Symbol('ORDERING_OPTIONS');
@@ -53,9 +54,13 @@ export class OrderingMessagesService {
     // Partitions in parallel (each still in order): a command waiting for one user's claim holds up only the users
     // sharing its partition.
     consumers.register({
-      groupId: FOLD_GROUP, topics: [...FOLDED_TOPICS], handle: (env, ctx) => this.foldEvent(env, ctx), partitionsConsumedConcurrently: 3,
+      groupId: FOLD_GROUP, topics: [...FOLDED_TOPICS], handle: (env, ctx) => this.foldEvent(env, ctx), handleBatch: (messages) => this.foldEvents(messages),
+      partitionsConsumedConcurrently: 3,
     });
-    consumers.register({ groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env), partitionsConsumedConcurrently: 3 });
+    consumers.register({
+      groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env),
+      handleBatch: (messages) => this.decideCommands(messages.map((m) => m.envelope)), partitionsConsumedConcurrently: 3,
+    });
   }
 
   /** Folds a catalog/wallet event once and records how far its partition is folded, in one transaction. */
@@ -65,7 +70,81 @@ export class OrderingMessagesService {
       await recordFoldPosition(em, ctx.topic, ctx.partition, ctx.offset);
       return result;
     });
-    return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`ordering keeps no ${e.type}`) : Outcome.done;
+    return foldOutcome(r, e);
+  }
+
+  /** A run of events of one partition folded in one transaction, with the partition's position after the last one. */
+  async foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
+    const envelopes = messages.map((m) => m.envelope);
+    const last = messages[messages.length - 1].ctx;
+    const results = await this.dataSource.transaction(async (em) => {
+      const r = await orderingProjection.applyMany(em, envelopes);
+      await recordFoldPosition(em, last.topic, last.partition, last.offset);
+      return r;
+    });
+    return results.map((r, i) => foldOutcome(r, envelopes[i]));
+  }
+
+  /**
+   * Group commit of a run of order commands (consecutive, one partition): the read-your-writes wait of all its
+   * undecided PlaceOrders at once (the union of their positions, bounded by the same timeout), then ONE transaction
+   * that records the command ids and decides the commands in order, exactly as handleCommand decides one (same
+   * decideOrderCommand, each decision's events applied with the projection's folds before the next decision reads),
+   * and appends every outcome to the outbox. Anything thrown (a redemption race with another instance, the database)
+   * rolls the whole run back; the runner then hands its first command to handleCommand, which re-decides or retries.
+   */
+  async decideCommands(commands: Envelope[], now: () => Date = () => new Date()): Promise<HandlerOutcome[]> {
+    let n = 0;
+    while (n < commands.length && isOrderingCommand(commands[n].type)) n++;
+    const run = commands.slice(0, n);
+    if (run.length === 0) return [];
+    const places = run.filter((c) => c.type === OrderingCommandTypes.placeOrder);
+    if (places.length) {
+      const decided = await findCommandOutcomes(this.dataSource, ORDERING_COMMANDS_CONSUMER, places.map((c) => c.eventId));
+      const waiting = places.filter((c) => !decided.has(c.eventId)).map((c) => c.payload as PlaceOrder);
+      await this.waitUntilSeen(waiting);
+    }
+    return this.dataSource.transaction(async (em) => {
+      const fresh = await recordProcessedMessages(em, ORDERING_COMMANDS_CONSUMER, run.map((c) => c.eventId));
+      const state = await withCatalogOfRun(em, orderingStateOf(em), places.filter((c) => fresh.has(c.eventId)).map((c) => c.payload as PlaceOrder));
+      const outcomes: HandlerOutcome[] = [];
+      const events: Envelope[] = [];
+      for (const cmd of run) {
+        // Not fresh: decided before, or a repeat within this run.
+        if (!fresh.delete(cmd.eventId)) {
+          outcomes.push(Outcome.duplicate);
+          continue;
+        }
+        const decision = await decideOrderCommand(cmd, state, now());
+        await orderingProjection.applyMany(em, decision);
+        events.push(...decision);
+        outcomes.push(Outcome.done);
+      }
+      await appendAllToOutbox(em, events.map((envelope) => ({ topic: Topics.orderingEvents, envelope })));
+      return outcomes;
+    });
+  }
+
+  /** The read-your-writes wait of PlaceOrders not decided yet (see handleCommand), for one or several at once. */
+  private async waitUntilSeen(orders: PlaceOrder[]): Promise<void> {
+    if (orders.length === 0) return;
+    // Only positions in topics these folds read can ever be reached; others are ignored rather than waited out.
+    const furthest = new Map<string, TopicPosition>();
+    for (const w of orders.flatMap((o) => o.mustHaveSeen ?? [])) {
+      if (!FOLDED_TOPICS.includes(w.topic)) continue;
+      const key = `${w.topic}/${w.partition}`;
+      const known = furthest.get(key);
+      if (!known || BigInt(w.offset) > BigInt(known.offset)) furthest.set(key, w);
+    }
+    const users = [...new Set(orders.map((o) => o.userId))];
+    const started = Date.now();
+    const seen = await waitUntilSeen(this.dataSource, [...furthest.values()], users, this.options.seenTimeoutMs);
+    // One observation per order, as when each waited alone.
+    for (let i = 0; i < orders.length; i++) this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
+    if (!seen.caughtUp) {
+      const ids = orders.map((o) => o.orderId).join(', ');
+      this.logger.warn(`order ${ids}: not caught up after ${this.options.seenTimeoutMs} ms (${JSON.stringify(seen)}); deciding with what is folded`);
+    }
   }
 
   /**
@@ -77,15 +156,7 @@ export class OrderingMessagesService {
   async handleCommand(cmd: Envelope, now: () => Date = () => new Date()): Promise<HandlerOutcome> {
     if (!isOrderingCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not an ordering command`));
     if (cmd.type === OrderingCommandTypes.placeOrder && !(await findCommandOutcome(this.dataSource, ORDERING_COMMANDS_CONSUMER, cmd.eventId))) {
-      const p = cmd.payload as PlaceOrder;
-      // Only positions in topics these folds read can ever be reached; others are ignored rather than waited out.
-      const wanted = (p.mustHaveSeen ?? []).filter((w) => FOLDED_TOPICS.includes(w.topic));
-      const started = Date.now();
-      const seen = await waitUntilSeen(this.dataSource, wanted, p.userId, this.options.seenTimeoutMs);
-      this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
-      if (!seen.caughtUp) {
-        this.logger.warn(`order ${p.orderId}: not caught up after ${this.options.seenTimeoutMs} ms (${JSON.stringify(seen)}); deciding with what is folded`);
-      }
+      await this.waitUntilSeen([cmd.payload as PlaceOrder]);
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -110,4 +181,8 @@ export class OrderingMessagesService {
     });
     return r.duplicate ? Outcome.duplicate : Outcome.done;
   }
+}
+
+function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
+  return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`ordering keeps no ${e.type}`) : Outcome.done;
 }

@@ -71,3 +71,29 @@ export function orderingStateOf(em: EntityManager): OrderingState {
     redeemedBy: async (claimId) => (await em.findOneBy(RedemptionEntity, { claimId }))?.orderId ?? null,
   };
 }
+
+/**
+ * `state` with the stores and products of a run of orders read up front, two statements for the whole run instead of
+ * two per order. Decisions never change them (only the catalog folds do, in their own transactions), so the orders of
+ * the run see what was folded when the run started, as they would one by one. Anything not read up front is asked of
+ * `state`.
+ */
+export async function withCatalogOfRun(em: EntityManager, state: OrderingState, orders: ReadonlyArray<{ storeId: string; items: ReadonlyArray<{ sku: string }> }>): Promise<OrderingState> {
+  const storeIds = [...new Set(orders.map((o) => o.storeId))];
+  const skus = [...new Set(orders.flatMap((o) => o.items.map((i) => i.sku)))];
+  const stores = new Set(storeIds.length ? (await em.findBy(StoreEntity, { storeId: In(storeIds) })).map((s) => s.storeId) : []);
+  const products = new Map(
+    (skus.length ? await em.findBy(ProductEntity, { sku: In(skus) }) : [])
+      .map((p) => [p.sku, { sku: p.sku, price: p.price, currency: p.currency, category: p.category, brand: p.brand }]),
+  );
+  const storesRead = new Set(storeIds);
+  const skusRead = new Set(skus);
+  return {
+    ...state,
+    storeExists: (storeId) => (storesRead.has(storeId) ? Promise.resolve(stores.has(storeId)) : state.storeExists(storeId)),
+    products: (wanted) =>
+      wanted.every((s) => skusRead.has(s))
+        ? Promise.resolve(new Map(wanted.flatMap((s) => (products.has(s) ? [[s, products.get(s)!] as const] : []))))
+        : state.products(wanted),
+  };
+}

@@ -26,15 +26,15 @@ export async function unfoldedPositions(ds: DataSource, wanted: readonly TopicPo
   return wanted.filter((w) => (next.get(`${w.topic}/${w.partition}`) ?? 0n) <= BigInt(w.offset));
 }
 
-/** Whether the user holds an unspent claim whose coupon terms (catalog CouponCreated) are not folded yet. */
-export async function hasClaimWithoutTerms(ds: DataSource, userId: string): Promise<boolean> {
+/** Whether one of the users holds an unspent claim whose coupon terms (catalog CouponCreated) are not folded yet. */
+export async function hasClaimWithoutTerms(ds: DataSource, userId: string | readonly string[]): Promise<boolean> {
   const rows: unknown[] = await ds.query(
     `SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
-      WHERE c.user_id = $1
+      WHERE c.user_id = ANY($1::text[])
         AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id)
         AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, RedemptionEntity)} r WHERE r.claim_id = c.claim_id)
       LIMIT 1`,
-    [userId],
+    [typeof userId === 'string' ? [userId] : [...userId]],
   );
   return rows.length > 0;
 }
@@ -43,13 +43,13 @@ export type SeenResult = { caughtUp: true } | { caughtUp: false; missing: TopicP
 
 /**
  * Read-your-writes: waits (polling, outside any transaction) until ordering has folded every position in `wanted`
- * and the terms of the user's claims, or until `timeoutMs` passes. Only the fold consumers (a separate consumer
- * group) advance the positions, so waiting here never blocks the folding it waits for.
+ * and the terms of the user's claims (of each user, for a run of orders), or until `timeoutMs` passes. Only the fold
+ * consumers (a separate consumer group) advance the positions, so waiting here never blocks the folding it waits for.
  */
 export async function waitUntilSeen(
   ds: DataSource,
   wanted: readonly TopicPosition[],
-  userId: string,
+  userId: string | readonly string[],
   timeoutMs: number,
   pollMs = 20,
 ): Promise<SeenResult> {

@@ -6,7 +6,7 @@ import { Envelope, PayloadClasses, decodeMessage, describeValidationErrors, enve
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
 import { KAFKA } from './kafka';
@@ -35,6 +35,9 @@ export interface CommandResult<T extends object> {
   outcome: ObservedEvent | null;
 }
 
+/** Commands per produce request at most (the queue's backlog goes in the requests after). */
+const MAX_MESSAGES_PER_REQUEST = 500;
+
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
@@ -52,6 +55,8 @@ export class CommandBus implements OnApplicationShutdown {
   private readonly logger = new Logger(CommandBus.name);
   private producer: Producer | null = null;
   private connecting: Promise<Producer> | null = null;
+  private readonly outgoing: Array<{ topic: string; message: Message; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private flushing = false;
 
   private readonly outcomesCounter: Counter<'command' | 'outcome'>;
   private readonly outcomeSeconds: Histogram<'command'>;
@@ -97,24 +102,45 @@ export class CommandBus implements OnApplicationShutdown {
     await this.connectedProducer();
   }
 
+  /**
+   * Queues a message for the next produce request. One request is in flight at a time (idempotent producer, in
+   * order); the messages queued meanwhile all go in the next one, so concurrent commands share a round trip to the
+   * broker instead of waiting for each other's. kafkajs has no linger/batching of separate send() calls.
+   */
+  private produce(topic: string, message: Message): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.outgoing.push({ topic, message, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.outgoing.length) {
+        const sending = this.outgoing.splice(0, MAX_MESSAGES_PER_REQUEST);
+        try {
+          const byTopic = new Map<string, Message[]>();
+          for (const o of sending) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.message]);
+          const producer = await this.connectedProducer();
+          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          sending.forEach((o) => o.resolve());
+        } catch (err) {
+          sending.forEach((o) => o.reject(err));
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
   /** Publishes one command; resolves once the broker has acknowledged it (acks=all). */
   async publish<T extends object>(spec: CommandSpec<T>): Promise<Envelope<T>> {
     this.assertValid(spec.type, spec.payload);
     const env = envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: spec.commandId });
     try {
       await withTimeout(
-        (async () => {
-          const producer = await this.connectedProducer();
-          await producer.send({
-            topic: spec.topic,
-            acks: -1,
-            messages: [{
-              key: spec.key,
-              value: JSON.stringify(env),
-              headers: envelopeHeaders(env),
-            }],
-          });
-        })(),
+        this.produce(spec.topic, { key: spec.key, value: JSON.stringify(env), headers: envelopeHeaders(env) }),
         this.env.REQUEST_TIMEOUT_MS,
         'timed out publishing the command',
       );
@@ -138,11 +164,16 @@ export class CommandBus implements OnApplicationShutdown {
     }
     const commandId = spec.commandId;
     if (commandId) {
-      const known = this.outcomes.recentOutcome(commandId) ?? (await this.askOutcome(commandId, spec));
+      const known = this.outcomes.recentOutcome(commandId);
       if (known) return { command: envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: commandId }), outcome: known };
     }
     const id = commandId ?? randomUUID();
     const waiting = this.outcomes.expect(id, this.env.REQUEST_TIMEOUT_MS);
+    // A repeated id (Idempotency-Key) may have been decided long ago: its stored outcome is asked for while the command
+    // is published, not before, so a first request (the usual case) does not pay a query round trip before its
+    // command even leaves. A command decided before is not decided again (the service sees a duplicate and says
+    // nothing); one decided meanwhile answers through the listener like any other.
+    const stored = commandId ? this.askOutcome(commandId, spec) : Promise.resolve(null);
     let command: Envelope<T>;
     try {
       command = await this.publish({ ...spec, commandId: id });
@@ -151,8 +182,13 @@ export class CommandBus implements OnApplicationShutdown {
       throw err;
     }
     const started = Date.now();
+    const first = await new Promise<ObservedEvent | null>((resolve) => {
+      void waiting.promise.then(resolve);
+      void stored.then((known) => known && resolve(known));
+    });
+    waiting.cancel();
     // Silence for a repeated id may mean a concurrent twin was decided first: its outcome is stored.
-    const outcome = (await waiting.promise) ?? (commandId ? await this.askOutcome(commandId, spec) : null);
+    const outcome = first ?? (commandId ? await this.askOutcome(commandId, spec) : null);
     this.outcomesCounter.inc({ command: spec.type, outcome: outcome?.envelope.type ?? 'TIMEOUT' });
     if (outcome) this.outcomeSeconds.observe({ command: spec.type }, (Date.now() - started) / 1000);
     else this.logger.warn(`no outcome for ${spec.type} ${id} within ${this.env.REQUEST_TIMEOUT_MS} ms (correlation ${spec.correlationId})`);

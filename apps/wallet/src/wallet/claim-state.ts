@@ -11,11 +11,83 @@ export function claimStateOf(em: EntityManager): ClaimState {
     lockCoupon: (couponId) => em.findOne(CouponStockEntity, { where: { couponId }, lock: { mode: 'pessimistic_write' } }),
     claimCounts: async (couponId, userId) => {
       const rows: Array<{ issued: number; by_user: number }> = await em.query(
-        `SELECT COALESCE(MAX(issue_seq), 0)::int AS issued, COALESCE(MAX(user_seq) FILTER (WHERE user_id = $2), 0)::int AS by_user
-         FROM ${tableName(em, ClaimEntity)} WHERE coupon_id = $1`,
+        // Two index probes (claim_issue_seq_key, claim_user_seq_key), not a scan of the coupon's claims.
+        `SELECT COALESCE((SELECT MAX(issue_seq) FROM ${tableName(em, ClaimEntity)} WHERE coupon_id = $1), 0)::int AS issued,
+                COALESCE((SELECT MAX(user_seq) FROM ${tableName(em, ClaimEntity)} WHERE coupon_id = $1 AND user_id = $2), 0)::int AS by_user`,
         [couponId, userId],
       );
       return { issued: rows[0].issued, byUser: rows[0].by_user };
+    },
+  };
+}
+
+/** ClaimState over a snapshot taken once for a run of commands, kept current as the run's decisions are made. */
+export interface ClaimRunState extends ClaimState {
+  /** Whether the coupon is in the projection (and locked). */
+  has(couponId: string): boolean;
+  /** Counts a decided CouponClaimed in, so that the next decision of the run sees it. */
+  issued(couponId: string, userId: string, issueSeq: number, userSeq: number): void;
+}
+
+interface StockRow {
+  coupon_id: string;
+  title: string;
+  discount: CouponStockEntity['discount'];
+  total_quantity: number;
+  per_user_limit: number;
+  claimable_from: Date | null;
+  claimable_until: Date | null;
+  valid_days_after_claim: number | null;
+  valid_until: Date | null;
+  status: CouponStockEntity['status'];
+}
+
+const userKey = (couponId: string, userId: string) => `${couponId}\u0000${userId}`;
+
+/**
+ * Locks the coupons of a run of claim commands (one SELECT ... FOR UPDATE, in coupon id order so that two deciders
+ * can't deadlock) and reads their claim counts (one statement), inside the deciding transaction. The decisions of the
+ * run then read and update this snapshot: the locks keep every other decider of these coupons out until the
+ * transaction ends, so the snapshot stays what the rows would say.
+ */
+export async function lockClaimRun(em: EntityManager, claims: ReadonlyArray<{ couponId: string; userId: string }>): Promise<ClaimRunState> {
+  const couponIds = [...new Set(claims.map((c) => c.couponId))].sort();
+  // Plain SQL: the run's one read of the definitions, on the hot path, without the ORM's per-query overhead.
+  const stock: StockRow[] = await em.query(
+    `SELECT coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status
+       FROM ${tableName(em, CouponStockEntity)} WHERE coupon_id = ANY($1::text[]) ORDER BY coupon_id FOR UPDATE`,
+    [couponIds],
+  );
+  const coupons = new Map(stock.map((r): [string, CouponStockEntity] => [r.coupon_id, {
+    couponId: r.coupon_id, title: r.title, discount: r.discount, totalQuantity: r.total_quantity, perUserLimit: r.per_user_limit,
+    claimableFrom: r.claimable_from, claimableUntil: r.claimable_until, validDaysAfterClaim: r.valid_days_after_claim, validUntil: r.valid_until,
+    status: r.status,
+  }]));
+  const pairs = [...new Map(claims.filter((c) => coupons.has(c.couponId)).map((c) => [userKey(c.couponId, c.userId), c])).values()];
+  const issued = new Map<string, number>();
+  const byUser = new Map<string, number>();
+  if (pairs.length) {
+    const claim = tableName(em, ClaimEntity);
+    // Correlated MAX()es: each one is an index probe (claim_issue_seq_key, claim_user_seq_key), whatever the history.
+    const rows: Array<{ coupon_id: string; user_id: string; issued: number; by_user: number }> = await em.query(
+      `SELECT u.coupon_id, u.user_id,
+              COALESCE((SELECT MAX(c.issue_seq) FROM ${claim} c WHERE c.coupon_id = u.coupon_id), 0)::int AS issued,
+              COALESCE((SELECT MAX(c.user_seq) FROM ${claim} c WHERE c.coupon_id = u.coupon_id AND c.user_id = u.user_id), 0)::int AS by_user
+         FROM unnest($1::text[], $2::text[]) AS u(coupon_id, user_id)`,
+      [pairs.map((p) => p.couponId), pairs.map((p) => p.userId)],
+    );
+    for (const r of rows) {
+      issued.set(r.coupon_id, r.issued);
+      byUser.set(userKey(r.coupon_id, r.user_id), r.by_user);
+    }
+  }
+  return {
+    has: (couponId) => coupons.has(couponId),
+    lockCoupon: async (couponId) => coupons.get(couponId) ?? null,
+    claimCounts: async (couponId, userId) => ({ issued: issued.get(couponId) ?? 0, byUser: byUser.get(userKey(couponId, userId)) ?? 0 }),
+    issued: (couponId, userId, issueSeq, userSeq) => {
+      issued.set(couponId, Math.max(issued.get(couponId) ?? 0, issueSeq));
+      byUser.set(userKey(couponId, userId), Math.max(byUser.get(userKey(couponId, userId)) ?? 0, userSeq));
     },
   };
 }

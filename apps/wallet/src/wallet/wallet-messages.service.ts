@@ -1,10 +1,13 @@
-import { ClaimCoupon, Envelope, Topics, WalletCommandTypes } from '@coupons/contracts';
-import { HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
+import { ClaimCoupon, CouponClaimed, Envelope, Topics, WalletCommandTypes, WalletEventTypes } from '@coupons/contracts';
+import {
+  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, Outcome, appendAllToOutbox, appendToOutbox, handleOnce, isUniqueViolation,
+  recordProcessedMessages,
+} from '@coupons/messaging';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
-import { claimStateOf } from './claim-state';
-import { claimRejected, decideClaim } from './decisions';
+import { claimStateOf, lockClaimRun } from './claim-state';
+import { ClaimOutcomeEvent, claimRejected, decideClaim } from './decisions';
 import { WALLET_COMMANDS_CONSUMER, walletProjection } from './wallet.projection';
 
 /** Consumer group of the claim commands (the folds keep the group named after the service). */
@@ -51,12 +54,14 @@ export class WalletMessagesService {
       groupId: SERVICE_NAME,
       topics: [Topics.catalogEvents, Topics.orderingEvents],
       handle: (env) => this.foldEvent(env),
+      handleBatch: (messages) => this.foldEvents(messages),
       partitionsConsumedConcurrently: 3,
     });
     consumers.register({
       groupId: WALLET_COMMANDS_GROUP,
       topics: [Topics.walletCommands],
       handle: (env) => this.handleCommand(env),
+      handleBatch: (messages) => this.decideClaims(messages.map((m) => m.envelope)),
       partitionsConsumedConcurrently: 3,
     });
   }
@@ -114,8 +119,59 @@ export class WalletMessagesService {
     return r.duplicate ? Outcome.duplicate : Outcome.done;
   }
 
-  async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    const r = await walletProjection.fold(this.dataSource, e);
-    return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`wallet keeps no ${e.type}`) : Outcome.done;
+  /**
+   * Group commit of a run of claim commands (consecutive, one partition): ONE transaction locks the run's coupons,
+   * records the command ids, decides each command in order against the locked snapshot (each decision sees the ones
+   * before it), applies the outcomes with the projection's folds and appends them to the outbox. Decided exactly as
+   * handleCommand decides one (same decideClaim, same folds), with one commit, one fsync and one offset commit for
+   * the run. The run stops before the first command that needs waiting (its coupon not folded yet, or already
+   * waiting): handleCommand takes that one. Anything thrown (a constraint race, the database) rolls the whole run
+   * back, and the runner hands its first command to handleCommand, which knows how to retry.
+   */
+  async decideClaims(commands: Envelope[]): Promise<HandlerOutcome[]> {
+    let n = 0;
+    while (n < commands.length && commands[n].type === WalletCommandTypes.claimCoupon && !this.firstSeen.has(commands[n].eventId)) n++;
+    const run = commands.slice(0, n) as Array<Envelope<ClaimCoupon>>;
+    if (run.length === 0) return [];
+    return this.dataSource.transaction(async (em) => {
+      const state = await lockClaimRun(em, run.map((c) => c.payload));
+      const known = run.findIndex((c) => !state.has(c.payload.couponId));
+      const decided = known === -1 ? run : run.slice(0, known);
+      const fresh = await recordProcessedMessages(em, WALLET_COMMANDS_CONSUMER, decided.map((c) => c.eventId));
+      const outcomes: HandlerOutcome[] = [];
+      const events: ClaimOutcomeEvent[] = [];
+      for (const cmd of decided) {
+        // Not fresh: decided before, or a repeat within this run.
+        if (!fresh.delete(cmd.eventId)) {
+          outcomes.push(Outcome.duplicate);
+          continue;
+        }
+        const event = (await decideClaim(cmd, state, new Date()))!;
+        if (event.type === WalletEventTypes.couponClaimed) {
+          const p = event.payload as CouponClaimed;
+          state.issued(p.couponId, p.userId, p.issuedCount!, p.userClaimSeq!);
+        }
+        events.push(event);
+        outcomes.push(Outcome.done);
+      }
+      await walletProjection.applyMany(em, events);
+      await appendAllToOutbox(em, events.map((envelope) => ({ topic: Topics.walletEvents, envelope })));
+      return outcomes;
+    });
   }
+
+  async foldEvent(e: Envelope): Promise<HandlerOutcome> {
+    return foldOutcome(await walletProjection.fold(this.dataSource, e), e);
+  }
+
+  /** A run of catalog/ordering events of one partition folded in one transaction. */
+  async foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
+    const envelopes = messages.map((m) => m.envelope);
+    const results = await this.dataSource.transaction((em) => walletProjection.applyMany(em, envelopes));
+    return results.map((r, i) => foldOutcome(r, envelopes[i]));
+  }
+}
+
+function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
+  return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`wallet keeps no ${e.type}`) : Outcome.done;
 }
