@@ -6,6 +6,7 @@ export * from './outbox';
 export * from './outbox-relay';
 export * from './outcome';
 export * from './handle-once';
+export * from './command-outcomes';
 export * from './projector';
 export * from './consumer';
 export * from './messaging.module';
