@@ -8,6 +8,7 @@ export * from './outcome';
 export * from './handle-once';
 export * from './command-outcomes';
 export * from './projector';
+export * from './fold-runs';
 export * from './consumer';
 export * from './messaging.module';
 export * from './queries';

@@ -1,6 +1,7 @@
 import { Envelope } from '@coupons/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProcessedMessageRow } from './entities';
+import { foldEach } from './fold-runs';
 import { tableName } from './table-name';
 
 /**
@@ -44,7 +45,7 @@ export class Projector {
    * @param folds per type, a {@link Fold} (one event at a time) or a {@link foldRuns} set-based fold
    */
   constructor(readonly name: string, readonly topics: readonly string[], folds: Record<string, Fold | RunFoldSpec>) {
-    this.folds = new Map(Object.entries(folds).map(([type, f]) => [type, isRunFold(f) ? f.run : eachInTurn(f)]));
+    this.folds = new Map(Object.entries(folds).map(([type, f]) => [type, isRunFold(f) ? f.run : foldEach(f)]));
   }
 
   handles(type: string): boolean {
@@ -101,11 +102,4 @@ export class Projector {
     if (!this.handles(envelope.type)) return Promise.resolve('ignored');
     return dataSource.transaction((em) => this.applyOnce(em, envelope));
   }
-}
-
-/** A one-event fold as a run fold: each event in turn. */
-function eachInTurn(fold: Fold): RunFold {
-  return async (em, envelopes) => {
-    for (const e of envelopes) await fold(em, e);
-  };
 }

@@ -1,38 +1,17 @@
 import {
-  CatalogEventTypes, ClaimRejected, CouponClaimed, CouponCreated, CouponRedeemed, CouponReleased, CouponStatusChanged, Envelope,
+  CatalogEventTypes, ClaimRejected, CouponClaimed, CouponCreated, CouponRedeemed, CouponReleased, CouponStatusChanged,
   OrderingEventTypes, Topics, WalletEventTypes,
 } from '@coupons/contracts';
-import { Projector, RunFold, foldRuns, recordCommandOutcomes, tableName } from '@coupons/messaging';
+import {
+  Projector, RunFold, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
+} from '@coupons/messaging';
 import { ClaimEntity, ClaimRedemptionEntity, CouponQuotaEntity, CouponStockEntity } from './entities';
 
 /** processed_message consumer name for claim commands and their outcome events. */
 export const WALLET_COMMANDS_CONSUMER = 'wallet.commands';
 
-/** An event time as PostgreSQL reads it: the instant, to the millisecond, as a JavaScript Date keeps it. */
-const instant = (s: string): string => new Date(s).toISOString();
-const instantOrNull = (s: string | null | undefined): string | null => (s ? instant(s) : null);
-
-/** The first event of each key, in order (what "first one wins" folds keep). */
-function firstBy<E>(events: readonly E[], key: (e: E) => string): E[] {
-  const out = new Map<string, E>();
-  for (const e of events) if (!out.has(key(e))) out.set(key(e), e);
-  return [...out.values()];
-}
-
-/** The last event of each key (what "last one wins" folds keep). */
-function lastBy<E>(events: readonly E[], key: (e: E) => string): E[] {
-  const out = new Map<string, E>();
-  for (const e of events) out.set(key(e), e);
-  return [...out.values()];
-}
-
 /** Own events store the outcome of their command (commandOutcome), live and on replay alike. */
-function withOutcomes<P>(fold: RunFold<P>): RunFold<P> {
-  return async (em, events) => {
-    await fold(em, events);
-    await recordCommandOutcomes(em, WALLET_COMMANDS_CONSUMER, events as readonly Envelope[]);
-  };
-}
+const withOutcomes = <P>(fold: RunFold<P>): RunFold<P> => withCommandOutcomes(WALLET_COMMANDS_CONSUMER, fold);
 
 /**
  * The wallet's projection: its own claim outcomes, coupon definitions from the catalog (what claims are decided
@@ -41,7 +20,8 @@ function withOutcomes<P>(fold: RunFold<P>): RunFold<P> {
  * Every fold is set-based (one statement per table for a run of events of its type, see Projector): a decision folds
  * its one event through the same statements a replay runs for thousands. Each keeps the one-at-a-time meaning: first
  * one wins where the rows are inserted "or ignored", last one wins where they are overwritten, and a run fails as soon
- * as one of its events would fail alone.
+ * as one of its events would fail alone (every event's values are converted before the winners are picked; what
+ * PostgreSQL could still refuse of a row left out, an out-of-range number, the contracts' validation already bounds).
  */
 export const walletProjection = new Projector('wallet.projection', [Topics.walletEvents, Topics.catalogEvents, Topics.orderingEvents], {
   [WalletEventTypes.couponClaimed]: foldRuns<CouponClaimed>(withOutcomes(async (em, events) => {
@@ -51,21 +31,21 @@ export const walletProjection = new Projector('wallet.projection', [Topics.walle
         throw new Error(`CouponClaimed ${e.eventId} lacks userClaimSeq/totalQuantity/perUserLimit: the wallet did not decide it`);
       }
     }
-    // The quota rows first (claims reference them); every claim of a coupon carries the same terms, the first ones
-    // are kept and a claim under other terms fails on claim_quota_fkey.
-    const quotas = firstBy(events, (e) => e.payload.couponId).map((e) => e.payload);
-    await em.query(
-      `INSERT INTO ${tableName(em, CouponQuotaEntity)} (coupon_id, total_quantity, per_user_limit)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING`,
-      [quotas.map((p) => p.couponId), quotas.map((p) => p.totalQuantity), quotas.map((p) => p.perUserLimit)],
-    );
-    // A plain insert, never ON CONFLICT DO NOTHING: a clash on a sequence means a race the decision must redo, not
-    // a row to drop while its event is published. Repeats of the same event never get here (Projector.applyMany).
     const rows = events.map(({ payload: p }) => ({
       claim_id: p.claimId, coupon_id: p.couponId, user_id: p.userId, title: p.title, discount: { ...p.discount },
       claimed_at: instant(p.claimedAt), valid_until: instantOrNull(p.validUntil), issue_seq: p.issuedCount, user_seq: p.userClaimSeq,
       total_quantity: p.totalQuantity, per_user_limit: p.perUserLimit,
     }));
+    // The quota rows first (claims reference them); every claim of a coupon carries the same terms, the first ones
+    // are kept and a claim under other terms fails on claim_quota_fkey (each claim row carries its own terms).
+    const quotas = firstOfEach(rows, (r) => r.coupon_id);
+    await em.query(
+      `INSERT INTO ${tableName(em, CouponQuotaEntity)} (coupon_id, total_quantity, per_user_limit)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING`,
+      [quotas.map((r) => r.coupon_id), quotas.map((r) => r.total_quantity), quotas.map((r) => r.per_user_limit)],
+    );
+    // A plain insert, never ON CONFLICT DO NOTHING: a clash on a sequence means a race the decision must redo, not
+    // a row to drop while its event is published. Repeats of the same event never get here (Projector.applyMany).
     await em.query(
       `INSERT INTO ${tableName(em, ClaimEntity)}
          (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit)
@@ -78,11 +58,11 @@ export const walletProjection = new Projector('wallet.projection', [Topics.walle
   [WalletEventTypes.claimRejected]: foldRuns<ClaimRejected>(withOutcomes(async () => undefined)),
   [CatalogEventTypes.couponCreated]: foldRuns<CouponCreated>(async (em, events) => {
     // First creation wins: a repeated CreateCoupon re-emits the original and must not reset the status.
-    const rows = firstBy(events, (e) => e.payload.couponId).map(({ payload: p }) => ({
+    const rows = firstOfEach(events.map(({ payload: p }) => ({
       coupon_id: p.couponId, title: p.title, discount: { ...p.discount }, total_quantity: p.totalQuantity, per_user_limit: p.perUserLimit,
       claimable_from: instantOrNull(p.claimableFrom), claimable_until: instantOrNull(p.claimableUntil), valid_days_after_claim: p.validDaysAfterClaim ?? null,
       valid_until: instantOrNull(p.validUntil), status: p.status,
-    }));
+    })), (r) => r.coupon_id);
     await em.query(
       `INSERT INTO ${tableName(em, CouponStockEntity)}
          (coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status)
@@ -94,7 +74,7 @@ export const walletProjection = new Projector('wallet.projection', [Topics.walle
     );
   }),
   [CatalogEventTypes.couponStatusChanged]: foldRuns<CouponStatusChanged>(async (em, events) => {
-    const last = lastBy(events, (e) => e.payload.couponId).map((e) => e.payload);
+    const last = lastOfEach(events.map((e) => e.payload), (p) => p.couponId);
     await em.query(
       `UPDATE ${tableName(em, CouponStockEntity)} AS s SET status = r.status
        FROM unnest($1::text[], $2::text[]) AS r(coupon_id, status) WHERE s.coupon_id = r.coupon_id`,
@@ -102,12 +82,12 @@ export const walletProjection = new Projector('wallet.projection', [Topics.walle
     );
   }),
   [OrderingEventTypes.couponRedeemed]: foldRuns<CouponRedeemed>(async (em, events) => {
-    const last = lastBy(events, (e) => e.payload.claimId).map((e) => e.payload);
+    const last = lastOfEach(events.map(({ payload: p }) => ({ claimId: p.claimId, orderId: p.orderId, redeemedAt: instant(p.redeemedAt) })), (r) => r.claimId);
     await em.query(
       `INSERT INTO ${tableName(em, ClaimRedemptionEntity)} (claim_id, order_id, redeemed_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
        ON CONFLICT (claim_id) DO UPDATE SET order_id = EXCLUDED.order_id, redeemed_at = EXCLUDED.redeemed_at`,
-      [last.map((p) => p.claimId), last.map((p) => p.orderId), last.map((p) => instant(p.redeemedAt))],
+      [last.map((r) => r.claimId), last.map((r) => r.orderId), last.map((r) => r.redeemedAt)],
     );
   }),
   [OrderingEventTypes.couponReleased]: foldRuns<CouponReleased>(async (em, events) => {
