@@ -75,7 +75,7 @@ export interface ReplayRangeOptions {
   marks: readonly PartitionMark[];
   /** Start of each partition (default its low mark): a later round of --verify resumes where the previous stopped. */
   from?: ReadonlyMap<string, bigint>;
-  /** Events folded per transaction (default 1000). */
+  /** Events folded per transaction (default 2000). */
   batchSize?: number;
   /** Fetch size per partition (default 4 MiB); a topic larger than this is read over several fetches. */
   maxBytesPerPartition?: number;
@@ -116,7 +116,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
   const stats = emptyStats();
   const decode = o.decode ?? decodeWithUpcasters;
-  const batchSize = o.batchSize ?? 1000;
+  const batchSize = o.batchSize ?? 2000;
   const remaining = new Map<string, { from: bigint; high: bigint }>();
   for (const m of o.marks) {
     const start = o.from?.get(tpKey(m.topic, m.partition)) ?? m.low;

@@ -52,7 +52,7 @@ export const REPLAY_USAGE = `usage: npm run replay -- <coupon-catalog|wallet|ord
 environment: KAFKA_BROKERS, DATABASE_URL, DATABASE_SCHEMA (as the service takes them)`;
 
 export function parseReplayArgs(argv: readonly string[]): ReplayCommand {
-  const cmd: ReplayCommand = { mode: 'copy', timeoutSeconds: 120, batchSize: 1000 };
+  const cmd: ReplayCommand = { mode: 'copy', timeoutSeconds: 120, batchSize: 2000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--verify' || a === '--from-scratch') {
