@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Request } from 'autocannon';
 import { Kafka, logLevel } from 'kafkajs';
@@ -421,11 +422,16 @@ export interface ReplayFigures {
  * to wallet.events.v1 of a scratch broker; then `replay wallet --from-scratch` into a scratch schema, and a raw kafkajs
  * consumer reading the same topic without doing anything.
  */
-export async function replayWallet(s: Settings, databaseUrl: string, runDir: string): Promise<ReplayFigures> {
+export async function replayWallet(
+  s: Pick<Settings, 'quick'>,
+  databaseUrl: string,
+  runDir: string,
+  opts: { events?: number; profileDir?: string } = {},
+): Promise<ReplayFigures> {
   const entry = join(root(), 'dist', 'apps', 'wallet', 'src', 'replay', 'replay.js');
   const tool = join(root(), 'dist', 'tools', 'replay.js');
   if (!existsSync(entry) || !existsSync(tool)) throw new NotAvailable('the replay tool (npm run replay -- wallet) is not built');
-  const total = s.quick ? 10_000 : 100_000;
+  const total = opts.events ?? (s.quick ? 10_000 : 100_000);
   const broker = await startBrokerProcess(join(runDir, 'replay-kafka'));
   const schema = `wallet_replay_bench_${Date.now().toString(36)}`;
   const kafka = new Kafka({ brokers: broker.brokers.split(','), clientId: 'bench-replay', logLevel: logLevel.NOTHING });
@@ -442,8 +448,13 @@ export async function replayWallet(s: Settings, databaseUrl: string, runDir: str
     const bar = progressBar('replay wallet --from-scratch', total, 'events');
     const started = Date.now();
     const out = await new Promise<string>((resolve, reject) => {
+      // The V8 profiler preloaded as for services (--profile); tools/replay.js passes NODE_OPTIONS on to the replay
+      // entry it runs, so both write a profile (the entry's is the one that counts: replay-wallet-<pid>).
+      const profile = opts.profileDir
+        ? { NODE_OPTIONS: `--import ${pathToFileURL(join(root(), 'tools', 'bench', 'cpu-profiler.mjs')).href}`, BENCH_PROFILE_DIR: opts.profileDir, INSTANCE_ID: 'replay-wallet' }
+        : {};
       const p = spawn(process.execPath, [tool, 'wallet', '--from-scratch'], {
-        env: { ...process.env, KAFKA_BROKERS: broker.brokers, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn' },
+        env: { ...process.env, KAFKA_BROKERS: broker.brokers, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn', ...profile },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

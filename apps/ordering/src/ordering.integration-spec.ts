@@ -491,6 +491,16 @@ describe('ordering replay', () => {
         await replayed.destroy();
       }
     }
+    // As the replay engine folds them: whole batches, each run of one type through its set-based fold at once.
+    const batched = new DataSource(orderingDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'ordering_replay_batched' }));
+    await batched.initialize();
+    try {
+      await runMigrationsWithLock(batched);
+      for (const group of [own, catalog, wallet]) await batched.transaction((em) => orderingProjection.applyMany(em, [...group, ...group]));
+      expect(await snapshot(batched)).toEqual(live);
+    } finally {
+      await batched.destroy();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import {
   ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, decodeMessage, envelope,
 } from '@coupons/contracts';
-import { createKafka, findCommandOutcome } from '@coupons/messaging';
+import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, replayRange } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
@@ -407,6 +407,83 @@ describe('wallet replay', () => {
       expect(live[0].length).toBeGreaterThan(15);
     } finally {
       await replayed.destroy();
+    }
+  });
+
+  it('the replay engine, folding whole batches with the set-based folds, rebuilds the rows the live service built one event at a time', async () => {
+    await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
+    const marks = await fetchMarks(kafka, walletProjection.topics);
+    const all = await readAll(walletProjection.topics as string[]);
+    await waitFor(async () => {
+      const folded = new Set((await db.query(`SELECT message_id FROM processed_message WHERE consumer = 'wallet.projection'`)).map((r: { message_id: string }) => r.message_id));
+      return all.every((e) => !walletProjection.handles(e.type) || folded.has(e.eventId));
+    }, 'the live folds');
+    const replayed = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_replay_batches' }));
+    await replayed.initialize();
+    try {
+      await runMigrationsWithLock(replayed);
+      const stats = await replayRange({ kafka, projector: walletProjection, dataSource: replayed, marks, batchSize: 1000 });
+      expect(stats.skipped).toEqual([]);
+      expect(await snapshot(replayed)).toEqual(await snapshot(db));
+    } finally {
+      await replayed.destroy();
+    }
+  });
+
+  it('a batch holding events the live fold refuses rebuilds what the live consumer keeps: each refused event is skipped alone', async () => {
+    const topic = `wallet-poison-${randomUUID()}`;
+    await ensureTopics(kafka, [topic], 1);
+    const claim = (n: number, userId: string, issuedCount: number, extra: Partial<CouponClaimed> = {}) =>
+      envelope('CouponClaimed', {
+        claimId: `pc-${n}`, couponId: 'pcp', userId, title: 'poison test', discount: { type: 'AMOUNT_OFF', amount: 100 },
+        claimedAt: `2026-04-01T00:00:0${n}.000Z`, validUntil: n % 2 ? null : '2026-05-01T00:00:00.000Z', issuedCount, userClaimSeq: 1,
+        totalQuantity: 10, perUserLimit: 1, ...extra,
+      }, { aggregateId: 'pcp', correlationId: randomUUID(), causationId: `pcmd-${n}` });
+    const created = event('CouponCreated', {
+      couponId: 'pcp', title: 'poison test', discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10,
+      perUserLimit: 1, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, priority: 0, status: 'ACTIVE',
+      createdAt: '2026-04-01T00:00:00.000Z',
+    }, 'pcp');
+    const events: Envelope[] = [
+      created,
+      claim(1, 'pu-1', 1),
+      claim(2, 'pu-2', 2),
+      claim(3, 'pu-3', 2), // issue sequence 2 taken: claim_issue_seq_key
+      claim(4, 'pu-4', 3, { userClaimSeq: undefined }), // not decided by the wallet: the fold refuses it
+      claim(5, 'pu-5', 3),
+      event('ClaimRejected', { claimId: 'pc-6', couponId: 'pcp', userId: 'pu-1', code: 'LIMIT_REACHED', message: 'one each' }, 'pcp'),
+      claim(7, 'pu-6', 4, { totalQuantity: 20 }), // other terms than the coupon's quota: claim_quota_fkey
+      event('CouponStatusChanged', { couponId: 'pcp', status: 'PAUSED' }, 'pcp'),
+      event('CouponRedeemed', { claimId: 'pc-1', couponId: 'pcp', userId: 'pu-1', orderId: 'po-1', redeemedAt: '2026-04-02T00:00:00.000Z' }, 'pu-1'),
+      event('CouponRedeemed', { claimId: 'pc-2', couponId: 'pcp', userId: 'pu-2', orderId: 'po-2', redeemedAt: '2026-04-02T00:00:00.000Z' }, 'pu-2'),
+      event('CouponReleased', { claimId: 'pc-2', couponId: 'pcp', userId: 'pu-2', orderId: 'po-2', releasedAt: '2026-04-03T00:00:00.000Z' }, 'pu-2'),
+      claim(8, 'pu-7', 4),
+    ];
+    await producer.send({ topic, acks: -1, messages: events.map((e) => ({ key: 'pcp', value: JSON.stringify(e) })) });
+    const live = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_poison_live' }));
+    const replayed = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_poison_replay' }));
+    await Promise.all([live.initialize(), replayed.initialize()]);
+    try {
+      await runMigrationsWithLock(live);
+      await runMigrationsWithLock(replayed);
+      // As the live consumer: one event per transaction, decoded from the wire; a refused one is dead-lettered.
+      const refused: number[] = [];
+      for (const [i, e] of events.entries()) {
+        const decoded = decodeMessage(JSON.stringify(e));
+        if (!decoded.ok) throw new Error(decoded.reason);
+        await walletProjection.fold(live, decoded.envelope).catch(() => refused.push(i));
+      }
+      expect(refused).toEqual([3, 4, 7]);
+      const stats = await replayRange({ kafka, projector: walletProjection, dataSource: replayed, marks: await fetchMarks(kafka, [topic]), batchSize: 100 });
+      expect(stats.skipped.map((k) => Number(k.offset))).toEqual(refused);
+      expect(stats).toMatchObject({ messages: events.length, applied: events.length - refused.length });
+      const rows = await snapshot(replayed);
+      expect(rows).toEqual(await snapshot(live));
+      expect(rows[0].map((r: { claim_id: string }) => r.claim_id)).toEqual(['pc-1', 'pc-2', 'pc-5', 'pc-8']);
+      expect(rows[2]).toEqual([expect.objectContaining({ coupon_id: 'pcp', status: 'PAUSED' })]);
+      expect(rows[3]).toEqual([expect.objectContaining({ claim_id: 'pc-1', order_id: 'po-1' })]);
+    } finally {
+      await Promise.all([live.destroy(), replayed.destroy()]);
     }
   });
 });

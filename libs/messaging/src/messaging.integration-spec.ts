@@ -10,7 +10,7 @@ import { createKafka, ensureTopics, headersToStrings } from './kafka';
 import { Outcome } from './outcome';
 import { appendToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
-import { Fold, Projector } from './projector';
+import { Fold, Projector, foldRuns } from './projector';
 import { fetchMarks, replayRange } from './replay';
 import { readTopic, storeEvent, testDataSource, uniqueTopic, waitFor } from './test/harness';
 
@@ -375,5 +375,69 @@ describe('replay engine', () => {
     expect(stats).toMatchObject({ messages: 600, applied: 600, duplicates: 0, skipped: [] });
     for (const k of keys) expect(await counterValue(ds, k)).toBe(200);
     expect(progress.at(-1)).toBe(600);
+  });
+
+  /**
+   * A fold of runs: each event appends its name's last digit to its aggregate's counter (value * 10 + digit), so the
+   * counters show every event's effect, once, in order. It fails, as a RunFold must, exactly when one of the run's
+   * events would fail alone: a name starting with "poison".
+   */
+  const runs: string[][] = [];
+  const appendDigits = foldRuns<{ name: string }>(async (em, events) => {
+    runs.push(events.map((e) => e.payload.name));
+    if (events.some((e) => e.payload.name.startsWith('poison'))) throw new Error(`poison in the run`);
+    for (const e of events) {
+      await em.query(`INSERT INTO counter AS c (id, value) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET value = c.value * 10 + EXCLUDED.value`, [e.aggregateId, Number(e.payload.name.slice(-1))]);
+    }
+  });
+
+  it('applyMany hands each run of fresh events of one type to a set-based fold; applyOnce is the same path with one event', async () => {
+    const ds = await migratedDataSource('msg_runs');
+    const projector = new Projector('test.runs', [], { StoreUpserted: appendDigits, ProductUpserted: countStore });
+    const [a1, a2, a3] = [storeEvent('a', 'n1'), storeEvent('a', 'n2'), storeEvent('b', 'n3')];
+    const product = { ...storeEvent('p', 'x'), type: 'ProductUpserted' };
+    const other = { ...storeEvent('z', 'x'), type: 'NotFolded' };
+    runs.length = 0;
+    const results = await ds.transaction((em) => projector.applyMany(em, [a1, other, a2, a1, product, a3, a2]));
+    expect(results).toEqual(['applied', 'ignored', 'applied', 'duplicate', 'applied', 'applied', 'duplicate']);
+    // Ignored and duplicate events have no effect, so they do not break a run; another type does.
+    expect(runs).toEqual([['n1', 'n2'], ['n3']]);
+    expect(await counterValue(ds, 'a')).toBe(12);
+    expect(await counterValue(ds, 'b')).toBe(3);
+    expect(await counterValue(ds, 'p')).toBe(1);
+    runs.length = 0;
+    const a4 = storeEvent('a', 'n4');
+    expect(await ds.transaction((em) => projector.applyOnce(em, a4))).toBe('applied');
+    expect(await projector.fold(ds, a4)).toBe('duplicate');
+    expect(runs).toEqual([['n4']]);
+    expect(await counterValue(ds, 'a')).toBe(124);
+  });
+
+  it('skips a fold that fails for good inside a batch alone: the batch is split until it is alone, every other event is folded once, in order', async () => {
+    const topic = uniqueTopic('replay-poison');
+    await ensureTopics(kafka, [topic], 1);
+    const names = ['n1', 'n2', 'n3', 'poison-4', 'n5', 'n6', 'n7', 'n8', 'n9'];
+    const events = names.map((n, i) => storeEvent(i % 2 ? 'odd' : 'even', n));
+    const producer = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    await producer.send({ topic, acks: -1, messages: [...events.map((e) => ({ key: 'k', value: JSON.stringify(e) })), { key: 'k', value: JSON.stringify(events[1]) }] });
+    const ds = await migratedDataSource('msg_replay_poison');
+    const projector = new Projector('test.poison', [topic], { StoreUpserted: appendDigits });
+    const positions: string[] = [];
+    runs.length = 0;
+    const stats = await replayRange({
+      kafka, projector, dataSource: ds, marks: await fetchMarks(kafka, [topic]), batchSize: 100,
+      afterApply: async (_em, _topic, _partition, offset) => void positions.push(offset),
+    });
+    expect(stats).toMatchObject({ messages: 10, applied: 8, duplicates: 1 });
+    expect(stats.skipped).toEqual([{ topic, partition: 0, offset: '3', reason: 'fold failed: poison in the run' }]);
+    // Live, one event per transaction: even n1 n3 n5 n7 n9 without poison-4 (offset 3, odd), odd n2 n6 n8.
+    expect(await counterValue(ds, 'even')).toBe(13579);
+    expect(await counterValue(ds, 'odd')).toBe(268);
+    // The whole batch first, then halves down to the poison alone; committed parts record how far they got.
+    expect(runs[0]).toEqual(names);
+    expect(runs).toContainEqual(['poison-4']);
+    expect(positions.at(-1)).toBe('9');
   });
 });

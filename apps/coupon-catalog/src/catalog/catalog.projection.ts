@@ -2,7 +2,7 @@ import {
   CatalogEventTypes, CouponCreated, CouponStatusChanged, Envelope, OrderingEventTypes, ProductUpserted, StoreDisplaysSet, StoreUpserted,
   Topics, WalletEventTypes,
 } from '@coupons/contracts';
-import { Fold, Projector, recordCommandOutcome, tableName } from '@coupons/messaging';
+import { Fold, Projector, RunFoldSpec, foldEach, foldRuns, tableName, withCommandOutcomes } from '@coupons/messaging';
 import { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { CouponEntity, CouponUsageEntity, ProductEntity, StoreDisplayEntity, StoreEntity } from './entities';
 import { couponEntityFromCreated, productEntityFromEvent } from './mappers';
@@ -12,13 +12,11 @@ export const CATALOG_COMMANDS_CONSUMER = 'coupon-catalog.commands';
 
 /**
  * Own events record the outcome of the command that caused them, so the commandOutcome query answers repeats — the
- * same row whether the event was just decided or is being replayed from catalog.events.v1.
+ * same row whether the event was just decided or is being replayed from catalog.events.v1. The events of a run are
+ * folded one after another, then their outcomes stored in one statement.
  */
-function withOutcome<P>(fold: Fold<P>): Fold<P> {
-  return async (em, e) => {
-    await fold(em, e);
-    if (e.causationId) await recordCommandOutcome(em, CATALOG_COMMANDS_CONSUMER, e.causationId, e as Envelope);
-  };
+function withOutcome<P>(fold: Fold<P>): RunFoldSpec<P> {
+  return foldRuns(withCommandOutcomes(CATALOG_COMMANDS_CONSUMER, foldEach(fold)));
 }
 
 /**
@@ -47,17 +45,18 @@ export const catalogProjection = new Projector('coupon-catalog.projection', [Top
     }
   }),
   [CatalogEventTypes.commandRejected]: withOutcome(async () => undefined),
-  [WalletEventTypes.couponClaimed]: async (em, e) => usageDelta(em, e.payload.couponId, 1, 0),
-  [OrderingEventTypes.couponRedeemed]: async (em, e) => usageDelta(em, e.payload.couponId, 0, 1),
-  [OrderingEventTypes.couponReleased]: async (em, e) => usageDelta(em, e.payload.couponId, 0, -1),
+  // Counters: a run adds up per coupon (addition does not care about order), one row per coupon in one statement.
+  [WalletEventTypes.couponClaimed]: foldRuns(async (em, events) => usageDelta(em, events, 1, 0)),
+  [OrderingEventTypes.couponRedeemed]: foldRuns(async (em, events) => usageDelta(em, events, 0, 1)),
+  [OrderingEventTypes.couponReleased]: foldRuns(async (em, events) => usageDelta(em, events, 0, -1)),
 });
 
-/** Adds to a coupon's counters, creating its row if the coupon's own events have not been folded yet. */
-async function usageDelta(em: EntityManager, couponId: string, issued: number, redeemed: number): Promise<void> {
+/** Adds to coupons' counters (each event once), creating a coupon's row if its own events have not been folded yet. */
+async function usageDelta(em: EntityManager, events: ReadonlyArray<Envelope<{ couponId: string }>>, issued: number, redeemed: number): Promise<void> {
   await em.query(
     `INSERT INTO ${tableName(em, CouponUsageEntity)} AS u (coupon_id, issued, redeemed)
-     VALUES ($1, $2, $3)
+     SELECT coupon_id, count(*) * $2::int, count(*) * $3::int FROM unnest($1::text[]) AS coupon_id GROUP BY coupon_id
      ON CONFLICT (coupon_id) DO UPDATE SET issued = u.issued + EXCLUDED.issued, redeemed = u.redeemed + EXCLUDED.redeemed`,
-    [couponId, issued, redeemed],
+    [events.map((e) => e.payload.couponId), issued, redeemed],
   );
 }

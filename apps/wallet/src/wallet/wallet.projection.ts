@@ -1,64 +1,100 @@
 import {
-  CatalogEventTypes, ClaimRejected, CouponClaimed, CouponCreated, CouponRedeemed, CouponReleased, CouponStatusChanged, Envelope,
+  CatalogEventTypes, ClaimRejected, CouponClaimed, CouponCreated, CouponRedeemed, CouponReleased, CouponStatusChanged,
   OrderingEventTypes, Topics, WalletEventTypes,
 } from '@coupons/contracts';
-import { Fold, Projector, recordCommandOutcome } from '@coupons/messaging';
-import { QueryDeepPartialEntity } from 'typeorm';
+import {
+  Projector, RunFold, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
+} from '@coupons/messaging';
 import { ClaimEntity, ClaimRedemptionEntity, CouponQuotaEntity, CouponStockEntity } from './entities';
 
 /** processed_message consumer name for claim commands and their outcome events. */
 export const WALLET_COMMANDS_CONSUMER = 'wallet.commands';
 
-const dateOrNull = (s: string | null | undefined): Date | null => (s ? new Date(s) : null);
-
 /** Own events store the outcome of their command (commandOutcome), live and on replay alike. */
-function withOutcome<P>(fold: Fold<P>): Fold<P> {
-  return async (em, e) => {
-    await fold(em, e);
-    if (e.causationId) await recordCommandOutcome(em, WALLET_COMMANDS_CONSUMER, e.causationId, e as Envelope);
-  };
-}
+const withOutcomes = <P>(fold: RunFold<P>): RunFold<P> => withCommandOutcomes(WALLET_COMMANDS_CONSUMER, fold);
 
 /**
  * The wallet's projection: its own claim outcomes, coupon definitions from the catalog (what claims are decided
  * against) and redemptions from ordering. Folds read only the event and the rows they touch.
+ *
+ * Every fold is set-based (one statement per table for a run of events of its type, see Projector): a decision folds
+ * its one event through the same statements a replay runs for thousands. Each keeps the one-at-a-time meaning: first
+ * one wins where the rows are inserted "or ignored", last one wins where they are overwritten, and a run fails as soon
+ * as one of its events would fail alone (every event's values are converted before the winners are picked; what
+ * PostgreSQL could still refuse of a row left out, an out-of-range number, the contracts' validation already bounds).
  */
 export const walletProjection = new Projector('wallet.projection', [Topics.walletEvents, Topics.catalogEvents, Topics.orderingEvents], {
-  [WalletEventTypes.couponClaimed]: withOutcome<CouponClaimed>(async (em, e) => {
-    const p = e.payload;
-    if (p.userClaimSeq === undefined || p.totalQuantity === undefined || p.perUserLimit === undefined) {
-      throw new Error(`CouponClaimed ${e.eventId} lacks userClaimSeq/totalQuantity/perUserLimit: the wallet did not decide it`);
+  [WalletEventTypes.couponClaimed]: foldRuns<CouponClaimed>(withOutcomes(async (em, events) => {
+    for (const e of events) {
+      const p = e.payload;
+      if (p.userClaimSeq === undefined || p.totalQuantity === undefined || p.perUserLimit === undefined) {
+        throw new Error(`CouponClaimed ${e.eventId} lacks userClaimSeq/totalQuantity/perUserLimit: the wallet did not decide it`);
+      }
     }
-    // The quota row first (the claim references it); every claim of a coupon carries the same terms.
-    await em.createQueryBuilder().insert().into(CouponQuotaEntity)
-      .values({ couponId: p.couponId, totalQuantity: p.totalQuantity, perUserLimit: p.perUserLimit }).orIgnore().execute();
-    const row: QueryDeepPartialEntity<ClaimEntity> = {
-      claimId: p.claimId, couponId: p.couponId, userId: p.userId, title: p.title, discount: { ...p.discount },
-      claimedAt: new Date(p.claimedAt), validUntil: dateOrNull(p.validUntil), issueSeq: p.issuedCount, userSeq: p.userClaimSeq,
-      totalQuantity: p.totalQuantity, perUserLimit: p.perUserLimit,
-    };
+    const rows = events.map(({ payload: p }) => ({
+      claim_id: p.claimId, coupon_id: p.couponId, user_id: p.userId, title: p.title, discount: { ...p.discount },
+      claimed_at: instant(p.claimedAt), valid_until: instantOrNull(p.validUntil), issue_seq: p.issuedCount, user_seq: p.userClaimSeq,
+      total_quantity: p.totalQuantity, per_user_limit: p.perUserLimit,
+    }));
+    // The quota rows first (claims reference them); every claim of a coupon carries the same terms, the first ones
+    // are kept and a claim under other terms fails on claim_quota_fkey (each claim row carries its own terms).
+    const quotas = firstOfEach(rows, (r) => r.coupon_id);
+    await em.query(
+      `INSERT INTO ${tableName(em, CouponQuotaEntity)} (coupon_id, total_quantity, per_user_limit)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) ON CONFLICT DO NOTHING`,
+      [quotas.map((r) => r.coupon_id), quotas.map((r) => r.total_quantity), quotas.map((r) => r.per_user_limit)],
+    );
     // A plain insert, never ON CONFLICT DO NOTHING: a clash on a sequence means a race the decision must redo, not
-    // a row to drop while its event is published. Repeats of the same event never get here (applyOnce).
-    await em.insert(ClaimEntity, row);
-  }),
-  [WalletEventTypes.claimRejected]: withOutcome<ClaimRejected>(async () => undefined),
-  [CatalogEventTypes.couponCreated]: async (em, e: Envelope<CouponCreated>) => {
-    const p = e.payload;
-    const row: QueryDeepPartialEntity<CouponStockEntity> = {
-      couponId: p.couponId, title: p.title, discount: { ...p.discount }, totalQuantity: p.totalQuantity, perUserLimit: p.perUserLimit,
-      claimableFrom: dateOrNull(p.claimableFrom), claimableUntil: dateOrNull(p.claimableUntil), validDaysAfterClaim: p.validDaysAfterClaim ?? null,
-      validUntil: dateOrNull(p.validUntil), status: p.status,
-    };
+    // a row to drop while its event is published. Repeats of the same event never get here (Projector.applyMany).
+    await em.query(
+      `INSERT INTO ${tableName(em, ClaimEntity)}
+         (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit)
+       SELECT claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit
+       FROM jsonb_to_recordset($1::jsonb) AS r(claim_id text, coupon_id text, user_id text, title text, discount jsonb, claimed_at timestamptz,
+         valid_until timestamptz, issue_seq int, user_seq int, total_quantity int, per_user_limit int)`,
+      [JSON.stringify(rows)],
+    );
+  })),
+  [WalletEventTypes.claimRejected]: foldRuns<ClaimRejected>(withOutcomes(async () => undefined)),
+  [CatalogEventTypes.couponCreated]: foldRuns<CouponCreated>(async (em, events) => {
     // First creation wins: a repeated CreateCoupon re-emits the original and must not reset the status.
-    await em.createQueryBuilder().insert().into(CouponStockEntity).values(row).orIgnore().execute();
-  },
-  [CatalogEventTypes.couponStatusChanged]: async (em, e: Envelope<CouponStatusChanged>) => {
-    await em.update(CouponStockEntity, { couponId: e.payload.couponId }, { status: e.payload.status });
-  },
-  [OrderingEventTypes.couponRedeemed]: async (em, e: Envelope<CouponRedeemed>) => {
-    await em.upsert(ClaimRedemptionEntity, { claimId: e.payload.claimId, orderId: e.payload.orderId, redeemedAt: new Date(e.payload.redeemedAt) }, ['claimId']);
-  },
-  [OrderingEventTypes.couponReleased]: async (em, e: Envelope<CouponReleased>) => {
-    await em.delete(ClaimRedemptionEntity, { claimId: e.payload.claimId, orderId: e.payload.orderId });
-  },
+    const rows = firstOfEach(events.map(({ payload: p }) => ({
+      coupon_id: p.couponId, title: p.title, discount: { ...p.discount }, total_quantity: p.totalQuantity, per_user_limit: p.perUserLimit,
+      claimable_from: instantOrNull(p.claimableFrom), claimable_until: instantOrNull(p.claimableUntil), valid_days_after_claim: p.validDaysAfterClaim ?? null,
+      valid_until: instantOrNull(p.validUntil), status: p.status,
+    })), (r) => r.coupon_id);
+    await em.query(
+      `INSERT INTO ${tableName(em, CouponStockEntity)}
+         (coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status)
+       SELECT coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status
+       FROM jsonb_to_recordset($1::jsonb) AS r(coupon_id text, title text, discount jsonb, total_quantity int, per_user_limit int,
+         claimable_from timestamptz, claimable_until timestamptz, valid_days_after_claim int, valid_until timestamptz, status text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(rows)],
+    );
+  }),
+  [CatalogEventTypes.couponStatusChanged]: foldRuns<CouponStatusChanged>(async (em, events) => {
+    const last = lastOfEach(events.map((e) => e.payload), (p) => p.couponId);
+    await em.query(
+      `UPDATE ${tableName(em, CouponStockEntity)} AS s SET status = r.status
+       FROM unnest($1::text[], $2::text[]) AS r(coupon_id, status) WHERE s.coupon_id = r.coupon_id`,
+      [last.map((p) => p.couponId), last.map((p) => p.status)],
+    );
+  }),
+  [OrderingEventTypes.couponRedeemed]: foldRuns<CouponRedeemed>(async (em, events) => {
+    const last = lastOfEach(events.map(({ payload: p }) => ({ claimId: p.claimId, orderId: p.orderId, redeemedAt: instant(p.redeemedAt) })), (r) => r.claimId);
+    await em.query(
+      `INSERT INTO ${tableName(em, ClaimRedemptionEntity)} (claim_id, order_id, redeemed_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+       ON CONFLICT (claim_id) DO UPDATE SET order_id = EXCLUDED.order_id, redeemed_at = EXCLUDED.redeemed_at`,
+      [last.map((r) => r.claimId), last.map((r) => r.orderId), last.map((r) => r.redeemedAt)],
+    );
+  }),
+  [OrderingEventTypes.couponReleased]: foldRuns<CouponReleased>(async (em, events) => {
+    await em.query(
+      `DELETE FROM ${tableName(em, ClaimRedemptionEntity)} AS r USING unnest($1::text[], $2::text[]) AS x(claim_id, order_id)
+       WHERE r.claim_id = x.claim_id AND r.order_id = x.order_id`,
+      [events.map((e) => e.payload.claimId), events.map((e) => e.payload.orderId)],
+    );
+  }),
 });

@@ -3,7 +3,7 @@ import { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { isRetryableError } from '../outcome';
-import { Projector } from '../projector';
+import { FoldResult, Projector } from '../projector';
 import { decodeWithUpcasters } from '../upcasters';
 
 /** One partition's range: `low` the first offset still on the log, `high` the high-water mark (next offset). */
@@ -75,7 +75,7 @@ export interface ReplayRangeOptions {
   marks: readonly PartitionMark[];
   /** Start of each partition (default its low mark): a later round of --verify resumes where the previous stopped. */
   from?: ReadonlyMap<string, bigint>;
-  /** Events folded per transaction (default 250). */
+  /** Events folded per transaction (default 2000). */
   batchSize?: number;
   /** Fetch size per partition (default 4 MiB); a topic larger than this is read over several fetches. */
   maxBytesPerPartition?: number;
@@ -85,7 +85,10 @@ export interface ReplayRangeOptions {
    * deadlock, which is retried like any transient failure.
    */
   concurrency?: number;
-  /** Runs in each event's transaction after its fold (e.g. ordering's fold_position bookkeeping). */
+  /**
+   * Runs in each transaction after its folds, with the partition and offset of the last event folded in it (e.g.
+   * ordering's fold_position bookkeeping: how far a partition has been folded).
+   */
   afterApply?: (em: EntityManager, topic: string, partition: number, offset: string) => Promise<void>;
   onProgress?: (p: ReplayProgress) => void;
   decode?: (value: Buffer | null) => DecodeResult;
@@ -104,16 +107,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Reads `marks`' partitions from `from` (default offset 0 / the log start) up to the marks and folds every event
- * with `projector.applyOnce`: the same fold code as the live consumers and decisions, never a copy. Several events
- * share a transaction (batchSize); a batch that fails is redone event by event, so that one event that fails for
- * good is skipped alone (as the live consumer dead-letters it) and a transient failure (database down) is retried
- * with backoff, never skipped. Cross-topic order is whatever the broker serves: the folds are order-insensitive.
+ * with `projector.applyMany`: the same fold code as the live consumers and decisions (they apply batches of one),
+ * never a copy. Several events share a transaction (batchSize), each run of same-type events folded by a few set-based
+ * statements; a batch that fails is split until the event at fault is alone, and that one is skipped (as the live
+ * consumer dead-letters it); a transient failure (database down) is retried with backoff, never skipped. Cross-topic order is whatever the broker serves: the folds are order-insensitive.
  * Uses a consumer in a fresh, random group, and never produces anything.
  */
 export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
   const stats = emptyStats();
   const decode = o.decode ?? decodeWithUpcasters;
-  const batchSize = o.batchSize ?? 250;
+  const batchSize = o.batchSize ?? 2000;
   const remaining = new Map<string, { from: bigint; high: bigint }>();
   for (const m of o.marks) {
     const start = o.from?.get(tpKey(m.topic, m.partition)) ?? m.low;
@@ -193,49 +196,50 @@ export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
   return stats;
 }
 
-/** Folds a chunk in one transaction; on failure, event by event (see {@link replayRange}). */
+/**
+ * Folds a chunk in one transaction (Projector.applyMany: one processed_message statement, then a few statements per
+ * run of same-type events). A chunk that fails for good is split in two and each half folded in turn, down to single
+ * events, so that an event that fails for good is skipped alone (as the live consumer dead-letters it) while every
+ * other event is folded, in order, exactly once. A transient failure (database down, deadlock) is retried as is.
+ */
 async function applyChunk(o: ReplayRangeOptions, chunk: Decoded[], stats: ReplayStats): Promise<void> {
   for (const d of chunk) if (d.invalid) stats.skipped.push({ topic: d.topic, partition: d.partition, offset: d.offset, reason: `invalid message: ${d.invalid}` });
   const events = chunk.filter((d) => d.envelope && o.projector.handles(d.envelope.type));
   stats.ignored += chunk.filter((d) => d.envelope && !o.projector.handles(d.envelope.type)).length;
-  if (events.length === 0) return;
-  const tally = { applied: 0, duplicates: 0 };
-  const applyOne = async (em: EntityManager, d: Decoded) => {
-    const r = await o.projector.applyOnce(em, d.envelope!);
-    if (r === 'applied') tally.applied++;
-    else if (r === 'duplicate') tally.duplicates++;
-    if (o.afterApply) await o.afterApply(em, d.topic, d.partition, d.offset);
-  };
+  if (events.length) await applyEvents(o, events, stats);
+}
+
+async function applyEvents(o: ReplayRangeOptions, events: Decoded[], stats: ReplayStats): Promise<void> {
+  let results: FoldResult[];
   try {
-    await withRetry(o, () => o.dataSource.transaction(async (em) => {
-      tally.applied = 0;
-      tally.duplicates = 0;
-      // processed_message for the whole chunk in one statement, then each fold in order (Projector.applyMany).
-      const results = await o.projector.applyMany(em, events.map((d) => d.envelope!));
-      for (let i = 0; i < events.length; i++) {
-        if (results[i] === 'applied') tally.applied++;
-        else if (results[i] === 'duplicate') tally.duplicates++;
-        if (o.afterApply) await o.afterApply(em, events[i].topic, events[i].partition, events[i].offset);
-      }
+    results = await withRetry(o, () => o.dataSource.transaction(async (em) => {
+      // A rebuild's own commits need not wait for the WAL flush: if the machine dies mid-rebuild, the rebuild is run
+      // again anyway (--from-scratch's marker keeps the service down until one finishes; the other modes write a scratch
+      // schema). The WAL is flushed in order, so the synchronous commit that ends a rebuild (the marker cleared) makes
+      // every commit before it durable too.
+      await em.query(`SET LOCAL synchronous_commit = off`);
+      const r = await o.projector.applyMany(em, events.map((d) => d.envelope!));
+      // One chunk is one partition's, in offset order: its last event is how far the partition got.
+      const last = events[events.length - 1];
+      if (o.afterApply) await o.afterApply(em, last.topic, last.partition, last.offset);
+      return r;
     }));
-    stats.applied += tally.applied;
-    stats.duplicates += tally.duplicates;
-    return;
-  } catch {
-    // Some event fails for good: find it by applying one per transaction, as the live consumer does.
-  }
-  for (const d of events) {
-    try {
-      tally.applied = 0;
-      tally.duplicates = 0;
-      await withRetry(o, () => o.dataSource.transaction((em) => applyOne(em, d)));
-      stats.applied += tally.applied;
-      stats.duplicates += tally.duplicates;
-    } catch (err) {
-      const reason = `fold failed: ${(err as Error).message}`;
-      o.log?.(`skipping ${d.envelope!.type} ${d.envelope!.eventId} at ${d.topic}/${d.partition}@${d.offset}: ${reason}`);
-      stats.skipped.push({ topic: d.topic, partition: d.partition, offset: d.offset, reason });
+  } catch (err) {
+    if (events.length > 1) {
+      const half = Math.ceil(events.length / 2);
+      await applyEvents(o, events.slice(0, half), stats);
+      await applyEvents(o, events.slice(half), stats);
+      return;
     }
+    const d = events[0];
+    const reason = `fold failed: ${(err as Error).message}`;
+    o.log?.(`skipping ${d.envelope!.type} ${d.envelope!.eventId} at ${d.topic}/${d.partition}@${d.offset}: ${reason}`);
+    stats.skipped.push({ topic: d.topic, partition: d.partition, offset: d.offset, reason });
+    return;
+  }
+  for (const r of results) {
+    if (r === 'applied') stats.applied++;
+    else if (r === 'duplicate') stats.duplicates++;
   }
 }
 

@@ -25,7 +25,10 @@ export interface ReplayTarget {
    * when it decides): --verify waits until their committed offsets reach the positions it replayed.
    */
   liveConsumers: Array<{ groupId: string; topics: string[] }>;
-  /** Runs in each replayed event's transaction (e.g. ordering records how far it has folded each partition). */
+  /**
+   * Runs in each replay transaction with the last event folded in it (e.g. ordering records how far it has folded each
+   * partition). A transaction folds events of one partition, in order.
+   */
   afterApply?: (em: EntityManager, topic: string, partition: number, offset: string) => Promise<void>;
   /** Bookkeeping tables of the service left out of comparisons and summaries (e.g. `fold_position`). */
   excludeTables?: string[];
@@ -49,7 +52,7 @@ export const REPLAY_USAGE = `usage: npm run replay -- <coupon-catalog|wallet|ord
 environment: KAFKA_BROKERS, DATABASE_URL, DATABASE_SCHEMA (as the service takes them)`;
 
 export function parseReplayArgs(argv: readonly string[]): ReplayCommand {
-  const cmd: ReplayCommand = { mode: 'copy', timeoutSeconds: 120, batchSize: 250 };
+  const cmd: ReplayCommand = { mode: 'copy', timeoutSeconds: 120, batchSize: 2000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--verify' || a === '--from-scratch') {
