@@ -66,13 +66,19 @@ export function decodeMessage(
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
   if (!isEnvelope(parsed)) return { ok: false, reason: 'not a message envelope' };
-  const env = upcast ? upcast(parsed) : parsed;
-  const cls = PayloadClasses[env.type];
-  if (!cls) return { ok: false, reason: `unknown message type ${env.type}` };
-  // A payload parsed here (no one else holds it) that certainly passes: used as it is, what plainToInstance would copy.
-  if (parsed !== value && conformsTo(cls, env.payload)) return { ok: true, envelope: { ...env } };
-  const payload = plainToInstance(cls, env.payload);
-  const errors = validateSync(payload, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) return { ok: false, reason: `invalid ${env.type}: ${describeValidationErrors(errors).join('; ')}` };
-  return { ok: true, envelope: { ...env, payload } };
+  // An upcaster or class-transformer can throw on a payload of an odd shape (class-transformer does on a nested plain
+  // object with a `constructor` key): that is an invalid message (dead-lettered), never an exception for the consumer.
+  try {
+    const env = upcast ? upcast(parsed) : parsed;
+    const cls = PayloadClasses[env.type];
+    if (!cls) return { ok: false, reason: `unknown message type ${env.type}` };
+    // A payload parsed here (no one else holds it) that certainly passes: used as it is, what plainToInstance would copy.
+    if (parsed !== value && conformsTo(cls, env.payload)) return { ok: true, envelope: { ...env } };
+    const payload = plainToInstance(cls, env.payload);
+    const errors = validateSync(payload, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) return { ok: false, reason: `invalid ${env.type}: ${describeValidationErrors(errors).join('; ')}` };
+    return { ok: true, envelope: { ...env, payload } };
+  } catch (err) {
+    return { ok: false, reason: `invalid ${parsed.type}: ${(err as Error).message}` };
+  }
 }
