@@ -40,35 +40,3 @@ export async function recordProcessedMessages(em: EntityManager, consumerName: s
   );
   return new Set(rows.map((r) => r.message_id));
 }
-
-/** The stored outcomes of several commands (those decided so far), by command id. */
-export async function findCommandOutcomes(em: EntityManager | DataSource, consumerName: string, commandIds: readonly string[]): Promise<Map<string, Envelope>> {
-  if (commandIds.length === 0) return new Map();
-  const rows: Array<{ message_id: string; outcome: Envelope }> = await em.query(
-    `SELECT message_id, outcome FROM ${tableName(em, ProcessedMessageRow)} WHERE consumer = $1 AND message_id = ANY($2::text[]) AND outcome IS NOT NULL`,
-    [consumerName, [...commandIds]],
-  );
-  return new Map(rows.map((r) => [r.message_id, r.outcome]));
-}
-
-/**
- * Stores the outcome event of a command under (consumerName, commandId), for the commandOutcome query. Called from
- * the fold of the service's own events, so the decision path and a replay of the events topic write the same row.
- * The first outcome recorded for a command wins.
- */
-export async function recordCommandOutcome(em: EntityManager, consumerName: string, commandId: string, outcome: Envelope): Promise<void> {
-  await em.query(
-    `INSERT INTO ${tableName(em, ProcessedMessageRow)} AS processed_message (consumer, message_id, outcome) VALUES ($1, $2, $3::jsonb)
-     ON CONFLICT (consumer, message_id) DO UPDATE SET outcome = COALESCE(processed_message.outcome, EXCLUDED.outcome)`,
-    [consumerName, commandId, JSON.stringify(outcome)],
-  );
-}
-
-/** The stored outcome event of a command, or null when the command has not been decided (yet). */
-export async function findCommandOutcome(em: EntityManager | DataSource, consumerName: string, commandId: string): Promise<Envelope | null> {
-  const rows: Array<{ outcome: Envelope | null }> = await em.query(
-    `SELECT outcome FROM ${tableName(em, ProcessedMessageRow)} WHERE consumer = $1 AND message_id = $2`,
-    [consumerName, commandId],
-  );
-  return rows[0]?.outcome ?? null;
-}

@@ -1,8 +1,7 @@
 import { Envelope } from '@coupons/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { ProcessedMessageRow } from './entities';
 import { foldEach } from './fold-runs';
-import { tableName } from './table-name';
+import { recordProcessedMessages } from './handle-once';
 
 /**
  * Applies one event to a service's projection tables. Must depend only on the event and the rows it reads through
@@ -69,15 +68,7 @@ export class Projector {
    */
   async applyMany(em: EntityManager, envelopes: readonly Envelope[]): Promise<FoldResult[]> {
     const kept = envelopes.filter((e) => this.folds.has(e.type));
-    const fresh = new Set<string>();
-    if (kept.length) {
-      const inserted: Array<{ message_id: string }> = await em.query(
-        `INSERT INTO ${tableName(em, ProcessedMessageRow)} (consumer, message_id) SELECT $1, id FROM unnest($2::text[]) AS id
-         ON CONFLICT DO NOTHING RETURNING message_id`,
-        [this.name, kept.map((e) => e.eventId)],
-      );
-      for (const r of inserted) fresh.add(r.message_id);
-    }
+    const fresh = await recordProcessedMessages(em, this.name, kept.map((e) => e.eventId));
     const out: FoldResult[] = [];
     let run: Envelope[] = [];
     const flush = async () => {
