@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { RequestLogLevel } from '@coupons/service-kit';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { OptionalAuth } from '../auth/roles';
@@ -18,6 +19,8 @@ export class ScansController {
   @Post()
   @HttpCode(200)
   @OptionalAuth()
+  // The hottest route: a line per answered scan at info would be most of the log (README, "Logs").
+  @RequestLogLevel('debug')
   @ApiOperation({
     summary: 'Coupons for a scanned code, ranked, with the best one and the store\'s promoted products',
     description: 'Token optional (a token that is sent must be valid). An unreadable code is 400 INVALID_CODE; a store QR and a body storeId that differ is 400 VALIDATION_FAILED naming storeId; an unknown product is 200 with product null.',
