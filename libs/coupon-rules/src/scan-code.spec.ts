@@ -1,4 +1,4 @@
-import { decodeScanCode as sut, ScanCodeError, ScanCodeResult } from './scan-code';
+import { decodeDigitalLinkWithLibrary, decodeScanCode as sut, ScanCodeError, ScanCodeResult } from './scan-code';
 
 const GTIN14 = '09506000134352';
 
@@ -65,6 +65,41 @@ describe('decodeScanCode', () => {
       ['disallowed character in lot', `https://example.com/01/${GTIN14}/10/A~B`, { ok: false, reason: 'INVALID_DIGITAL_LINK' }],
     ])('%s', (_name, code, expected) => {
       expect(sut(code)).toEqual(expected);
+    });
+  });
+
+  describe('plain GTIN links, answered without the grammar parser', () => {
+    // mulberry32, so the generated links are the same on every run.
+    let seed = 11;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
+    const withCheckDigit = (body: string) => {
+      let sum = 0;
+      for (let i = 0; i < body.length; i++) sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
+      return body + String((10 - (sum % 10)) % 10);
+    };
+    const hosts = ['id.gs1.org', 'brand.example.com', 'EXAMPLE.COM', 'a', 'a-.b', 'a..b', 'x.example:8443', '127.0.0.1', '127.0.0.1:80', 'xn--bcher-kva.example', '[::1]', 'id_x.example', 'u:p@example.com'];
+    const links: string[] = [];
+    for (const host of hosts) {
+      for (const length of [8, 12, 13, 14]) {
+        const gtin = withCheckDigit(digits(length - 1));
+        const wrong = gtin.slice(0, -1) + String((Number(gtin.slice(-1)) + 1) % 10);
+        links.push(`https://${host}/01/${gtin}`, `http://${host}/01/${wrong}`);
+      }
+      links.push(`https://${host}/01/${digits(11)}`, `https://${host}/01/${withCheckDigit(digits(13))}/`, `https://${host}/x/01/${withCheckDigit(digits(13))}`);
+    }
+
+    it('the generated links include valid ones of every host', () => {
+      for (const host of hosts) expect(links.filter((c) => c.startsWith(`https://${host}/01/`) && sut(c).ok)).toHaveLength(5);
+    });
+
+    it.each(links)('%s: same answer as digital-link.js', (code) => {
+      expect(sut(code)).toEqual(decodeDigitalLinkWithLibrary(new URL(code)));
     });
   });
 

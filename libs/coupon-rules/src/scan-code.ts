@@ -88,7 +88,32 @@ function decodeStoreQr(url: URL, rawStoreId: string): ScanCodeResult {
   return { ok: true, kind: 'STORE_QR', storeId };
 }
 
+/**
+ * The plainest Digital Link, `http(s)://<host>/01/<gtin>`: a DNS name or IPv4 address (as the URL parser normalizes
+ * it), an optional port, and a path of the GTIN key alone. Only the check digit is left to test.
+ */
+const PLAIN_GTIN_LINK_HOST = /^[a-z0-9.-]+(?::\d+)?$/;
+const PLAIN_GTIN_LINK_PATH = /^\/01\/(\d{8}|\d{12,14})$/;
+
+/**
+ * The GTIN of a plain GTIN Digital Link with a valid check digit, else null (decided by digital-link.js). The library
+ * is correct but slow: its grammar parser runs with tracing on, some 2 ms per link, which is a stall on the scan path
+ * for every link a gateway has not cached yet. Every link this accepts is one the library accepts with the same GTIN
+ * (`scan-code.spec.ts` checks it against the library on generated links); anything else goes to the library.
+ */
+function plainGtinLink(url: URL): string | null {
+  if (!PLAIN_GTIN_LINK_HOST.test(url.host)) return null;
+  const m = PLAIN_GTIN_LINK_PATH.exec(url.pathname);
+  return m ? toGtin14(m[1]) : null;
+}
+
 function decodeDigitalLink(url: URL): ScanCodeResult {
+  const plain = plainGtinLink(url);
+  return plain ? { ok: true, kind: 'DIGITAL_LINK', gtin: plain } : decodeDigitalLinkWithLibrary(url);
+}
+
+/** A Digital Link decoded by digital-link.js alone (internal; exported for the spec that checks the plain path). */
+export function decodeDigitalLinkWithLibrary(url: URL): ScanCodeResult {
   // Query (data attributes such as linkType, or marketing parameters), fragment and credentials do
   // not affect the GTIN; the library validates scheme, host, optional path prefix and key qualifiers.
   const uri = `${url.protocol}//${url.host}${url.pathname}`;

@@ -1,9 +1,10 @@
 import { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { CORRELATION_HEADER, correlationIdOf } from './logging';
 import { MetricsService } from './observability';
+import { logRequests } from './request-logging';
 
 export interface ServiceAppOptions {
   serviceName: string;
@@ -24,7 +25,7 @@ export interface ServiceAppOptions {
 
 /**
  * Creates the service's Fastify-based Nest application: JSON logging through nestjs-pino (loggerModule must be
- * imported by the AppModule), the HTTP request duration histogram (when ObservabilityModule is imported), graceful
+ * imported by the AppModule) with a line per HTTP request (request-logging.ts), the HTTP request duration histogram (when ObservabilityModule is imported), graceful
  * shutdown on SIGTERM/SIGINT (providers' onModuleDestroy/onApplicationShutdown stop consumers and the relay), and
  * listens on host:port.
  */
@@ -40,6 +41,8 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
     reply.header(CORRELATION_HEADER, request.id);
     done();
   });
+  // The root logger of loggerModule (set once nestjs-pino's providers exist, which app.get(Logger) above ensured).
+  if (PinoLogger.root) logRequests(fastify, PinoLogger.root);
   const metrics = tryGet(app, MetricsService);
   if (metrics) {
     fastify.addHook('onResponse', (request, reply, done) => {

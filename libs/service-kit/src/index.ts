@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 export * from './env';
 export * from './logging';
+export * from './request-logging';
 export * from './observability';
 export * from './app';
 export * from './database';

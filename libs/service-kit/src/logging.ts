@@ -1,5 +1,5 @@
-import { DynamicModule, RequestMethod } from '@nestjs/common';
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule } from '@nestjs/common';
+import { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
@@ -26,38 +26,23 @@ export function correlationIdOf(req: IncomingMessage): string {
 
 /**
  * nestjs-pino configured the same way for every service: JSON lines with `service` and `instance` fields, level from
- * LOG_LEVEL, and a `correlationId` per HTTP request taken from the incoming `x-correlation-id` header (or a new
- * uuid), echoed back as a response header. /health and /metrics are not logged per request (probes would drown the log).
+ * LOG_LEVEL. HTTP requests are logged by createServiceApp (see request-logging.ts), one line per request with its
+ * `correlationId` (the incoming `x-correlation-id` header, or a new uuid, echoed back as a response header); nestjs-pino's
+ * own per-request middleware is not mounted, so logs written while a request is handled do not get the correlation id
+ * bound by themselves (code that has the request adds it; see the service-kit README). Kafka handlers do: withLogContext.
  */
 export function loggerModule(serviceName: string, opts: LoggerModuleOptions = {}): DynamicModule {
   const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
   const instance = opts.instanceId ?? process.env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
-  const httpOptions = {
-    level,
-    base: { service: serviceName, instance },
-    messageKey: 'msg',
-    customAttributeKeys: { reqId: 'correlationId' },
-    // Under Fastify, req.id is already set by the adapter's genReqId (createServiceApp) and pino-http keeps it; this
-    // one serves any other adapter.
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = correlationIdOf(req);
-      res.setHeader(CORRELATION_HEADER, id);
-      return id;
-    },
-    // Bind only the correlation id to logs made during the request (the completion line still has req/res).
-    quietReqLogger: true,
-    // middie strips the matched prefix from req.url: the full path is in originalUrl.
-    autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)(\?|$)/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ method: req.method, url: req.url }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  };
+  // Only the root logger of this pino-http instance is used (by nestjs-pino's PinoLogger and by createServiceApp's
+  // request lines), never its middleware; its req/res serializers are not wrapped, so the request lines' plain
+  // `req`/`res` objects are written as they are.
+  const rootOptions = { level, base: { service: serviceName, instance }, messageKey: 'msg', wrapSerializers: false };
   return LoggerModule.forRoot({
-    pinoHttp: opts.destination ? [httpOptions, opts.destination] : httpOptions,
-    // nestjs-pino's default route `{/*splat}` never matches under @nestjs/platform-fastify 12 + @fastify/middie 9
-    // (no request was logged and no correlation id set); `{*path}` matches every path.
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    pinoHttp: opts.destination ? [rootOptions, opts.destination] : rootOptions,
+    // No HTTP middleware: it would bind a logger per request through AsyncLocalStorage, whose promise hooks slow every
+    // promise in the process (Node 20).
+    forRoutes: [],
     // Kafka handlers get a logging context per message too (see withLogContext), so `assign` works there.
     microservice: { autoLogging: false },
   });

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Controller, Get, Module } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase } from '@coupons/testing';
 import { Writable } from 'node:stream';
@@ -7,6 +7,7 @@ import { createServiceApp } from './app';
 import { assertSchemaInSync, postgresOptions, runMigrationsWithLock } from './database';
 import { loggerModule } from './logging';
 import { HealthCheck, ObservabilityModule, databaseCheck, kafkaCheck } from './observability';
+import { RequestLogLevel } from './request-logging';
 
 @Entity({ name: 'widget' })
 class Widget {
@@ -69,7 +70,25 @@ describe('createServiceApp with ObservabilityModule', () => {
   let app: NestFastifyApplication;
   let base: string;
 
-  @Module({ imports: [loggerModule('test-svc', { destination: sink, instanceId: 'i-1' }), ObservabilityModule.forRoot({ serviceName: 'test-svc', checks: [toggled] })] })
+  @Controller()
+  class WidgetsController {
+    @Get('hot')
+    @RequestLogLevel('debug')
+    hot(): { ok: true } {
+      return { ok: true };
+    }
+
+    @Get('broken')
+    @RequestLogLevel('debug')
+    broken(): never {
+      throw new Error('boom');
+    }
+  }
+
+  @Module({
+    imports: [loggerModule('test-svc', { destination: sink, instanceId: 'i-1' }), ObservabilityModule.forRoot({ serviceName: 'test-svc', checks: [toggled] })],
+    controllers: [WidgetsController],
+  })
   class AppModule {}
 
   beforeAll(async () => {
@@ -107,6 +126,22 @@ describe('createServiceApp with ObservabilityModule', () => {
     expect(fresh.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
     const entry = lines.map((l) => JSON.parse(l)).find((e) => e.correlationId === 'corr-123');
     expect(entry).toMatchObject({ service: 'test-svc', instance: 'i-1', correlationId: 'corr-123' });
+  });
+
+  it('writes one line per request at the route\'s level (info unless set), a 5xx at error, probes never', async () => {
+    await fetch(`${base}/nothing-here`, { headers: { 'x-correlation-id': 'corr-info' } });
+    await fetch(`${base}/hot`, { headers: { 'x-correlation-id': 'corr-debug' } });
+    await fetch(`${base}/broken`, { headers: { 'x-correlation-id': 'corr-500' } });
+    await fetch(`${base}/health`, { headers: { 'x-correlation-id': 'corr-probe' } });
+    await new Promise((r) => setTimeout(r, 50));
+    const entries = lines.map((l) => JSON.parse(l));
+    const byId = (id: string) => entries.filter((e) => e.correlationId === id);
+    expect(byId('corr-info')).toEqual([
+      expect.objectContaining({ level: 30, req: { method: 'GET', url: '/nothing-here' }, res: { statusCode: 404 }, responseTime: expect.any(Number), msg: 'request completed' }),
+    ]);
+    expect(byId('corr-debug')).toEqual([]); // debug is below the default info level
+    expect(byId('corr-500')).toEqual([expect.objectContaining({ level: 50, req: { method: 'GET', url: '/broken' }, res: { statusCode: 500 }, msg: 'request errored' })]);
+    expect(byId('corr-probe')).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ID_PATTERN } from '@coupons/contracts';
+import { webcrypto } from 'node:crypto';
 import { JWTPayload, JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { GatewayEnv } from '../config/gateway.env';
 import { AuthUser, ROLES, Role } from './roles';
@@ -18,12 +19,20 @@ const VERIFIED_CACHE_SIZE = 10_000;
  */
 @Injectable()
 export class TokenService {
-  private readonly secret?: Uint8Array;
+  /**
+   * The HS256 key as a CryptoKey, imported once: given the secret's bytes (or a KeyObject, which it exports back to
+   * bytes), jose imports a CryptoKey on every call, 40% of a verification.
+   */
+  private readonly secret?: Promise<webcrypto.CryptoKey>;
   private readonly jwks?: JWTVerifyGetKey;
   private readonly verified = new Map<string, { user: AuthUser; expiresAtMs: number }>();
 
   constructor(private readonly env: GatewayEnv) {
-    if (env.JWT_SECRET) this.secret = new TextEncoder().encode(env.JWT_SECRET);
+    if (env.JWT_SECRET) {
+      this.secret = webcrypto.subtle.importKey('raw', new TextEncoder().encode(env.JWT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      // Awaited by each use; this only keeps a (never seen) import failure from being reported as unhandled at start-up.
+      this.secret.catch(() => undefined);
+    }
     if (env.JWT_JWKS_URL) this.jwks = createRemoteJWKSet(new URL(env.JWT_JWKS_URL));
   }
 
@@ -46,7 +55,7 @@ export class TokenService {
     const options = { issuer: this.env.JWT_ISSUER, audience: this.env.JWT_AUDIENCE, requiredClaims: ['sub', 'exp'] };
     try {
       if (this.secret) {
-        ({ payload } = await jwtVerify(token, this.secret, { ...options, algorithms: ['HS256'] }));
+        ({ payload } = await jwtVerify(token, await this.secret, { ...options, algorithms: ['HS256'] }));
       } else if (this.jwks) {
         ({ payload } = await jwtVerify(token, this.jwks, { ...options, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] }));
       } else {
@@ -74,6 +83,6 @@ export class TokenService {
       .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`);
     if (this.env.JWT_ISSUER) jwt = jwt.setIssuer(this.env.JWT_ISSUER);
     if (this.env.JWT_AUDIENCE) jwt = jwt.setAudience(this.env.JWT_AUDIENCE);
-    return { accessToken: await jwt.sign(this.secret), tokenType: 'Bearer', expiresIn: DEV_TOKEN_TTL_SECONDS };
+    return { accessToken: await jwt.sign(await this.secret), tokenType: 'Bearer', expiresIn: DEV_TOKEN_TTL_SECONDS };
   }
 }

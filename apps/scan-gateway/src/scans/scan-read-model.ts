@@ -62,15 +62,31 @@ export function couponDefinitionFromCreated(p: CouponCreated): CouponDefinition 
   };
 }
 
-function offerView(o: Offer): OfferView {
+/** The parts of a coupon's offer view that only its definition decides (definitions are immutable once created). */
+type StaticOfferView = Omit<OfferView, 'remaining' | 'matchScore'>;
+
+function staticOfferView(c: CouponDefinition): StaticOfferView {
   return {
-    couponId: o.couponId,
-    title: o.title,
-    discount: o.discount as DiscountSpec,
-    minSpend: o.minSpend,
-    target: o.target as CouponTargetView,
-    storeIds: [...o.storeIds],
-    claimableUntil: o.claimableUntil === null ? null : new Date(o.claimableUntil).toISOString(),
+    couponId: c.couponId,
+    title: c.title,
+    discount: c.discount as DiscountSpec,
+    minSpend: c.minSpend ?? 0,
+    target: (c.target ?? {}) as CouponTargetView,
+    storeIds: [...(c.storeIds ?? [])],
+    claimableUntil: c.claimableUntil === null || c.claimableUntil === undefined ? null : new Date(c.claimableUntil).toISOString(),
+  };
+}
+
+/** The catalog's offer view: the definition's part, with this scan's stock and score. */
+function offerView(s: StaticOfferView, o: Offer): OfferView {
+  return {
+    couponId: s.couponId,
+    title: s.title,
+    discount: s.discount,
+    minSpend: s.minSpend,
+    target: s.target,
+    storeIds: s.storeIds,
+    claimableUntil: s.claimableUntil,
     remaining: o.remaining,
     matchScore: o.matchScore,
   };
@@ -82,11 +98,23 @@ function addTo(index: Map<string, Set<string>>, key: string, couponId: string): 
   set.add(couponId);
 }
 
+/** A value computed from the model, kept until the model changes in a way that can change it. */
+interface Derived<T> {
+  generation: number;
+  value: T;
+}
+
 /**
  * The catalog's scan answer as an in-memory fold: stores, products, coupon definitions and statuses, displays (from
  * catalog.events.v1) and issued counts (from wallet.events.v1). Pure: no I/O, so it can be tested and benchmarked
  * alone. The rules are the shared ones (`offersForScan`), the views the catalog's, so a scan answered here is the
  * answer the catalog's scan query gives for the same events.
+ *
+ * A scan is the hot path, folds are rare: what a scan needs besides the rules is prepared when events are folded or
+ * on first use, and kept until an event that can change it (each product's candidate coupons until a coupon is
+ * created, each coupon's view part and stock record until its status or issued count changes, each store's
+ * displays until a product or the displays change). The answers are the same objects' JSON as before; only the
+ * per-scan allocations are gone.
  */
 export class ScanModel {
   private readonly stores = new Set<string>();
@@ -100,6 +128,17 @@ export class ScanModel {
   private readonly bySku = new Map<string, Set<string>>();
   private readonly byCategory = new Map<string, Set<string>>();
   private readonly byBrand = new Map<string, Set<string>>();
+  // Derived, for scans (see the class comment).
+  /** Each coupon with its issued count, as offersForScan takes it; replaced when either changes. */
+  private readonly stock = new Map<string, CouponWithStock>();
+  private readonly staticViews = new Map<string, StaticOfferView>();
+  /** Bumped when a coupon is created: the candidate lists below are of an older generation then. */
+  private couponGeneration = 0;
+  private readonly candidatesBySku = new Map<string, Derived<string[]>>();
+  private untargetedCandidates: Derived<string[]> | null = null;
+  /** Bumped when a product is upserted or a store's displays are set: the joined displays below are older then. */
+  private displayGeneration = 0;
+  private readonly displayViews = new Map<string, Derived<ScanResult['displays']>>();
 
   /** Folds one catalog event (idempotent: upserts, first creation wins, statuses and displays replaced). */
   applyCatalog(e: CatalogEvent): void {
@@ -115,6 +154,9 @@ export class ScanModel {
         const info: ProductInfo = { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency, category: p.category ?? null, brand: p.brand ?? null };
         this.products.set(p.sku, { info, view: { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency } });
         if (gtin) this.skuByGtin.set(gtin, p.sku);
+        // The product's category or brand may have changed: its candidates are worked out again on its next scan.
+        this.candidatesBySku.delete(p.sku);
+        this.displayGeneration++;
         return;
       }
       case CatalogEventTypes.couponCreated: {
@@ -122,20 +164,28 @@ export class ScanModel {
         if (this.coupons.has(e.payload.couponId)) return;
         const c = couponDefinitionFromCreated(e.payload);
         this.coupons.set(c.couponId, c);
+        this.stock.set(c.couponId, { coupon: c, issued: this.issued.get(c.couponId) ?? 0 });
+        this.staticViews.set(c.couponId, staticOfferView(c));
         const t = c.target ?? {};
         if (!t.skus?.length && !t.categories?.length && !t.brands?.length) this.untargeted.add(c.couponId);
         for (const sku of t.skus ?? []) addTo(this.bySku, sku, c.couponId);
         for (const category of t.categories ?? []) addTo(this.byCategory, category, c.couponId);
         for (const brand of t.brands ?? []) addTo(this.byBrand, brand, c.couponId);
+        this.couponGeneration++;
         return;
       }
       case CatalogEventTypes.couponStatusChanged: {
         const c = this.coupons.get(e.payload.couponId);
-        if (c) this.coupons.set(c.couponId, { ...c, status: e.payload.status });
+        if (c) {
+          const changed = { ...c, status: e.payload.status };
+          this.coupons.set(c.couponId, changed);
+          this.stock.set(c.couponId, { coupon: changed, issued: this.issued.get(c.couponId) ?? 0 });
+        }
         return;
       }
       case CatalogEventTypes.storeDisplaysSet:
         this.displays.set(e.payload.storeId, e.payload.items.map((i) => ({ sku: i.sku, headline: i.headline })));
+        this.displayGeneration++;
         return;
     }
   }
@@ -145,7 +195,11 @@ export class ScanModel {
    * the highest number seen is the issued count, whatever the duplicates or redeliveries.
    */
   applyIssued(couponId: string, issuedCount: number): void {
-    if (issuedCount > (this.issued.get(couponId) ?? 0)) this.issued.set(couponId, issuedCount);
+    if (issuedCount > (this.issued.get(couponId) ?? 0)) {
+      this.issued.set(couponId, issuedCount);
+      const coupon = this.coupons.get(couponId);
+      if (coupon) this.stock.set(couponId, { coupon, issued: issuedCount });
+    }
   }
 
   /** The scan answer: product by GTIN (else sku), the store if known, ranked offers, the store's displays. */
@@ -159,23 +213,46 @@ export class ScanModel {
     // An unknown store counts as no store: it neither excludes store coupons nor scores them.
     const storeId = q.storeId && this.stores.has(q.storeId) ? q.storeId : null;
 
-    const candidates = new Set<string>(this.untargeted);
-    if (product) {
-      const { sku, category, brand } = product.info;
-      this.bySku.get(sku)?.forEach((id) => candidates.add(id));
-      if (category) this.byCategory.get(category)?.forEach((id) => candidates.add(id));
-      if (brand) this.byBrand.get(brand)?.forEach((id) => candidates.add(id));
-    }
-    const coupons: CouponWithStock[] = [];
-    for (const id of candidates) coupons.push({ coupon: this.coupons.get(id)!, issued: this.issued.get(id) ?? 0 });
-    const { offers, best } = offersForScan({ product: product?.info ?? null, storeId, coupons, now });
+    const candidates = this.candidatesFor(product?.info ?? null);
+    const coupons: CouponWithStock[] = new Array(candidates.length);
+    for (let i = 0; i < candidates.length; i++) coupons[i] = this.stock.get(candidates[i])!;
+    const { offers } = offersForScan({ product: product?.info ?? null, storeId, coupons, now });
+    const views: OfferView[] = new Array(offers.length);
+    for (let i = 0; i < offers.length; i++) views[i] = offerView(this.staticViews.get(offers[i].couponId)!, offers[i]);
 
-    const displays: ScanResult['displays'] = [];
-    for (const item of (storeId && this.displays.get(storeId)) || []) {
-      const p = this.products.get(item.sku);
-      if (p) displays.push({ sku: item.sku, name: p.info.name, headline: item.headline, price: p.info.price, currency: p.info.currency });
+    return { product: product ? product.view : null, storeId, coupons: views, best: views[0] ?? null, displays: storeId ? this.displaysOf(storeId) : [] };
+  }
+
+  /** The coupons that can possibly match a product (or, without one, the whole-order coupons); the rules decide. */
+  private candidatesFor(product: ProductInfo | null): string[] {
+    if (!product) {
+      if (this.untargetedCandidates?.generation !== this.couponGeneration) {
+        this.untargetedCandidates = { generation: this.couponGeneration, value: [...this.untargeted] };
+      }
+      return this.untargetedCandidates.value;
     }
-    return { product: product ? { ...product.view } : null, storeId, coupons: offers.map(offerView), best: best ? offerView(best) : null, displays };
+    const kept = this.candidatesBySku.get(product.sku);
+    if (kept?.generation === this.couponGeneration) return kept.value;
+    const ids = new Set<string>(this.untargeted);
+    this.bySku.get(product.sku)?.forEach((id) => ids.add(id));
+    if (product.category) this.byCategory.get(product.category)?.forEach((id) => ids.add(id));
+    if (product.brand) this.byBrand.get(product.brand)?.forEach((id) => ids.add(id));
+    const value = [...ids];
+    this.candidatesBySku.set(product.sku, { generation: this.couponGeneration, value });
+    return value;
+  }
+
+  /** A known store's promoted products, joined with the current products (unknown skus left out). */
+  private displaysOf(storeId: string): ScanResult['displays'] {
+    const kept = this.displayViews.get(storeId);
+    if (kept?.generation === this.displayGeneration) return kept.value;
+    const value: ScanResult['displays'] = [];
+    for (const item of this.displays.get(storeId) ?? []) {
+      const p = this.products.get(item.sku);
+      if (p) value.push({ sku: item.sku, name: p.info.name, headline: item.headline, price: p.info.price, currency: p.info.currency });
+    }
+    this.displayViews.set(storeId, { generation: this.displayGeneration, value });
+    return value;
   }
 
   /** Sizes, for logs and metrics. */
