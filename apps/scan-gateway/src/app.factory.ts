@@ -8,7 +8,6 @@ import { GatewayEnv } from './config/gateway.env';
 import { mapError } from './errors/error-mapping';
 import { ErrorFilter } from './errors/error.filter';
 import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
-import { serveScansDirectly } from './scans/scan-route';
 
 export interface GatewayAppOptions {
   /** Default 0.0.0.0; tests use 127.0.0.1. */
@@ -43,8 +42,6 @@ function routerErrorsInOurFormat(app: NestFastifyApplication): void {
 export function configureGateway(app: NestFastifyApplication): void {
   app.useGlobalPipes(new JsonObjectBodyPipe(), gatewayValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  // Scans run the controller's pipeline without Nest's router (scans/scan-route.ts); before Nest registers its routes.
-  serveScansDirectly(app);
   // JSON only: a form or text body is 415, not a string or flat object that slips into validation.
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, _reply, done) => {
     // An empty body is no body (e.g. POST .../cancel sent with a JSON content type): routes that need one say so.
