@@ -48,8 +48,12 @@ export interface CannonOptions {
   okStatus?: number;
 }
 
-/** One autocannon run with a progress bar; only 2xx responses (or `okStatus`) count as throughput; latencies are of 2xx. */
+/**
+ * One autocannon run with a progress bar; only 2xx responses (or `okStatus`) count as throughput; latencies are of 2xx.
+ * With `overallRate` it is a paced run ({@link pacedCannon}).
+ */
 export function cannon(o: CannonOptions): Promise<Rate> {
+  if (o.overallRate) return pacedCannon({ ...o, overallRate: o.overallRate });
   return new Promise((resolve, reject) => {
     const bar = progressBar(o.label, o.durationSeconds, 's');
     let answered = 0;
@@ -90,6 +94,69 @@ export function cannon(o: CannonOptions): Promise<Rate> {
     });
     const timer = setInterval(() => bar.update(Math.floor((Date.now() - started) / 1000), `${answered} ok`), 500);
   });
+}
+
+/**
+ * A fixed-rate run whose requests arrive spread over each second, as from terminals that are not synchronized.
+ *
+ * autocannon's own rate limit (`overallRate`) lets every connection send its whole share of a second back to back when
+ * the second starts, so a "half rate" run is really saturation for half of each second; and its coordinated-omission
+ * correction records each latency with an expected interval of ceil(1 / rate) = 1 ms, adding a synthetic sample for
+ * every millisecond of it, which inflates the percentiles. Here each connection is an autocannon instance of its own
+ * with its share of the rate, their starts spread evenly over the first second (so the per-second bursts of the
+ * connections interleave instead of coinciding), without that correction; percentiles come from every response time
+ * (autocannon's 'response' event), merged over the instances.
+ */
+async function pacedCannon(o: CannonOptions & { overallRate: number }): Promise<Rate> {
+  const connections = Math.max(1, Math.min(o.connections, o.overallRate));
+  const bar = progressBar(o.label, o.durationSeconds, 's');
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  const started = Date.now();
+  const timer = setInterval(() => bar.update(Math.floor((Date.now() - started) / 1000), `${latencies.length} ok`), 500);
+  const isOk = (status: number) => (o.okStatus ? status === o.okStatus : status >= 200 && status < 300);
+  const one = async (i: number): Promise<void> => {
+    await sleep(Math.round((i * 1000) / connections));
+    // The rate split as evenly as whole numbers allow (the first ones get the remainder).
+    const rate = Math.floor(o.overallRate / connections) + (i < o.overallRate % connections ? 1 : 0);
+    await new Promise<void>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: o.url, connections: 1, duration: o.durationSeconds, overallRate: rate, requests: o.requests,
+          timeout: o.timeoutSeconds ?? 10, excludeErrorStats: true, ignoreCoordinatedOmission: true,
+        },
+        (err, result) => {
+          if (err) return reject(err);
+          errors += result.errors;
+          resolve();
+        },
+      );
+      instance.on('response', (_client, status, _bytes, responseTime) => {
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (isOk(status)) latencies.push(responseTime);
+      });
+    });
+  };
+  try {
+    await Promise.all(Array.from({ length: connections }, (_, i) => one(i)));
+  } finally {
+    clearInterval(timer);
+    bar.update(o.durationSeconds, `${latencies.length} ok`);
+    bar.stop();
+  }
+  latencies.sort((a, b) => a - b);
+  const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
+  return {
+    perSecond: round(latencies.length / o.durationSeconds),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    ok: latencies.length,
+    failed: answered - latencies.length,
+    errors,
+    seconds: o.durationSeconds,
+    statuses,
+  };
 }
 
 export function round(n: number, digits = 0): number {
