@@ -6,11 +6,13 @@
  *   npm run bench:broker -- --quick       small volume
  *   npm run bench:broker -- --data-dir /tmp/bench-broker   in-process, persisted
  *   npm run bench:broker -- --brokers host:port [--json out.json]
+ *   npm run bench:broker -- --mock        librdkafka's mock cluster (kcat), the same-run baseline of `npm run bench`
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startBroker } from '@coupons/dev-broker';
+import { startMockCluster } from './mock-cluster';
 
 export interface BrokerBenchOptions {
   /** an existing cluster; when absent the dev-broker is started in-process (in memory) */
@@ -22,6 +24,11 @@ export interface BrokerBenchOptions {
   messageBytes?: number;
   /** messages per send in the batched phase (default 1000) */
   batchSize?: number;
+  /**
+   * Let the cluster auto-create the topics (a metadata request) instead of CreateTopics/DeleteTopics: librdkafka's mock
+   * cluster has no controller kafkajs's admin can address, so its topics get the mock's default partition count.
+   */
+  autoCreateTopics?: boolean;
   log?: (line: string) => void;
 }
 
@@ -73,15 +80,17 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
   const topics = { batched: `bench-batched-${run}`, single: `bench-single-${run}`, rt: `bench-rt-${run}` };
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic: topics.batched, numPartitions: 3 },
-      { topic: topics.single, numPartitions: 3 },
-      { topic: topics.rt, numPartitions: 1 },
-    ],
-  });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  if (opts.autoCreateTopics) await admin.fetchTopicMetadata({ topics: Object.values(topics) });
+  else
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic: topics.batched, numPartitions: 3 },
+        { topic: topics.single, numPartitions: 3 },
+        { topic: topics.rt, numPartitions: 1 },
+      ],
+    });
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: !!opts.autoCreateTopics });
   await producer.connect();
   const value = Buffer.alloc(messageBytes, 'x');
 
@@ -102,7 +111,9 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
     for (let i = 0; i < oneByOne; i++) await producer.send({ topic: topics.single, acks: -1, messages: [{ key: `k${i % 64}`, value }] });
     const produceOneByOne = throughput(oneByOne, now() - t);
 
-    log(`consume: ${batchedTotal} messages`);
+    // What the topic still holds: librdkafka's mock cluster keeps a bounded log per partition and drops the oldest.
+    const held = (await admin.fetchTopicOffsets(topics.batched)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+    log(`consume: ${held} messages`);
     const consumer = kafka.consumer({ groupId: `bench-consume-${run}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
     await consumer.connect();
     await consumer.subscribe({ topic: topics.batched, fromBeginning: true });
@@ -112,11 +123,11 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
     t = now();
     await consumer.run({
       eachMessage: async () => {
-        if (++consumed === batchedTotal) resolveDone();
+        if (++consumed === held) resolveDone();
       },
     });
     await done;
-    const consume = throughput(batchedTotal, now() - t);
+    const consume = throughput(held, now() - t);
     await consumer.disconnect();
 
     log(`round trip: ${rtSamples} samples`);
@@ -156,7 +167,7 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
     };
   } finally {
     await producer.disconnect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    if (!opts.autoCreateTopics) await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
     await admin.disconnect();
     await broker?.close();
   }
@@ -186,16 +197,19 @@ async function main(): Promise<void> {
       json: { type: 'string' },
       'message-bytes': { type: 'string' },
       'batch-size': { type: 'string' },
+      mock: { type: 'boolean', default: false },
     },
   });
+  const mock = values.mock ? await startMockCluster() : null;
   const result = await runBrokerBench({
-    brokers: values.brokers,
+    brokers: mock?.brokers ?? values.brokers,
+    autoCreateTopics: !!mock,
     dataDir: values['data-dir'],
     quick: values.quick,
     messageBytes: values['message-bytes'] ? Number(values['message-bytes']) : undefined,
     batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
     log: (line) => console.error(`… ${line}`),
-  });
+  }).finally(() => mock?.close());
   console.log(formatBrokerBench(result));
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n');
 }
