@@ -1,16 +1,10 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
+import { boundHeapGrowth } from '@coupons/service-kit';
 import { startGateway } from './app.factory';
 import { loadGatewayEnv } from './config/gateway.env';
 
-// V8 sizes the heap for the machine (GBs) and, under bursts of HTTP requests, let the old generation grow to several
-// times the live heap (~50 MB here) before collecting: the gateway went past 200 MB resident under load. Growing it by
-// at most 20% per full collection keeps it near the live size, with no loss of throughput in `npm run bench` (see
-// README, "How a scan is answered"). A NODE_OPTIONS/--heap-growing-percent given at start-up wins.
-if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('heap-growing-percent'))) {
-  setFlagsFromString('--heap-growing-percent=20');
-}
+boundHeapGrowth(); // see service-kit's heap.ts
 
 async function main(): Promise<void> {
   let env;

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { loadEnv } from '@coupons/service-kit';
+import { boundHeapGrowth, loadEnv } from '@coupons/service-kit';
 import { startWallet } from './bootstrap';
 import { WalletEnv } from './env';
 
+boundHeapGrowth(); // see service-kit's heap.ts
 const env = loadEnv(WalletEnv);
 startWallet(env).catch((err) => {
   process.stderr.write(`wallet failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -6,3 +6,4 @@ export * from './observability';
 export * from './app';
 export * from './database';
 export * from './rebuild-marker';
+export * from './heap';
