@@ -1,9 +1,9 @@
 import {
-  CouponClaimed, Envelope, OrderProcessed, OrderView, PlaceOrder, Queries, QueryReply, Topics, TopicPosition, decodeMessage, envelope,
+  CouponClaimed, Envelope, OrderProcessed, OrderView, PlaceOrder, Queries, QueryReply, Topics, TopicPosition, envelope,
 } from '@coupons/contracts';
 import { createKafka, findCommandOutcome } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
-import { RunningBroker, createTestDatabase, testBroker } from '@coupons/testing';
+import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Consumer, Kafka, Producer } from 'kafkajs';
@@ -432,29 +432,7 @@ describe('read-your-writes', () => {
 });
 
 describe('ordering replay', () => {
-  /** Every message of the topics, from offset 0 to the current end. */
-  async function readAll(topics: string[]): Promise<Envelope[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let total = 0;
-    for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) total += Number(p.high) - Number(p.low);
-    await admin.disconnect();
-    const out: Envelope[] = [];
-    const reader = kafka.consumer({ groupId: `replay-${randomUUID()}` });
-    await reader.connect();
-    await reader.subscribe({ topics, fromBeginning: true });
-    let seen = 0;
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        seen++;
-        const decoded = decodeMessage(message.value);
-        if (decoded.ok) out.push(decoded.envelope);
-      },
-    });
-    await waitFor(() => seen >= total, 'the whole topics');
-    await reader.disconnect();
-    return out;
-  }
+  const readAll = (topics: string[]) => readEnvelopes(kafka, topics);
 
   // fold_position is consumer bookkeeping (like Kafka's committed offsets), not a projection: left out.
   const snapshot = (ds: DataSource) =>

@@ -3,7 +3,7 @@ import {
 } from '@coupons/contracts';
 import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, replayRange } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
-import { RunningBroker, createTestDatabase, testBroker } from '@coupons/testing';
+import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, Producer } from 'kafkajs';
@@ -356,29 +356,7 @@ describe('claim constraints (the lock bypassed: rows inserted directly)', () => 
 });
 
 describe('wallet replay', () => {
-  /** Every message of the given topics, from offset 0 to the current end. */
-  async function readAll(topics: string[]): Promise<Envelope[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    let total = 0;
-    for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) total += Number(p.high) - Number(p.low);
-    await admin.disconnect();
-    const out: Envelope[] = [];
-    const reader = kafka.consumer({ groupId: `replay-${randomUUID()}` });
-    await reader.connect();
-    await reader.subscribe({ topics, fromBeginning: true });
-    let seen = 0;
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        seen++;
-        const decoded = decodeMessage(message.value);
-        if (decoded.ok) out.push(decoded.envelope);
-      },
-    });
-    await waitFor(() => seen >= total, 'the whole topics');
-    await reader.disconnect();
-    return out;
-  }
+  const readAll = (topics: string[]) => readEnvelopes(kafka, topics);
 
   const snapshot = (ds: DataSource) =>
     Promise.all([

@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './broker';
 export * from './service-process';
 export * from './stack';
+export * from './topics';
