@@ -1,7 +1,7 @@
 import {
   ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, decodeMessage, envelope,
 } from '@coupons/contracts';
-import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, replayRange } from '@coupons/messaging';
+import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, rebuildSchema, replayRange } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { WALLET_QUERY_PATTERNS, startWallet } from './bootstrap';
 import { walletDataSourceOptions } from './database/data-source';
 import { WalletEnv } from './env';
+import { walletReplayTarget } from './replay/replay';
 import { WalletMessagesService } from './wallet/wallet-messages.service';
 import { WALLET_COMMANDS_CONSUMER, walletProjection } from './wallet/wallet.projection';
 
@@ -406,6 +407,17 @@ describe('wallet replay', () => {
     } finally {
       await replayed.destroy();
     }
+    // The same into an empty schema as --from-scratch does it: claims loaded first, their indexes and foreign key after.
+    const logs: string[] = [];
+    const bulk = await rebuiltWithDeferredConstraints('wallet_replay_bulk', { marks, batchSize: 1000, log: (l) => logs.push(l) });
+    try {
+      expect(bulk.stats.skipped).toEqual([]);
+      expect(logs).toEqual([]);
+      expect(await snapshot(bulk.ds)).toEqual(await snapshot(db));
+      expect(await indexesAndConstraints(bulk.ds, 'wallet_replay_bulk')).toEqual(await indexesAndConstraints(db, 'wallet'));
+    } finally {
+      await bulk.ds.destroy();
+    }
   });
 
   it('a batch holding events the live fold refuses rebuilds what the live consumer keeps: each refused event is skipped alone', async () => {
@@ -460,11 +472,71 @@ describe('wallet replay', () => {
       expect(rows[0].map((r: { claim_id: string }) => r.claim_id)).toEqual(['pc-1', 'pc-2', 'pc-5', 'pc-8']);
       expect(rows[2]).toEqual([expect.objectContaining({ coupon_id: 'pcp', status: 'PAUSED' })]);
       expect(rows[3]).toEqual([expect.objectContaining({ claim_id: 'pc-1', order_id: 'po-1' })]);
+
+      // A rebuild with the claim constraints built after the load stops at the first refused event, and replays again
+      // with every constraint in place: the same events skipped, the same rows.
+      const logs: string[] = [];
+      const bulk = await rebuiltWithDeferredConstraints('wallet_poison_bulk', { marks: await fetchMarks(kafka, [topic]), batchSize: 100, log: (l) => logs.push(l) });
+      try {
+        expect(logs.find((l) => l.includes('replaying with every constraint in place'))).toMatch(/^a fold failed in wallet-poison-[^/]+\/0@0-12: .*lacks userClaimSeq/);
+        expect(bulk.stats.skipped.map((k) => Number(k.offset))).toEqual(refused);
+        expect(await snapshot(bulk.ds)).toEqual(rows);
+        expect(await indexesAndConstraints(bulk.ds, 'wallet_poison_bulk')).toEqual(await indexesAndConstraints(live, 'wallet_poison_live'));
+      } finally {
+        await bulk.ds.destroy();
+      }
     } finally {
       await Promise.all([live.destroy(), replayed.destroy()]);
     }
   });
+
+  it('a rebuild whose loaded claims break a constraint built after the load replays again with it in place', async () => {
+    const topic = `wallet-clash-${randomUUID()}`;
+    await ensureTopics(kafka, [topic], 1);
+    const claim = (n: number, issuedCount: number) =>
+      envelope('CouponClaimed', {
+        claimId: `cc-${n}`, couponId: 'ccp', userId: `cu-${n}`, title: 'clash test', discount: { type: 'AMOUNT_OFF', amount: 100 },
+        claimedAt: `2026-04-01T00:00:0${n}.000Z`, validUntil: null, issuedCount, userClaimSeq: 1, totalQuantity: 10, perUserLimit: 1,
+      }, { aggregateId: 'ccp', correlationId: randomUUID(), causationId: `ccmd-${n}` });
+    // The second claim takes issue sequence 1 again: only claim_issue_seq_key (built after the load) refuses it.
+    await producer.send({ topic, acks: -1, messages: [claim(1, 1), claim(2, 1), claim(3, 2)].map((e) => ({ key: 'ccp', value: JSON.stringify(e) })) });
+    const logs: string[] = [];
+    const bulk = await rebuiltWithDeferredConstraints('wallet_clash_bulk', { marks: await fetchMarks(kafka, [topic]), batchSize: 100, log: (l) => logs.push(l) });
+    try {
+      expect(logs.find((l) => l.includes('replaying with every constraint in place'))).toMatch(/^building claim_.* after the load failed \(could not create unique index "claim_issue_seq_key"\)/);
+      expect(bulk.stats.skipped).toEqual([expect.objectContaining({ offset: '1', reason: expect.stringMatching(/claim_issue_seq_key/) })]);
+      expect((await snapshot(bulk.ds))[0].map((r: { claim_id: string }) => r.claim_id)).toEqual(['cc-1', 'cc-3']);
+    } finally {
+      await bulk.ds.destroy();
+    }
+  });
 });
+
+/** A new schema, migrated, rebuilt from `marks` as the replay tool rebuilds one (rebuildSchema with the wallet's deferred constraints). */
+async function rebuiltWithDeferredConstraints(schema: string, o: { marks: Awaited<ReturnType<typeof fetchMarks>>; batchSize: number; log: (l: string) => void }) {
+  const ds = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: schema }));
+  await ds.initialize();
+  await runMigrationsWithLock(ds);
+  const stats = await rebuildSchema({
+    kafka, projector: walletProjection, dataSource: ds, schema, deferred: walletReplayTarget.rebuildDeferred ?? [], ...o,
+    remigrate: async () => {
+      await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await runMigrationsWithLock(ds);
+    },
+  });
+  return { ds, stats };
+}
+
+/** Every index and constraint of a schema, with its definition (the schema's name left out). */
+async function indexesAndConstraints(ds: DataSource, schema: string): Promise<string[]> {
+  const rows: Array<{ d: string }> = await ds.query(
+    `SELECT indexname || ': ' || replace(indexdef, $1 || '.', '') AS d FROM pg_indexes WHERE schemaname = $1
+     UNION ALL SELECT c.conname || ': ' || pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1
+     ORDER BY 1`,
+    [schema],
+  );
+  return rows.map((r) => r.d);
+}
 
 describe('wallet migrations', () => {
   it('migrate up in sync with the entities and down to nothing', async () => {

@@ -91,6 +91,11 @@ export interface ReplayRangeOptions {
    */
   afterApply?: (em: EntityManager, topic: string, partition: number, offset: string) => Promise<void>;
   onProgress?: (p: ReplayProgress) => void;
+  /**
+   * Stop at the first event whose fold fails for good (throw {@link FoldFailedError}) instead of skipping it: for a
+   * bulk load with some constraints left out (rebuildSchema), where which events fail is only known with them in place.
+   */
+  failFast?: boolean;
   decode?: (value: Buffer | null) => DecodeResult;
   log?: (line: string) => void;
 }
@@ -104,6 +109,13 @@ interface Decoded {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A fold failed for good during a {@link ReplayRangeOptions.failFast} replay. */
+export class FoldFailedError extends Error {
+  constructor(readonly events: string, cause: unknown) {
+    super(`a fold failed in ${events}: ${(cause as Error).message}`);
+  }
+}
 
 /**
  * Reads `marks`' partitions from `from` (default offset 0 / the log start) up to the marks and folds every event
@@ -225,6 +237,7 @@ async function applyEvents(o: ReplayRangeOptions, events: Decoded[], stats: Repl
       return r;
     }));
   } catch (err) {
+    if (o.failFast) throw new FoldFailedError(`${events[0].topic}/${events[0].partition}@${events[0].offset}-${events[events.length - 1].offset}`, err);
     if (events.length > 1) {
       const half = Math.ceil(events.length / 2);
       await applyEvents(o, events.slice(0, half), stats);

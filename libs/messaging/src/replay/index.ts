@@ -2,3 +2,4 @@ export * from './engine';
 export * from './compare';
 export * from './progress';
 export * from './tool';
+export * from './rebuild';
