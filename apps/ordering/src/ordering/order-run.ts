@@ -1,6 +1,6 @@
 import { CouponRedeemed, Envelope, OrderProcessed, OrderingEventTypes } from '@coupons/contracts';
 import { tableName } from '@coupons/messaging';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrderProduct, OrderingState, StoredOrder, UserClaim } from './decisions';
 import { CustomerOrderEntity, ProductEntity, StoreEntity } from './entities';
 import { ClaimRow, claimFromRow, claimsQuery } from './ordering-state';
@@ -36,7 +36,7 @@ export class OrderRun implements OrderingState {
     private readonly claims: Map<string, UserClaim[]>,
   ) {}
 
-  /** Reads what the run's PlaceOrders need, in four statements; `live` answers the rest (after a flush). */
+  /** Reads what the run's PlaceOrders need, in one statement; `live` answers the rest (after a flush). */
   static async read(
     em: EntityManager,
     live: OrderingState,
@@ -46,26 +46,28 @@ export class OrderRun implements OrderingState {
     const skus = [...new Set(places.flatMap((o) => o.items.map((i) => i.sku)))];
     const orderIds = [...new Set(places.map((o) => o.orderId))];
     const userIds = [...new Set(places.map((o) => o.userId))];
-    // One after another: a transaction's statements share its connection.
-    const found = storeIds.length ? await em.findBy(StoreEntity, { storeId: In(storeIds) }) : [];
-    const products = skus.length ? await em.findBy(ProductEntity, { sku: In(skus) }) : [];
-    const existing: Array<{ order_id: string }> = orderIds.length
-      ? await em.query(`SELECT order_id FROM ${tableName(em, CustomerOrderEntity)} WHERE order_id = ANY($1::text[])`, [orderIds])
-      : [];
-    const claimRows: ClaimRow[] = userIds.length ? await em.query(claimsQuery(em, 'c.user_id = ANY($1::text[])'), [userIds]) : [];
-    const storeSet = new Set(found.map((s) => s.storeId));
-    const bySku = new Map(products.map((p) => [p.sku, p]));
-    const existingIds = new Set(existing.map((r) => r.order_id));
+    const none = { stores: [], products: [], orders: [], claims: [] };
+    // One round trip for the four reads (each an index lookup), as JSON documents.
+    const [found]: Array<{ stores: string[]; products: OrderProduct[]; orders: string[]; claims: ClaimRow[] }> = places.length
+      ? await em.query(
+        `SELECT COALESCE((SELECT json_agg(s.store_id) FROM ${tableName(em, StoreEntity)} s WHERE s.store_id = ANY($1::text[])), '[]') AS stores,
+                COALESCE((SELECT json_agg(json_build_object('sku', p.sku, 'price', p.price, 'currency', p.currency, 'category', p.category, 'brand', p.brand))
+                            FROM ${tableName(em, ProductEntity)} p WHERE p.sku = ANY($2::text[])), '[]') AS products,
+                COALESCE((SELECT json_agg(o.order_id) FROM ${tableName(em, CustomerOrderEntity)} o WHERE o.order_id = ANY($3::text[])), '[]') AS orders,
+                COALESCE((SELECT json_agg(c ORDER BY c.user_id, c.claim_id) FROM (${claimsQuery(em, 'c.user_id = ANY($4::text[])')}) c), '[]') AS claims`,
+        [storeIds, skus, orderIds, userIds],
+      )
+      : [none];
+    const storeSet = new Set(found.stores);
+    const bySku = new Map(found.products.map((p) => [p.sku, p]));
+    const existingIds = new Set(found.orders);
     const claims = new Map(userIds.map((u) => [u, [] as UserClaim[]]));
-    for (const r of claimRows) claims.get(r.user_id)!.push(claimFromRow(r));
+    for (const r of found.claims) claims.get(r.user_id)!.push(claimFromRow(r));
     return new OrderRun(
       em,
       live,
       new Map(storeIds.map((s) => [s, storeSet.has(s)])),
-      new Map(skus.map((s) => {
-        const p = bySku.get(s);
-        return [s, p ? { sku: p.sku, price: p.price, currency: p.currency, category: p.category, brand: p.brand } : null];
-      })),
+      new Map(skus.map((s) => [s, bySku.get(s) ?? null])),
       new Map(orderIds.filter((id) => !existingIds.has(id)).map((id) => [id, null])),
       claims,
     );

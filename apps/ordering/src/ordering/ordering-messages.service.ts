@@ -10,7 +10,7 @@ import { decideOrderCommand, isOrderingCommand } from './decisions';
 import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering.projection';
 import { OrderRun } from './order-run';
 import { orderingStateOf } from './ordering-state';
-import { recordFoldPosition, waitUntilSeen } from './read-your-writes';
+import { SeenResult, isSeen, recordFoldPosition, unseen, waitUntilSeen } from './read-your-writes';
 
 export const ORDERING_OPTIONS = Symbol('ORDERING_OPTIONS');
 
@@ -125,27 +125,20 @@ export class OrderingMessagesService {
 
   /**
    * The read-your-writes wait (see handleCommand) of PlaceOrders, one or a run of them at once: the union of their
-   * positions, bounded by one timeout. Commands decided before (a redelivery) don't wait; which ones they are is asked
-   * only when there is something to wait for.
+   * positions, bounded by one timeout. Usually everything is folded already, which one statement tells. Otherwise the
+   * commands decided before (a redelivery) are left out, and the others wait.
    */
   private async waitUntilSeen(commands: Envelope[]): Promise<void> {
-    // Only positions in topics these folds read can ever be reached; others are ignored rather than waited out.
-    const positions = (c: Envelope) => ((c.payload as PlaceOrder).mustHaveSeen ?? []).filter((w) => FOLDED_TOPICS.includes(w.topic));
-    let waiting = commands.filter((c) => positions(c).length > 0);
-    if (waiting.length === 0) return;
-    const decided = await findCommandOutcomes(this.dataSource, ORDERING_COMMANDS_CONSUMER, waiting.map((c) => c.eventId));
-    waiting = waiting.filter((c) => !decided.has(c.eventId));
-    if (waiting.length === 0) return;
-    const furthest = new Map<string, TopicPosition>();
-    for (const w of waiting.flatMap(positions)) {
-      const key = `${w.topic}/${w.partition}`;
-      const known = furthest.get(key);
-      if (!known || BigInt(w.offset) > BigInt(known.offset)) furthest.set(key, w);
-    }
-    const orders = waiting.map((c) => c.payload as PlaceOrder);
-    const users = [...new Set(orders.map((o) => o.userId))];
+    let orders = commands.map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
+    if (orders.length === 0) return;
     const started = Date.now();
-    const seen = await waitUntilSeen(this.dataSource, [...furthest.values()], users, this.options.seenTimeoutMs);
+    let seen: SeenResult = { caughtUp: true };
+    if (!isSeen(await unseen(this.dataSource, wantedBy(orders), usersOf(orders)))) {
+      const decided = await findCommandOutcomes(this.dataSource, ORDERING_COMMANDS_CONSUMER, commands.map((c) => c.eventId));
+      orders = commands.filter((c) => !decided.has(c.eventId)).map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
+      if (orders.length === 0) return;
+      seen = await waitUntilSeen(this.dataSource, wantedBy(orders), usersOf(orders), this.options.seenTimeoutMs);
+    }
     // One observation per order, as when each waited alone.
     for (let i = 0; i < orders.length; i++) this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
     if (!seen.caughtUp) {
@@ -187,6 +180,23 @@ export class OrderingMessagesService {
     return r.duplicate ? Outcome.duplicate : Outcome.done;
   }
 }
+
+/**
+ * The furthest position per partition the orders must have seen, in the topics ordering folds (only those can ever be
+ * reached; others are ignored rather than waited out).
+ */
+function wantedBy(orders: readonly PlaceOrder[]): TopicPosition[] {
+  const furthest = new Map<string, TopicPosition>();
+  for (const w of orders.flatMap((o) => o.mustHaveSeen ?? [])) {
+    if (!FOLDED_TOPICS.includes(w.topic)) continue;
+    const key = `${w.topic}/${w.partition}`;
+    const known = furthest.get(key);
+    if (!known || BigInt(w.offset) > BigInt(known.offset)) furthest.set(key, w);
+  }
+  return [...furthest.values()];
+}
+
+const usersOf = (orders: readonly PlaceOrder[]): string[] => [...new Set(orders.map((o) => o.userId))];
 
 function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
   return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`ordering keeps no ${e.type}`) : Outcome.done;
