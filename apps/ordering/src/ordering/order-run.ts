@@ -117,8 +117,9 @@ export class OrderRun implements OrderingState {
       switch (e.type) {
         case OrderingEventTypes.orderProcessed: {
           const p = e.payload as OrderProcessed;
-          // Folding keeps the first OrderProcessed of an order id; a later one (a repeat) changes nothing.
-          if (this.orders.get(p.orderId)) break;
+          // Only an order known to be new is taken in: folding keeps the first OrderProcessed of an order id, so a
+          // repeat changes nothing, and an order in the tables (maybe cancelled since) is read from there.
+          if (this.orders.get(p.orderId) !== null) break;
           this.orders.set(p.orderId, {
             orderId: p.orderId, userId: p.userId, storeId: p.storeId, status: 'PROCESSED', items: p.items, subtotal: p.subtotal, discount: p.discount,
             total: p.total, currency: p.currency, appliedCoupon: p.appliedCoupon, processedAt: p.processedAt,
