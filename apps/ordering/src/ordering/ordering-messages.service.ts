@@ -1,6 +1,7 @@
 import { Envelope, OrderingCommandTypes, PlaceOrder, TopicPosition, Topics } from '@coupons/contracts';
 import {
-  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes, handleOnce, isUniqueViolation, recordProcessedMessages,
+  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
+  handleOnce, isUniqueViolation, recordProcessedMessages,
 } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
