@@ -366,6 +366,28 @@ describe('runs of commands (group commit)', () => {
     expect(await db.query(`SELECT order_id FROM redemption WHERE claim_id = $1`, [one.payload.claimId])).toEqual([{ order_id: fourth.payload.orderId }]);
   });
 
+  it('an order id repeated under a new command id, in the run or from before it, is answered as decided and spends nothing', async () => {
+    const service = app.get(OrderingMessagesService);
+    const [one, pct] = await claims(claimed('c-one', 'u-rerun'), claimed('c-pct10', 'u-rerun'));
+    const cake = { userId: 'u-rerun', storeId: 's-1', items: [{ sku: 'cake', quantity: 1 }] };
+    const before = placeOrder(cake);
+    expect(await service.decideCommands([before, placeOrder(cake)])).toHaveLength(2);
+    const first = placeOrder(cake);
+    const again = placeOrder({ ...cake, orderId: first.payload.orderId });
+    const old = placeOrder({ ...cake, orderId: before.payload.orderId });
+    const outcomes = await service.decideCommands([first, again, old]);
+    expect(outcomes.map((o) => o.status)).toEqual(['done', 'done', 'done']);
+    const stored = async (cmd: Envelope) => (await findCommandOutcome(db, ORDERING_COMMANDS_CONSUMER, cmd.eventId))!.payload as OrderProcessed;
+    expect((await stored(first)).appliedCoupon).toBeNull(); // both claims went to the two orders before
+    expect(await stored(again)).toEqual(await stored(first));
+    expect(await stored(old)).toEqual(await stored(before));
+    expect((await stored(before)).appliedCoupon?.claimId).toBe(one.payload.claimId);
+    const rows: Array<{ n: string }> = await db.query(`SELECT count(*) AS n FROM customer_order WHERE user_id = 'u-rerun'`);
+    expect(Number(rows[0].n)).toBe(3);
+    expect(await db.query(`SELECT claim_id FROM redemption WHERE user_id = 'u-rerun' ORDER BY claim_id`)).toHaveLength(2);
+    expect(pct.payload.userId).toBe('u-rerun');
+  });
+
   it('runs decided at the same time (two instances during a rebalance) spend a claim once; a run that loses rolls back whole', async () => {
     const service = app.get(OrderingMessagesService);
     const [only] = await claims(claimed('c-one', 'u-runrace'));

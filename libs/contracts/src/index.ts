@@ -3,6 +3,7 @@ export * from './topics';
 export * from './envelope';
 export * from './values';
 export * from './registry';
+export { conformsTo } from './conformance';
 export * from './catalog/catalog.commands';
 export * from './catalog/catalog.events';
 export * from './wallet/wallet.commands';

@@ -1,7 +1,7 @@
 import { Envelope, OrderingCommandTypes, PlaceOrder, TopicPosition, Topics } from '@coupons/contracts';
 import {
-  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcome,
-  findCommandOutcomes, handleOnce, isUniqueViolation, recordProcessedMessages,
+  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
+  handleOnce, isUniqueViolation, recordProcessedMessages,
 } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
@@ -9,8 +9,9 @@ import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
 import { decideOrderCommand, isOrderingCommand } from './decisions';
 import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering.projection';
-import { orderingStateOf, withCatalogOfRun } from './ordering-state';
-import { recordFoldPosition, waitUntilSeen } from './read-your-writes';
+import { OrderRun } from './order-run';
+import { orderingStateOf } from './ordering-state';
+import { SeenResult, isSeen, recordFoldPosition, unseen, waitUntilSeen } from './read-your-writes';
 
 export const ORDERING_OPTIONS = Symbol('ORDERING_OPTIONS');
 
@@ -49,7 +50,7 @@ export class OrderingMessagesService {
     @Inject(ORDERING_OPTIONS) private readonly options: OrderingOptions,
     @Optional() metrics?: MetricsService,
   ) {
-    this.seenWait = metrics?.histogram('order_seen_wait_seconds', 'Read-your-writes wait of a PlaceOrder before deciding, by result (caught_up, timed_out)', ['result'], [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5]);
+    this.seenWait = metrics?.histogram('order_seen_wait_seconds', 'Read-your-writes wait of a PlaceOrder carrying positions to wait for, before deciding, by result (caught_up, timed_out)', ['result'], [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5]);
     this.redecided = metrics?.counter('order_redecided_total', 'Order decisions taken again after losing a redemption race (unique claim)');
     // Partitions in parallel (each still in order): a command waiting for one user's claim holds up only the users
     // sharing its partition.
@@ -89,9 +90,10 @@ export class OrderingMessagesService {
    * Group commit of a run of order commands (consecutive, one partition): the read-your-writes wait of all its
    * undecided PlaceOrders at once (the union of their positions, bounded by the same timeout), then ONE transaction
    * that records the command ids and decides the commands in order, exactly as handleCommand decides one (same
-   * decideOrderCommand, each decision's events applied with the projection's folds before the next decision reads),
-   * and appends every outcome to the outbox. Anything thrown (a redemption race with another instance, the database)
-   * rolls the whole run back; the runner then hands its first command to handleCommand, which re-decides or retries.
+   * decideOrderCommand, each decision seeing the ones before it through the run's OrderRun), folds the decisions'
+   * events with the projection's folds and appends every outcome to the outbox. Anything thrown (a redemption race
+   * with another instance, the database) rolls the whole run back; the runner then hands its first command to
+   * handleCommand, which re-decides or retries.
    */
   async decideCommands(commands: Envelope[], now: () => Date = () => new Date()): Promise<HandlerOutcome[]> {
     let n = 0;
@@ -99,14 +101,10 @@ export class OrderingMessagesService {
     const run = commands.slice(0, n);
     if (run.length === 0) return [];
     const places = run.filter((c) => c.type === OrderingCommandTypes.placeOrder);
-    if (places.length) {
-      const decided = await findCommandOutcomes(this.dataSource, ORDERING_COMMANDS_CONSUMER, places.map((c) => c.eventId));
-      const waiting = places.filter((c) => !decided.has(c.eventId)).map((c) => c.payload as PlaceOrder);
-      await this.waitUntilSeen(waiting);
-    }
+    await this.waitUntilSeen(places);
     return this.dataSource.transaction(async (em) => {
       const fresh = await recordProcessedMessages(em, ORDERING_COMMANDS_CONSUMER, run.map((c) => c.eventId));
-      const state = await withCatalogOfRun(em, orderingStateOf(em), places.filter((c) => fresh.has(c.eventId)).map((c) => c.payload as PlaceOrder));
+      const state = await OrderRun.read(em, orderingStateOf(em), places.filter((c) => fresh.has(c.eventId)).map((c) => c.payload as PlaceOrder));
       const outcomes: HandlerOutcome[] = [];
       const events: Envelope[] = [];
       for (const cmd of run) {
@@ -116,29 +114,32 @@ export class OrderingMessagesService {
           continue;
         }
         const decision = await decideOrderCommand(cmd, state, now());
-        await orderingProjection.applyMany(em, decision);
+        state.decided(decision);
         events.push(...decision);
         outcomes.push(Outcome.done);
       }
+      await state.flush();
       await appendAllToOutbox(em, events.map((envelope) => ({ topic: Topics.orderingEvents, envelope })));
       return outcomes;
     });
   }
 
-  /** The read-your-writes wait of PlaceOrders not decided yet (see handleCommand), for one or several at once. */
-  private async waitUntilSeen(orders: PlaceOrder[]): Promise<void> {
+  /**
+   * The read-your-writes wait (see handleCommand) of PlaceOrders, one or a run of them at once: the union of their
+   * positions, bounded by one timeout. Usually everything is folded already, which one statement tells. Otherwise the
+   * commands decided before (a redelivery) are left out, and the others wait.
+   */
+  private async waitUntilSeen(commands: Envelope[]): Promise<void> {
+    let orders = commands.map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
     if (orders.length === 0) return;
-    // Only positions in topics these folds read can ever be reached; others are ignored rather than waited out.
-    const furthest = new Map<string, TopicPosition>();
-    for (const w of orders.flatMap((o) => o.mustHaveSeen ?? [])) {
-      if (!FOLDED_TOPICS.includes(w.topic)) continue;
-      const key = `${w.topic}/${w.partition}`;
-      const known = furthest.get(key);
-      if (!known || BigInt(w.offset) > BigInt(known.offset)) furthest.set(key, w);
-    }
-    const users = [...new Set(orders.map((o) => o.userId))];
     const started = Date.now();
-    const seen = await waitUntilSeen(this.dataSource, [...furthest.values()], users, this.options.seenTimeoutMs);
+    let seen: SeenResult = { caughtUp: true };
+    if (!isSeen(await unseen(this.dataSource, wantedBy(orders), usersOf(orders)))) {
+      const decided = await findCommandOutcomes(this.dataSource, ORDERING_COMMANDS_CONSUMER, commands.map((c) => c.eventId));
+      orders = commands.filter((c) => !decided.has(c.eventId)).map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
+      if (orders.length === 0) return;
+      seen = await waitUntilSeen(this.dataSource, wantedBy(orders), usersOf(orders), this.options.seenTimeoutMs);
+    }
     // One observation per order, as when each waited alone.
     for (let i = 0; i < orders.length; i++) this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);
     if (!seen.caughtUp) {
@@ -155,9 +156,7 @@ export class OrderingMessagesService {
    */
   async handleCommand(cmd: Envelope, now: () => Date = () => new Date()): Promise<HandlerOutcome> {
     if (!isOrderingCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not an ordering command`));
-    if (cmd.type === OrderingCommandTypes.placeOrder && !(await findCommandOutcome(this.dataSource, ORDERING_COMMANDS_CONSUMER, cmd.eventId))) {
-      await this.waitUntilSeen([cmd.payload as PlaceOrder]);
-    }
+    if (cmd.type === OrderingCommandTypes.placeOrder) await this.waitUntilSeen([cmd]);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.decideOnce(cmd, now());
@@ -182,6 +181,23 @@ export class OrderingMessagesService {
     return r.duplicate ? Outcome.duplicate : Outcome.done;
   }
 }
+
+/**
+ * The furthest position per partition the orders must have seen, in the topics ordering folds (only those can ever be
+ * reached; others are ignored rather than waited out).
+ */
+function wantedBy(orders: readonly PlaceOrder[]): TopicPosition[] {
+  const furthest = new Map<string, TopicPosition>();
+  for (const w of orders.flatMap((o) => o.mustHaveSeen ?? [])) {
+    if (!FOLDED_TOPICS.includes(w.topic)) continue;
+    const key = `${w.topic}/${w.partition}`;
+    const known = furthest.get(key);
+    if (!known || BigInt(w.offset) > BigInt(known.offset)) furthest.set(key, w);
+  }
+  return [...furthest.values()];
+}
+
+const usersOf = (orders: readonly PlaceOrder[]): string[] => [...new Set(orders.map((o) => o.userId))];
 
 function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
   return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`ordering keeps no ${e.type}`) : Outcome.done;

@@ -5,8 +5,10 @@ import {
   CouponTermsEntity, CustomerOrderEntity, OrderLineEntity, ProductEntity, RedemptionEntity, StoreEntity, UserClaimEntity,
 } from './entities';
 
-interface ClaimRow {
+/** A claim with its coupon's terms and redemption, as {@link claimsQuery} reads it. */
+export interface ClaimRow {
   claim_id: string;
+  user_id: string;
   coupon_id: string;
   title: string;
   claimed_at: Date;
@@ -19,7 +21,7 @@ interface ClaimRow {
   has_terms: boolean;
 }
 
-function claimFromRow(r: ClaimRow): UserClaim {
+export function claimFromRow(r: ClaimRow): UserClaim {
   return {
     claimId: r.claim_id,
     couponId: r.coupon_id,
@@ -31,19 +33,21 @@ function claimFromRow(r: ClaimRow): UserClaim {
   };
 }
 
+/** The claims matching `where` (on alias c), each with its coupon's terms and active redemption, by user then claim id. */
+export function claimsQuery(em: EntityManager, where: string): string {
+  return `SELECT c.claim_id, c.user_id, c.coupon_id, c.title, c.claimed_at, c.valid_until, r.order_id AS redeemed_by,
+                 t.discount, t.min_spend, t.target, t.store_ids, t.coupon_id IS NOT NULL AS has_terms
+            FROM ${tableName(em, UserClaimEntity)} c
+            LEFT JOIN ${tableName(em, CouponTermsEntity)} t ON t.coupon_id = c.coupon_id
+            LEFT JOIN ${tableName(em, RedemptionEntity)} r ON r.claim_id = c.claim_id
+           WHERE ${where}
+           ORDER BY c.user_id, c.claim_id`;
+}
+
 /** OrderingState read inside the deciding transaction. */
 export function orderingStateOf(em: EntityManager): OrderingState {
   const claims = async (where: string, param: string): Promise<UserClaim[]> => {
-    const rows: ClaimRow[] = await em.query(
-      `SELECT c.claim_id, c.coupon_id, c.title, c.claimed_at, c.valid_until, r.order_id AS redeemed_by,
-              t.discount, t.min_spend, t.target, t.store_ids, t.coupon_id IS NOT NULL AS has_terms
-         FROM ${tableName(em, UserClaimEntity)} c
-         LEFT JOIN ${tableName(em, CouponTermsEntity)} t ON t.coupon_id = c.coupon_id
-         LEFT JOIN ${tableName(em, RedemptionEntity)} r ON r.claim_id = c.claim_id
-        WHERE ${where} = $1
-        ORDER BY c.claim_id`,
-      [param],
-    );
+    const rows: ClaimRow[] = await em.query(claimsQuery(em, `${where} = $1`), [param]);
     return rows.map(claimFromRow);
   };
   return {
@@ -69,31 +73,5 @@ export function orderingStateOf(em: EntityManager): OrderingState {
     claimsOf: (userId) => claims('c.user_id', userId),
     claim: async (claimId) => (await claims('c.claim_id', claimId))[0] ?? null,
     redeemedBy: async (claimId) => (await em.findOneBy(RedemptionEntity, { claimId }))?.orderId ?? null,
-  };
-}
-
-/**
- * `state` with the stores and products of a run of orders read up front, two statements for the whole run instead of
- * two per order. Decisions never change them (only the catalog folds do, in their own transactions), so the orders of
- * the run see what was folded when the run started, as they would one by one. Anything not read up front is asked of
- * `state`.
- */
-export async function withCatalogOfRun(em: EntityManager, state: OrderingState, orders: ReadonlyArray<{ storeId: string; items: ReadonlyArray<{ sku: string }> }>): Promise<OrderingState> {
-  const storeIds = [...new Set(orders.map((o) => o.storeId))];
-  const skus = [...new Set(orders.flatMap((o) => o.items.map((i) => i.sku)))];
-  const stores = new Set(storeIds.length ? (await em.findBy(StoreEntity, { storeId: In(storeIds) })).map((s) => s.storeId) : []);
-  const products = new Map(
-    (skus.length ? await em.findBy(ProductEntity, { sku: In(skus) }) : [])
-      .map((p) => [p.sku, { sku: p.sku, price: p.price, currency: p.currency, category: p.category, brand: p.brand }]),
-  );
-  const storesRead = new Set(storeIds);
-  const skusRead = new Set(skus);
-  return {
-    ...state,
-    storeExists: (storeId) => (storesRead.has(storeId) ? Promise.resolve(stores.has(storeId)) : state.storeExists(storeId)),
-    products: (wanted) =>
-      wanted.every((s) => skusRead.has(s))
-        ? Promise.resolve(new Map(wanted.flatMap((s) => (products.has(s) ? [[s, products.get(s)!] as const] : []))))
-        : state.products(wanted),
   };
 }

@@ -15,29 +15,35 @@ export async function recordFoldPosition(em: EntityManager, topic: string, parti
   );
 }
 
-/** The positions among `wanted` that ordering has not folded yet. */
-export async function unfoldedPositions(ds: DataSource, wanted: readonly TopicPosition[]): Promise<TopicPosition[]> {
-  if (wanted.length === 0) return [];
-  const rows: Array<{ topic: string; partition: number; next_offset: string }> = await ds.query(
-    `SELECT topic, partition, next_offset FROM ${tableName(ds, FoldPositionEntity)} WHERE topic = ANY($1)`,
-    [[...new Set(wanted.map((w) => w.topic))]],
-  );
-  const next = new Map(rows.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
-  return wanted.filter((w) => (next.get(`${w.topic}/${w.partition}`) ?? 0n) <= BigInt(w.offset));
+/** What keeps a read-your-writes wait going: positions not folded yet, and claims whose coupon terms are not. */
+export interface Unseen {
+  /** The positions among those wanted that ordering has not folded yet. */
+  missing: TopicPosition[];
+  /** Whether one of the users holds an unspent claim whose coupon terms (catalog CouponCreated) are not folded yet. */
+  termsMissing: boolean;
 }
 
-/** Whether one of the users holds an unspent claim whose coupon terms (catalog CouponCreated) are not folded yet. */
-export async function hasClaimWithoutTerms(ds: DataSource, userId: string | readonly string[]): Promise<boolean> {
-  const rows: unknown[] = await ds.query(
-    `SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
-      WHERE c.user_id = ANY($1::text[])
-        AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id)
-        AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, RedemptionEntity)} r WHERE r.claim_id = c.claim_id)
-      LIMIT 1`,
-    [typeof userId === 'string' ? [userId] : [...userId]],
+/** Checks `wanted` and the users' claims in one statement (see {@link Unseen}). */
+export async function unseen(ds: DataSource, wanted: readonly TopicPosition[], userIds: readonly string[]): Promise<Unseen> {
+  if (wanted.length === 0) return { missing: [], termsMissing: false };
+  const rows: Array<{ positions: Array<{ topic: string; partition: number; next_offset: string }>; terms_missing: boolean }> = await ds.query(
+    `SELECT COALESCE((SELECT json_agg(json_build_object('topic', p.topic, 'partition', p.partition, 'next_offset', p.next_offset::text))
+                        FROM ${tableName(ds, FoldPositionEntity)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
+            EXISTS (SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
+                     WHERE c.user_id = ANY($2::text[])
+                       AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id)
+                       AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, RedemptionEntity)} r WHERE r.claim_id = c.claim_id)) AS terms_missing`,
+    [[...new Set(wanted.map((w) => w.topic))], [...userIds]],
   );
-  return rows.length > 0;
+  const next = new Map(rows[0].positions.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
+  return {
+    missing: wanted.filter((w) => (next.get(`${w.topic}/${w.partition}`) ?? 0n) <= BigInt(w.offset)),
+    termsMissing: rows[0].terms_missing,
+  };
 }
+
+/** Whether nothing is left to wait for: every position folded, and then the terms of the users' claims. */
+export const isSeen = (u: Unseen): boolean => u.missing.length === 0 && !u.termsMissing;
 
 export type SeenResult = { caughtUp: true } | { caughtUp: false; missing: TopicPosition[]; termsMissing: boolean };
 
@@ -49,19 +55,17 @@ export type SeenResult = { caughtUp: true } | { caughtUp: false; missing: TopicP
 export async function waitUntilSeen(
   ds: DataSource,
   wanted: readonly TopicPosition[],
-  userId: string | readonly string[],
+  userIds: readonly string[],
   timeoutMs: number,
   pollMs = 20,
 ): Promise<SeenResult> {
   const deadline = Date.now() + timeoutMs;
-  let missing = [...wanted];
   for (;;) {
-    missing = await unfoldedPositions(ds, missing);
-    // Terms are waited for only alongside claims the terminal just got acknowledged, so that a coupon whose catalog
-    // event never comes can't slow every later order of the user.
-    const termsMissing = missing.length === 0 && wanted.length > 0 && (await hasClaimWithoutTerms(ds, userId));
-    if (missing.length === 0 && !termsMissing) return { caughtUp: true };
-    if (Date.now() >= deadline) return { caughtUp: false, missing, termsMissing };
+    // Terms are waited for only alongside claims the terminal just got acknowledged (wanted is not empty), so that a
+    // coupon whose catalog event never comes can't slow every later order of the user.
+    const u = await unseen(ds, wanted, userIds);
+    if (isSeen(u)) return { caughtUp: true };
+    if (Date.now() >= deadline) return { caughtUp: false, ...u };
     await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
   }
 }

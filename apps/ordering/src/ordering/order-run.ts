@@ -1,0 +1,184 @@
+import { CouponRedeemed, Envelope, OrderProcessed, OrderingEventTypes } from '@coupons/contracts';
+import { tableName } from '@coupons/messaging';
+import { EntityManager } from 'typeorm';
+import { OrderProduct, OrderingState, StoredOrder, UserClaim } from './decisions';
+import { CustomerOrderEntity, ProductEntity, StoreEntity } from './entities';
+import { ClaimRow, claimFromRow, claimsQuery } from './ordering-state';
+import { orderingProjection } from './ordering.projection';
+
+/**
+ * Folds of these types touch rows no other type of the set touches (an order with its lines and outcome, a command's
+ * rejection outcome, a claim's redemption), so consecutive events of these types leave the same rows folded grouped by
+ * type as one after another. Cancellations (an order's status, a redemption deleted) are not among them.
+ */
+const DISJOINT_FOLDS: ReadonlySet<string> = new Set([OrderingEventTypes.orderProcessed, OrderingEventTypes.orderRejected, OrderingEventTypes.couponRedeemed]);
+
+/**
+ * The decisions of a run of order commands (group commit), inside the deciding transaction, as one by one but with a
+ * handful of statements for the whole run:
+ * - what the run's PlaceOrders read is read up front (their stores and products, which of their order ids exist, their
+ *   users' claims), and kept current as the run decides (an order decided, a claim redeemed);
+ * - the decisions' events are folded into the tables at the end of the run ({@link flush}), by type, one set-based
+ *   statement per table, instead of after each decision.
+ * Any read the snapshot can't answer (a cancellation locking its order, an order decided before the run) first folds
+ * the events still pending, then reads the tables, so every decision sees every one before it.
+ */
+export class OrderRun implements OrderingState {
+  private pending: Envelope[] = [];
+
+  private constructor(
+    private readonly em: EntityManager,
+    private readonly live: OrderingState,
+    private readonly stores: ReadonlyMap<string, boolean>,
+    private readonly productsBySku: ReadonlyMap<string, OrderProduct | null>,
+    /** Order ids known to be absent (null) or decided in this run; ids absent here are read from the tables. */
+    private readonly orders: Map<string, StoredOrder | null>,
+    private readonly claims: Map<string, UserClaim[]>,
+  ) {}
+
+  /** Reads what the run's PlaceOrders need, in one statement; `live` answers the rest (after a flush). */
+  static async read(
+    em: EntityManager,
+    live: OrderingState,
+    places: ReadonlyArray<{ orderId: string; userId: string; storeId: string; items: ReadonlyArray<{ sku: string }> }>,
+  ): Promise<OrderRun> {
+    const storeIds = [...new Set(places.map((o) => o.storeId))];
+    const skus = [...new Set(places.flatMap((o) => o.items.map((i) => i.sku)))];
+    const orderIds = [...new Set(places.map((o) => o.orderId))];
+    const userIds = [...new Set(places.map((o) => o.userId))];
+    const none = { stores: [], products: [], orders: [], claims: [] };
+    // One round trip for the four reads (each an index lookup), as JSON documents.
+    const [found]: Array<{ stores: string[]; products: OrderProduct[]; orders: string[]; claims: ClaimRow[] }> = places.length
+      ? await em.query(
+        `SELECT COALESCE((SELECT json_agg(s.store_id) FROM ${tableName(em, StoreEntity)} s WHERE s.store_id = ANY($1::text[])), '[]') AS stores,
+                COALESCE((SELECT json_agg(json_build_object('sku', p.sku, 'price', p.price, 'currency', p.currency, 'category', p.category, 'brand', p.brand))
+                            FROM ${tableName(em, ProductEntity)} p WHERE p.sku = ANY($2::text[])), '[]') AS products,
+                COALESCE((SELECT json_agg(o.order_id) FROM ${tableName(em, CustomerOrderEntity)} o WHERE o.order_id = ANY($3::text[])), '[]') AS orders,
+                COALESCE((SELECT json_agg(c ORDER BY c.user_id, c.claim_id) FROM (${claimsQuery(em, 'c.user_id = ANY($4::text[])')}) c), '[]') AS claims`,
+        [storeIds, skus, orderIds, userIds],
+      )
+      : [none];
+    const storeSet = new Set(found.stores);
+    const bySku = new Map(found.products.map((p) => [p.sku, p]));
+    const existingIds = new Set(found.orders);
+    const claims = new Map(userIds.map((u) => [u, [] as UserClaim[]]));
+    for (const r of found.claims) claims.get(r.user_id)!.push(claimFromRow(r));
+    return new OrderRun(
+      em,
+      live,
+      new Map(storeIds.map((s) => [s, storeSet.has(s)])),
+      new Map(skus.map((s) => [s, bySku.get(s) ?? null])),
+      new Map(orderIds.filter((id) => !existingIds.has(id)).map((id) => [id, null])),
+      claims,
+    );
+  }
+
+  async storeExists(storeId: string): Promise<boolean> {
+    const known = this.stores.get(storeId);
+    return known ?? (await this.fromTables()).storeExists(storeId);
+  }
+
+  async products(skus: string[]): Promise<Map<string, OrderProduct>> {
+    if (!skus.every((s) => this.productsBySku.has(s))) return (await this.fromTables()).products(skus);
+    return new Map(skus.flatMap((s) => {
+      const p = this.productsBySku.get(s);
+      return p ? [[s, p] as const] : [];
+    }));
+  }
+
+  async order(orderId: string, forUpdate: boolean): Promise<StoredOrder | null> {
+    // A lock is taken in the tables only.
+    if (!forUpdate && this.orders.has(orderId)) return this.orders.get(orderId)!;
+    return (await this.fromTables()).order(orderId, forUpdate);
+  }
+
+  async claimsOf(userId: string): Promise<UserClaim[]> {
+    let claims = this.claims.get(userId);
+    if (!claims) {
+      claims = await (await this.fromTables()).claimsOf(userId);
+      // Kept from here on, so that the run's next decisions for the user see this one's redemption.
+      this.claims.set(userId, claims);
+    }
+    return [...claims];
+  }
+
+  async redeemedBy(claimId: string): Promise<string | null> {
+    return (await this.fromTables()).redeemedBy(claimId);
+  }
+
+  async claim(claimId: string): Promise<UserClaim | null> {
+    return (await this.fromTables()).claim(claimId);
+  }
+
+  /** Takes a decision's events in: the next decisions of the run see them; the tables get them at the next flush. */
+  decided(events: readonly Envelope[]): void {
+    for (const e of events) {
+      this.pending.push(e);
+      switch (e.type) {
+        case OrderingEventTypes.orderProcessed: {
+          const p = e.payload as OrderProcessed;
+          // Only an order known to be new is taken in: folding keeps the first OrderProcessed of an order id, so a
+          // repeat changes nothing, and an order in the tables (maybe cancelled since) is read from there.
+          if (this.orders.get(p.orderId) !== null) break;
+          this.orders.set(p.orderId, {
+            orderId: p.orderId, userId: p.userId, storeId: p.storeId, status: 'PROCESSED', items: p.items, subtotal: p.subtotal, discount: p.discount,
+            total: p.total, currency: p.currency, appliedCoupon: p.appliedCoupon, processedAt: p.processedAt,
+          });
+          break;
+        }
+        case OrderingEventTypes.couponRedeemed: {
+          const p = e.payload as CouponRedeemed;
+          const claims = this.claims.get(p.userId);
+          if (claims) this.claims.set(p.userId, claims.map((c) => (c.claimId === p.claimId ? { ...c, status: 'REDEEMED' as const } : c)));
+          break;
+        }
+        case OrderingEventTypes.orderRejected:
+          break;
+        default: {
+          // A cancellation (or anything else) changes what the snapshot can't follow: its order and the user's
+          // claims are read from the tables again, after this event is folded.
+          const p = e.payload as { orderId?: string; userId?: string };
+          if (p.orderId) this.orders.delete(p.orderId);
+          if (p.userId) this.claims.delete(p.userId);
+        }
+      }
+    }
+  }
+
+  /**
+   * Folds the pending events with the projection's folds (the one code path), in one applyMany: consecutive events
+   * of {@link DISJOINT_FOLDS} types grouped by type, so a run of n orders costs one statement per table, not n.
+   */
+  async flush(): Promise<void> {
+    const events = this.pending;
+    this.pending = [];
+    if (events.length) await orderingProjection.applyMany(this.em, inFoldOrder(events));
+  }
+
+  private async fromTables(): Promise<OrderingState> {
+    await this.flush();
+    return this.live;
+  }
+}
+
+/** The events reordered for folding: within each stretch of {@link DISJOINT_FOLDS} types, grouped by type (stable). */
+export function inFoldOrder(events: readonly Envelope[]): Envelope[] {
+  const out: Envelope[] = [];
+  let stretch = new Map<string, Envelope[]>();
+  const close = () => {
+    for (const group of stretch.values()) out.push(...group);
+    stretch = new Map();
+  };
+  for (const e of events) {
+    if (!DISJOINT_FOLDS.has(e.type)) {
+      close();
+      out.push(e);
+      continue;
+    }
+    const group = stretch.get(e.type);
+    if (group) group.push(e);
+    else stretch.set(e.type, [e]);
+  }
+  close();
+  return out;
+}
