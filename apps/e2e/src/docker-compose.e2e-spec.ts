@@ -4,19 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import {
-  DATABASE_SCHEMAS,
-  RunningBroker,
-  RunningPostgres,
-  ServiceName,
-  ServiceProcess,
-  freePort,
-  serviceEnv,
-  serviceScript,
-  startEmbeddedPostgres,
-  testBroker,
-  workspaceRoot,
-} from '@coupons/testing';
+import { DATABASE_SCHEMAS, RunningStack, ServiceName, startStack, workspaceRoot } from '@coupons/testing';
 
 const root = workspaceRoot(__dirname);
 const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
@@ -60,20 +48,19 @@ describe('service Dockerfiles', () => {
   });
 });
 
-// The compose PostgreSQL init script, run for real (psql against an embedded server), then each database service
-// started as a process with its compose-style DATABASE_URL: it must migrate its schema under its own role.
+// The compose PostgreSQL init script, run for real (psql against the stack's own PostgreSQL server: it creates
+// roles, which are cluster-wide), then each database service started as a process with its compose-style
+// DATABASE_URL: it must migrate its schema under its own role. The services know only KAFKA_BROKERS and DATABASE_URL.
 const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0;
 (hasPsql ? describe : describe.skip)('compose PostgreSQL init script', () => {
-  let pg: RunningPostgres;
-  let broker: RunningBroker;
+  const services: ServiceName[] = ['coupon-catalog', 'wallet', 'ordering'];
+  let stack: RunningStack;
   let server: URL;
-  const running: ServiceProcess[] = [];
 
-  beforeAll(async () => {
-    pg = await startEmbeddedPostgres();
-    broker = await testBroker();
-    server = new URL(pg.url);
-    const admin = new Client({ connectionString: pg.url });
+  /** Creates the compose database and runs the compose init script on it; each service connects as its own role. */
+  async function composeDatabase(serverUrl: string): Promise<(service: ServiceName) => string> {
+    server = new URL(serverUrl);
+    const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query('CREATE DATABASE coupons');
     await admin.end();
@@ -89,30 +76,22 @@ const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status ===
       },
       stdio: 'pipe',
     });
-  });
+    return (service) => `postgres://${DATABASE_SCHEMAS[service]!}:compose-test@${server.hostname}:${server.port}/coupons`;
+  }
+
+  beforeAll(async () => {
+    stack = await startStack({ services, ownPostgres: { databaseUrls: composeDatabase }, env: { LOG_LEVEL: 'warn' } });
+  }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(running.map((p) => p.kill()));
-    await broker?.stop();
-    await pg?.stop();
+    await stack?.stop();
   });
 
-  it.each<ServiceName>(['coupon-catalog', 'wallet', 'ordering'])('lets %s migrate its own schema under its own role', async (service) => {
+  it.each(services)('lets %s migrate its own schema under its own role', async (service) => {
     const schema = DATABASE_SCHEMAS[service]!;
-    const databaseUrl = `postgres://${schema}:compose-test@${server.hostname}:${server.port}/coupons`;
-    const httpPort = await freePort();
-    const p = new ServiceProcess({
-      service,
-      label: service,
-      script: serviceScript(service, root),
-      env: serviceEnv(service, { brokers: broker.brokers, databaseUrl, httpPort, jwtSecret: 'unused-unused-unused', authDevTokens: false, logLevel: 'warn', instanceId: `${service}-compose` }),
-      httpPort,
-      output: { kind: 'file', path: join(root, 'tmp', 'e2e-logs', 'compose-init', `${service}.log`) },
-    });
-    running.push(p);
-    p.start();
-    await p.waitHealthy(60_000);
-    const admin = new Client({ connectionString: `${pg.url.replace(/\/postgres$/, '')}/coupons` });
+    // Up and healthy with its role's DATABASE_URL (startStack waited for it; still so now that all three run).
+    expect((await fetch(`${stack.proc(service).url}/health`)).status).toBe(200);
+    const admin = new Client({ connectionString: `${stack.databaseUrl.replace(/\/postgres$/, '')}/coupons` });
     await admin.connect();
     try {
       const { rows } = await admin.query(

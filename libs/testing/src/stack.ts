@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { testBroker } from './broker';
 import { freePort } from './free-port';
-import { createTestDatabase, testPostgres } from './postgres';
+import { createTestDatabase, startEmbeddedPostgres, testPostgres } from './postgres';
 import { SERVICE_NAMES, ServiceName, ServiceProcess, serviceEnv, serviceScript, workspaceRoot } from './service-process';
 
 export interface StackOptions {
@@ -19,6 +19,12 @@ export interface StackOptions {
   healthTimeoutMs?: number;
   /** Keep the broker's log in this folder instead of in memory, so that {@link RunningStack.restartBroker} keeps data. */
   brokerDataDir?: string;
+  /**
+   * A PostgreSQL server of the stack's own instead of the shared test server (for tests that create cluster-wide
+   * objects such as roles), and how each service's DATABASE_URL is made on it: called once with the server's admin
+   * URL before any service starts. Default: every service in one fresh database of the shared server.
+   */
+  ownPostgres?: { databaseUrls: (serverUrl: string) => Promise<(service: ServiceName) => string> };
 }
 
 export interface RunningStack {
@@ -26,7 +32,7 @@ export interface RunningStack {
   gatewayUrl: string;
   /** KAFKA_BROKERS of the stack's broker. */
   brokers: string;
-  /** The stack's own database (services use their default schemas in it). */
+  /** The stack's own database (services use their default schemas in it); with `ownPostgres`, the server's admin URL. */
   databaseUrl: string;
   /** The secret the gateways verify tokens with (to mint or forge tokens in tests). */
   jwtSecret: string;
@@ -66,7 +72,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   const healthTimeoutMs = opts.healthTimeoutMs ?? 60_000;
 
   let broker = await testBroker({ defaultPartitions: opts.defaultPartitions ?? 3, dataDir: opts.brokerDataDir });
-  const pg = await testPostgres();
+  const pg = opts.ownPostgres ? await startEmbeddedPostgres() : await testPostgres();
   const processes: ServiceProcess[] = [];
   let brokerUp = true;
   const restartBroker = async (downMs = 1_000) => {
@@ -83,14 +89,15 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   };
 
   try {
-    const databaseUrl = await createTestDatabase(pg.url, 'e2e');
+    const databaseUrl = opts.ownPostgres ? pg.url : await createTestDatabase(pg.url, 'e2e');
+    const databaseUrlOf = opts.ownPostgres ? await opts.ownPostgres.databaseUrls(pg.url) : () => databaseUrl;
     const make = async (service: ServiceName, instance: number) => {
       const httpPort = await freePort();
       const label = instance === 0 ? service : `${service}#${instance}`;
       const env = {
         ...serviceEnv(service, {
           brokers: broker.brokers,
-          databaseUrl,
+          databaseUrl: databaseUrlOf(service),
           httpPort,
           jwtSecret,
           authDevTokens: true,
