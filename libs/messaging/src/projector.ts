@@ -2,6 +2,7 @@ import { Envelope } from '@coupons/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { foldEach } from './fold-runs';
 import { recordProcessedMessages } from './handle-once';
+import { HandlerOutcome, Outcome } from './outcome';
 
 /**
  * Applies one event to a service's projection tables. Must depend only on the event and the rows it reads through
@@ -88,9 +89,29 @@ export class Projector {
     return out;
   }
 
-  /** applyOnce in a transaction of its own: what a live consumer does per event. */
+  /** applyOnce in a transaction of its own. */
   fold(dataSource: DataSource, envelope: Envelope): Promise<FoldResult> {
     if (!this.handles(envelope.type)) return Promise.resolve('ignored');
     return dataSource.transaction((em) => this.applyOnce(em, envelope));
+  }
+
+  /**
+   * What a live consumer of other services' events does with a run of them (one partition, in order; a run of one for
+   * a single message): applyMany in one transaction, together with `alongside` (e.g. recording how far the partition
+   * is folded), and each result as the consumer's outcome. Without `alongside`, a run of types this projection keeps
+   * no fold for costs no transaction.
+   */
+  async consume(dataSource: DataSource, envelopes: readonly Envelope[], alongside?: (em: EntityManager) => Promise<void>): Promise<HandlerOutcome[]> {
+    const results =
+      !alongside && !envelopes.some((e) => this.handles(e.type))
+        ? envelopes.map((): FoldResult => 'ignored')
+        : await dataSource.transaction(async (em) => {
+            const r = await this.applyMany(em, envelopes);
+            await alongside?.(em);
+            return r;
+          });
+    return results.map((r, i) =>
+      r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`${this.name} keeps no ${envelopes[i].type}`) : Outcome.done,
+    );
   }
 }

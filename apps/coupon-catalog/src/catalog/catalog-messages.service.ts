@@ -1,5 +1,5 @@
 import { Envelope, Topics } from '@coupons/contracts';
-import { BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
+import { BatchMessage, HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
@@ -57,17 +57,11 @@ export class CatalogMessagesService {
 
   /** Folds a wallet/ordering event once (types the catalog does not keep are ignored). */
   async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    return foldOutcome(await catalogProjection.fold(this.dataSource, e), e);
+    return (await catalogProjection.consume(this.dataSource, [e]))[0];
   }
 
   /** A run of wallet/ordering events of one partition folded in one transaction (a batch is one topic-partition). */
-  async foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
-    const envelopes = messages.map((m) => m.envelope);
-    const results = await this.dataSource.transaction((em) => catalogProjection.applyMany(em, envelopes));
-    return results.map((r, i) => foldOutcome(r, envelopes[i]));
+  foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
+    return catalogProjection.consume(this.dataSource, messages.map((m) => m.envelope));
   }
-}
-
-function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
-  return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`catalog keeps no ${e.type}`) : Outcome.done;
 }

@@ -1,6 +1,6 @@
 import { Envelope, OrderingCommandTypes, PlaceOrder, TopicPosition, Topics } from '@coupons/contracts';
 import {
-  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
+  HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
   handleOnce, isUniqueViolation, recordProcessedMessages,
 } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
@@ -66,24 +66,16 @@ export class OrderingMessagesService {
 
   /** Folds a catalog/wallet event once and records how far its partition is folded, in one transaction. */
   async foldEvent(e: Envelope, ctx: Pick<MessageContext, 'topic' | 'partition' | 'offset'>): Promise<HandlerOutcome> {
-    const r = await this.dataSource.transaction(async (em) => {
-      const result = await orderingProjection.applyOnce(em, e);
-      await recordFoldPosition(em, ctx.topic, ctx.partition, ctx.offset);
-      return result;
-    });
-    return foldOutcome(r, e);
+    return (await this.foldEvents([{ envelope: e, ctx }]))[0];
   }
 
-  /** A run of events of one partition folded in one transaction, with the partition's position after the last one. */
-  async foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
-    const envelopes = messages.map((m) => m.envelope);
+  /**
+   * A run of events of one partition folded in one transaction, with the partition's position after the last one
+   * (recorded even when the run holds only types ordering keeps no fold for: read-your-writes waits on positions).
+   */
+  foldEvents(messages: Array<{ envelope: Envelope; ctx: Pick<MessageContext, 'topic' | 'partition' | 'offset'> }>): Promise<HandlerOutcome[]> {
     const last = messages[messages.length - 1].ctx;
-    const results = await this.dataSource.transaction(async (em) => {
-      const r = await orderingProjection.applyMany(em, envelopes);
-      await recordFoldPosition(em, last.topic, last.partition, last.offset);
-      return r;
-    });
-    return results.map((r, i) => foldOutcome(r, envelopes[i]));
+    return orderingProjection.consume(this.dataSource, messages.map((m) => m.envelope), (em) => recordFoldPosition(em, last.topic, last.partition, last.offset));
   }
 
   /**
@@ -198,7 +190,3 @@ function wantedBy(orders: readonly PlaceOrder[]): TopicPosition[] {
 }
 
 const usersOf = (orders: readonly PlaceOrder[]): string[] => [...new Set(orders.map((o) => o.userId))];
-
-function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
-  return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`ordering keeps no ${e.type}`) : Outcome.done;
-}

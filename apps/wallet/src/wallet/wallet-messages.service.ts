@@ -1,6 +1,6 @@
 import { ClaimCoupon, CouponClaimed, Envelope, Topics, WalletCommandTypes, WalletEventTypes } from '@coupons/contracts';
 import {
-  BatchMessage, FoldResult, HandlerOutcome, MessageConsumers, Outcome, appendAllToOutbox, appendToOutbox, handleOnce, isUniqueViolation,
+  BatchMessage, HandlerOutcome, MessageConsumers, Outcome, appendAllToOutbox, appendToOutbox, handleOnce, isUniqueViolation,
   recordProcessedMessages,
 } from '@coupons/messaging';
 import { Inject, Injectable, Optional } from '@nestjs/common';
@@ -161,17 +161,11 @@ export class WalletMessagesService {
   }
 
   async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    return foldOutcome(await walletProjection.fold(this.dataSource, e), e);
+    return (await walletProjection.consume(this.dataSource, [e]))[0];
   }
 
   /** A run of catalog/ordering events of one partition folded in one transaction. */
-  async foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
-    const envelopes = messages.map((m) => m.envelope);
-    const results = await this.dataSource.transaction((em) => walletProjection.applyMany(em, envelopes));
-    return results.map((r, i) => foldOutcome(r, envelopes[i]));
+  foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
+    return walletProjection.consume(this.dataSource, messages.map((m) => m.envelope));
   }
-}
-
-function foldOutcome(r: FoldResult, e: Envelope): HandlerOutcome {
-  return r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`wallet keeps no ${e.type}`) : Outcome.done;
 }
