@@ -359,6 +359,13 @@ describe('claim constraints (the lock bypassed: rows inserted directly)', () => 
 describe('wallet replay', () => {
   const readAll = (topics: string[]) => readEnvelopes(kafka, topics);
 
+  /** Waits until the live service has folded every event of `all` it keeps a fold for. */
+  const liveFoldsOf = (all: Envelope[]) =>
+    waitFor(async () => {
+      const folded = new Set((await db.query(`SELECT message_id FROM processed_message WHERE consumer = 'wallet.projection'`)).map((r: { message_id: string }) => r.message_id));
+      return all.every((e) => !walletProjection.handles(e.type) || folded.has(e.eventId));
+    }, 'the live folds');
+
   const snapshot = (ds: DataSource) =>
     Promise.all([
       ds.query(`SELECT * FROM claim ORDER BY claim_id`),
@@ -372,10 +379,7 @@ describe('wallet replay', () => {
     await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
     // Every catalog/ordering event folded live too (the consumer catches up with those published in these tests).
     const all = await readAll(walletProjection.topics as string[]);
-    await waitFor(async () => {
-      const folded = new Set((await db.query(`SELECT message_id FROM processed_message WHERE consumer = 'wallet.projection'`)).map((r: { message_id: string }) => r.message_id));
-      return all.every((e) => !walletProjection.handles(e.type) || folded.has(e.eventId));
-    }, 'the live folds');
+    await liveFoldsOf(all);
     const replayed = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_replay' }));
     await replayed.initialize();
     try {
@@ -393,10 +397,7 @@ describe('wallet replay', () => {
     await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
     const marks = await fetchMarks(kafka, walletProjection.topics);
     const all = await readAll(walletProjection.topics as string[]);
-    await waitFor(async () => {
-      const folded = new Set((await db.query(`SELECT message_id FROM processed_message WHERE consumer = 'wallet.projection'`)).map((r: { message_id: string }) => r.message_id));
-      return all.every((e) => !walletProjection.handles(e.type) || folded.has(e.eventId));
-    }, 'the live folds');
+    await liveFoldsOf(all);
     const replayed = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_replay_batches' }));
     await replayed.initialize();
     try {
