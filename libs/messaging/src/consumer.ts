@@ -144,10 +144,13 @@ export class KafkaConsumerRunner {
           await heartbeat();
         };
         const messages = batch.messages;
+        // Each message decoded once, whichever path (run or single) ends up handling it.
+        const decodedAt: DecodeResult[] = [];
+        const decode = (i: number) => (decodedAt[i] ??= (this.opts.decode ?? decodeWithUpcasters)(messages[i].value));
         for (let i = 0; i < messages.length; ) {
           if (!alive()) return;
           if (this.opts.handleBatch) {
-            const settled = await this.processRun(batch.topic, batch.partition, messages, i, heartbeat, alive);
+            const settled = await this.processRun(batch.topic, batch.partition, messages, i, decode, heartbeat, alive);
             if (settled === null) return;
             if (settled > 0) {
               i += settled;
@@ -155,7 +158,7 @@ export class KafkaConsumerRunner {
               continue;
             }
           }
-          const handled = await this.process(batch.topic, batch.partition, messages[i], heartbeat, alive);
+          const handled = await this.process(batch.topic, batch.partition, messages[i], decode(i), heartbeat, alive);
           if (!handled) return; // stopping or lost the partition while retrying: the message will be redelivered
           await settle(messages[i]);
           i++;
@@ -169,13 +172,14 @@ export class KafkaConsumerRunner {
    * Returns how many messages are dealt with for good (0: let `process` take the first one), or null to let go.
    */
   private async processRun(
-    topic: string, partition: number, messages: KafkaMessage[], from: number, heartbeat: () => Promise<void>, alive: () => boolean,
+    topic: string, partition: number, messages: KafkaMessage[], from: number, decode: (i: number) => DecodeResult,
+    heartbeat: () => Promise<void>, alive: () => boolean,
   ): Promise<number | null> {
     const max = this.opts.maxBatchSize ?? 200;
     const run: Array<BatchMessage & { message: KafkaMessage }> = [];
     for (let i = from; i < messages.length && run.length < max; i++) {
       const message = messages[i];
-      const decoded = (this.opts.decode ?? decodeWithUpcasters)(message.value);
+      const decoded = decode(i);
       if (!decoded.ok) break; // dead-lettered by process(), in its turn
       const ctx: MessageContext = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers: headersToStrings(message.headers) };
       run.push({ envelope: decoded.envelope, ctx, message });
@@ -195,8 +199,7 @@ export class KafkaConsumerRunner {
       if (outcome.status === 'retry') break;
       if (outcome.status === 'failed') {
         const fields = { correlationId: envelope.correlationId, eventId: envelope.eventId, type: envelope.type, topic, partition, offset: message.offset };
-        const run_ = this.opts.runInContext ?? (<T>(_f: Record<string, unknown>, fn: () => T) => fn());
-        const ok = await run_(fields, () => {
+        const ok = await this.inContext(fields, () => {
           this.logger.error({ err: outcome.error }, 'message failed for good: dead-lettering it');
           return this.deadLetterWithRetry(ctx, message, outcome.error.message || String(outcome.error), 'failed', heartbeat, alive);
         });
@@ -238,10 +241,16 @@ export class KafkaConsumerRunner {
   }
 
   /** Returns true once the message is dealt with for good (handled, or dead-lettered). */
-  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, alive: () => boolean): Promise<boolean> {
+  /** Runs `fn` in the logging context of one message (service-kit withLogContext), when the runner has one. */
+  private inContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+    return this.opts.runInContext ? this.opts.runInContext(fields, fn) : fn();
+  }
+
+  private async process(
+    topic: string, partition: number, message: KafkaMessage, decoded: DecodeResult, heartbeat: () => Promise<void>, alive: () => boolean,
+  ): Promise<boolean> {
     const headers = headersToStrings(message.headers);
     const ctx: MessageContext = { topic, partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, headers };
-    const decoded = (this.opts.decode ?? decodeWithUpcasters)(message.value);
     const fields = {
       correlationId: decoded.ok ? decoded.envelope.correlationId : headers[Headers.correlationId],
       eventId: decoded.ok ? decoded.envelope.eventId : undefined,
@@ -250,8 +259,7 @@ export class KafkaConsumerRunner {
       partition,
       offset: message.offset,
     };
-    const run = this.opts.runInContext ?? (<T>(_f: Record<string, unknown>, fn: () => T) => fn());
-    return run(fields, async () => {
+    return this.inContext(fields, async () => {
       if (!decoded.ok) {
         this.logger.warn({ reason: decoded.reason }, 'invalid message: dead-lettering it');
         return this.deadLetterWithRetry(ctx, message, `invalid message: ${decoded.reason}`, 'invalid', heartbeat, alive);
