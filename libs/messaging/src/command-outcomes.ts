@@ -37,9 +37,5 @@ export async function findCommandOutcomes(em: EntityManager | DataSource, consum
 
 /** The stored outcome event of a command, or null when the command has not been decided (yet). */
 export async function findCommandOutcome(em: EntityManager | DataSource, consumerName: string, commandId: string): Promise<Envelope | null> {
-  const rows: Array<{ outcome: Envelope | null }> = await em.query(
-    `SELECT outcome FROM ${tableName(em, ProcessedMessageRow)} WHERE consumer = $1 AND message_id = $2`,
-    [consumerName, commandId],
-  );
-  return rows[0]?.outcome ?? null;
+  return (await findCommandOutcomes(em, consumerName, [commandId])).get(commandId) ?? null;
 }

@@ -6,24 +6,19 @@ import { tableName } from './table-name';
 
 /**
  * Appends an event to the outbox inside the caller's transaction (`em` must be the transaction's manager): it is
- * published only if, and after, that transaction commits. Key = envelope.aggregateId. Returns the outbox row id.
+ * published only if, and after, that transaction commits. Key = envelope.aggregateId.
  */
-export async function appendToOutbox(em: EntityManager, topic: string, envelope: Envelope): Promise<string> {
-  if (!em.queryRunner?.isTransactionActive) throw new Error('appendToOutbox needs the EntityManager of an active transaction');
-  const rows: Array<{ id: string }> = await em.query(
-    `INSERT INTO ${tableName(em, OutboxRow)} (topic, key, envelope, headers) VALUES ($1, $2, $3::jsonb, $4::jsonb) RETURNING id`,
-    [topic, envelope.aggregateId, JSON.stringify(envelope), JSON.stringify(envelopeHeaders(envelope))],
-  );
-  return String(rows[0].id);
+export function appendToOutbox(em: EntityManager, topic: string, envelope: Envelope): Promise<void> {
+  return appendAllToOutbox(em, [{ topic, envelope }]);
 }
 
 /**
- * appendToOutbox for several events in one statement, in the given order (row ids ascend with it, so the relay
- * publishes them in that order). Same rules: only inside the caller's active transaction.
+ * Appends several events in one statement, in the given order (row ids ascend with it, so the relay publishes them
+ * in that order). Only inside the caller's active transaction.
  */
 export async function appendAllToOutbox(em: EntityManager, events: ReadonlyArray<{ topic: string; envelope: Envelope }>): Promise<void> {
   if (events.length === 0) return;
-  if (!em.queryRunner?.isTransactionActive) throw new Error('appendAllToOutbox needs the EntityManager of an active transaction');
+  if (!em.queryRunner?.isTransactionActive) throw new Error('the outbox is appended to only inside an active transaction (pass its EntityManager)');
   const params: string[] = [];
   const rows = events.map(({ topic, envelope }) => {
     const n = params.push(topic, envelope.aggregateId, JSON.stringify(envelope), JSON.stringify(envelopeHeaders(envelope)));
