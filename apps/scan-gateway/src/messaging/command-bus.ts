@@ -121,7 +121,11 @@ export class CommandBus implements OnApplicationShutdown {
         const sending = this.outgoing.splice(0, MAX_MESSAGES_PER_REQUEST);
         try {
           const byTopic = new Map<string, Message[]>();
-          for (const o of sending) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.message]);
+          for (const o of sending) {
+            const list = byTopic.get(o.topic);
+            if (list) list.push(o.message);
+            else byTopic.set(o.topic, [o.message]);
+          }
           const producer = await this.connectedProducer();
           await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           sending.forEach((o) => o.resolve());
