@@ -81,4 +81,29 @@ describe('ScanModel', () => {
     expect(sut.scan({ storeId: 's1' }, NOW).displays).toEqual([{ sku: 'milk', name: 'milk', headline: 'Fresh', price: 1600, currency: 'CNY' }]);
     expect(sut.scan({}, NOW).displays).toEqual([]);
   });
+
+  it('follows events that come after a scan: what it kept for scans (candidates, stock, views, displays) is not served stale', () => {
+    // Every derivation is filled by these first scans, then each kind of event changes what they depend on.
+    expect(sut.scan({ sku: 'milk', storeId: 's1' }, NOW).coupons.map((c) => c.couponId)).toEqual(['c-sku', 'c-dairy', 'c-s1']);
+    expect(sut.scan({ storeId: 's1' }, NOW).coupons.map((c) => c.couponId)).toEqual(['c-s1']);
+    sut.applyCatalog({ type: CatalogEventTypes.storeDisplaysSet, payload: { storeId: 's1', items: [{ sku: 'milk', headline: 'Fresh' }] } } as any);
+    expect(sut.scan({ storeId: 's1' }, NOW).displays).toMatchObject([{ sku: 'milk', price: 1500 }]);
+
+    sut.applyCatalog(coupon('c-new-sku', { target: { skus: ['milk'] }, priority: 9 }));
+    sut.applyCatalog(coupon('c-whole'));
+    sut.applyCatalog({ type: CatalogEventTypes.couponStatusChanged, payload: { couponId: 'c-dairy', status: 'PAUSED' } } as any);
+    sut.applyIssued('c-sku', 4);
+    expect(sut.scan({ sku: 'milk', storeId: 's1' }, NOW).coupons.map((c) => [c.couponId, c.remaining])).toEqual([
+      ['c-new-sku', 10], ['c-sku', 6], ['c-s1', 10], ['c-whole', 10],
+    ]);
+    expect(sut.scan({ storeId: 's1' }, NOW).coupons.map((c) => c.couponId)).toEqual(['c-s1', 'c-whole']);
+
+    // The product moves to another category (and price): its candidates and the displays joined with it follow.
+    sut.applyCatalog(product('milk', { gtin: '06901234000016', category: 'drinks', brand: 'Acme', price: 1700 }));
+    expect(sut.scan({ sku: 'milk', storeId: 's1' }, NOW).coupons.map((c) => c.couponId)).toEqual(expect.arrayContaining(['c-drinks']));
+    expect(sut.scan({ sku: 'milk', storeId: 's1' }, NOW).coupons.map((c) => c.couponId)).not.toContain('c-dairy');
+    expect(sut.scan({ storeId: 's1' }, NOW).displays).toMatchObject([{ sku: 'milk', price: 1700 }]);
+    sut.applyCatalog({ type: CatalogEventTypes.storeDisplaysSet, payload: { storeId: 's1', items: [] } } as any);
+    expect(sut.scan({ storeId: 's1' }, NOW).displays).toEqual([]);
+  });
 });
