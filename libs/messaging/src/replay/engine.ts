@@ -122,7 +122,8 @@ export class FoldFailedError extends Error {
  * with `projector.applyMany`: the same fold code as the live consumers and decisions (they apply batches of one),
  * never a copy. Several events share a transaction (batchSize), each run of same-type events folded by a few set-based
  * statements; a batch that fails is split until the event at fault is alone, and that one is skipped (as the live
- * consumer dead-letters it); a transient failure (database down) is retried with backoff, never skipped. Cross-topic order is whatever the broker serves: the folds are order-insensitive.
+ * consumer dead-letters it); a transient failure (database down) is retried with backoff, never skipped. Cross-topic
+ * order is whatever the broker serves: the folds are order-insensitive.
  * Uses a consumer in a fresh, random group, and never produces anything.
  */
 export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
