@@ -3,24 +3,6 @@ import { EntityManager } from 'typeorm';
 import { ClaimState } from './decisions';
 import { ClaimEntity, CouponStockEntity } from './entities';
 
-/** ClaimState read inside the deciding transaction. */
-export function claimStateOf(em: EntityManager): ClaimState {
-  return {
-    // SELECT ... FOR UPDATE: a second decision for the coupon (another instance during a rebalance) waits here, then
-    // reads the claims this one committed.
-    lockCoupon: (couponId) => em.findOne(CouponStockEntity, { where: { couponId }, lock: { mode: 'pessimistic_write' } }),
-    claimCounts: async (couponId, userId) => {
-      const rows: Array<{ issued: number; by_user: number }> = await em.query(
-        // Two index probes (claim_issue_seq_key, claim_user_seq_key), not a scan of the coupon's claims.
-        `SELECT COALESCE((SELECT MAX(issue_seq) FROM ${tableName(em, ClaimEntity)} WHERE coupon_id = $1), 0)::int AS issued,
-                COALESCE((SELECT MAX(user_seq) FROM ${tableName(em, ClaimEntity)} WHERE coupon_id = $1 AND user_id = $2), 0)::int AS by_user`,
-        [couponId, userId],
-      );
-      return { issued: rows[0].issued, byUser: rows[0].by_user };
-    },
-  };
-}
-
 /** ClaimState over a snapshot taken once for a run of commands, kept current as the run's decisions are made. */
 export interface ClaimRunState extends ClaimState {
   /** Whether the coupon is in the projection (and locked). */
@@ -45,10 +27,11 @@ interface StockRow {
 const userKey = (couponId: string, userId: string) => `${couponId}\u0000${userId}`;
 
 /**
- * Locks the coupons of a run of claim commands (one SELECT ... FOR UPDATE, in coupon id order so that two deciders
- * can't deadlock) and reads their claim counts (one statement), inside the deciding transaction. The decisions of the
- * run then read and update this snapshot: the locks keep every other decider of these coupons out until the
- * transaction ends, so the snapshot stays what the rows would say.
+ * Locks the coupons of a run of claim commands, or of one (one SELECT ... FOR UPDATE, in coupon id order so that two
+ * deciders can't deadlock) and reads their claim counts (one statement), inside the deciding transaction. A second
+ * decision for a coupon (another instance during a rebalance) waits on the lock, then reads the claims this one
+ * committed. The decisions of the run then read and update this snapshot: the locks keep every other decider of these
+ * coupons out until the transaction ends, so the snapshot stays what the rows would say.
  */
 export async function lockClaimRun(em: EntityManager, claims: ReadonlyArray<{ couponId: string; userId: string }>): Promise<ClaimRunState> {
   const couponIds = [...new Set(claims.map((c) => c.couponId))].sort();

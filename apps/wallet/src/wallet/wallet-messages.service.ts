@@ -6,7 +6,7 @@ import {
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
-import { claimStateOf, lockClaimRun } from './claim-state';
+import { lockClaimRun } from './claim-state';
 import { ClaimOutcomeEvent, claimRejected, decideClaim } from './decisions';
 import { WALLET_COMMANDS_CONSUMER, walletProjection } from './wallet.projection';
 
@@ -108,7 +108,7 @@ export class WalletMessagesService {
   private async decideOnce(cmd: Envelope<ClaimCoupon>, refuseUnknown: boolean): Promise<HandlerOutcome> {
     const r = await handleOnce(this.dataSource, WALLET_COMMANDS_CONSUMER, cmd, async (em) => {
       const now = new Date();
-      let event = await decideClaim(cmd, claimStateOf(em), now);
+      let event = await decideClaim(cmd, await lockClaimRun(em, [cmd.payload]), now);
       if (!event) {
         if (!refuseUnknown) throw new CouponNotFoldedYet(`coupon ${cmd.payload.couponId} is not in the wallet's projection yet`);
         event = claimRejected(cmd, 'COUPON_NOT_FOUND', `no coupon ${cmd.payload.couponId}`, now);
