@@ -25,9 +25,9 @@ export interface ServiceAppOptions {
 
 /**
  * Creates the service's Fastify-based Nest application: JSON logging through nestjs-pino (loggerModule must be
- * imported by the AppModule) with a line per HTTP request (request-logging.ts), the HTTP request duration histogram (when ObservabilityModule is imported), graceful
- * shutdown on SIGTERM/SIGINT (providers' onModuleDestroy/onApplicationShutdown stop consumers and the relay), and
- * listens on host:port.
+ * imported by the AppModule) with a line per HTTP request (request-logging.ts), the HTTP request duration histogram
+ * (when ObservabilityModule is imported), graceful shutdown on SIGTERM/SIGINT (providers' onModuleDestroy/
+ * onApplicationShutdown stop consumers and the relay), and listens on host:port.
  */
 export async function createServiceApp(appModule: Type<unknown> | DynamicModule, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
   // Fastify's request id is the correlation id, so pino-http (which keeps an existing req.id) logs the same one.
