@@ -358,6 +358,53 @@ describe('consumer runtime: batches', () => {
   });
 });
 
+describe('consumer runtime: fetch tuning', () => {
+  // Messages trickling in (5 ms apart) reach a consumer with kafkajs's defaults in runs of one or two: the broker
+  // answers a fetch as soon as it has a byte. With a fuller fetch asked for, it holds the fetch until its wait is over,
+  // and the handler gets long runs (the point: fewer transactions for folds nobody waits on).
+  async function runsOf(fetch: { minBytes: number; maxWaitMs: number } | undefined): Promise<number[]> {
+    const topic = uniqueTopic('consume.fetch');
+    await ensureTopics(kafka, [topic], 1);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    const runs: number[] = [];
+    let seen = 0;
+    const runner = new KafkaConsumerRunner({
+      kafka, groupId: `g-${topic}`, topics: [topic], fetch,
+      handle: async () => {
+        runs.push(1);
+        seen++;
+        return Outcome.done;
+      },
+      handleBatch: async (messages) => {
+        runs.push(messages.length);
+        seen += messages.length;
+        return messages.map(() => Outcome.done);
+      },
+    });
+    cleanups.push(() => runner.stop());
+    await runner.start();
+    // The consumer is fetching (waiting on an empty log) before the first message is sent.
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 20; i++) {
+      await producer.send({ topic, acks: -1, messages: [{ key: 'k', value: JSON.stringify(storeEvent('k', `m${i}`)) }] });
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitFor(async () => seen === 20, 20_000, 'all 20 messages');
+    return runs;
+  }
+
+  it('a fuller fetch brings messages that trickle in as long runs; the default brings them a few at a time', async () => {
+    const tuned = await runsOf({ minBytes: 1024 * 1024, maxWaitMs: 1_000 });
+    const plain = await runsOf(undefined);
+    // The tuned fetch is answered when its wait ends: at most one fetch already waiting splits the 20 in two.
+    expect(tuned.length).toBeLessThanOrEqual(2);
+    expect(Math.max(...tuned)).toBeGreaterThanOrEqual(10);
+    expect(plain.length).toBeGreaterThan(5);
+  });
+});
+
 describe('replay engine', () => {
   it('reads a partition longer than one fetch to its end (each fetch resumes after the last folded offset)', async () => {
     const topic = uniqueTopic('replay-long');

@@ -5,7 +5,7 @@ import { MetricsService, withLogContext } from '@coupons/service-kit';
 import { Kafka, Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { BatchHandler, KafkaConsumerRunner, MessageHandler } from './consumer';
+import { BatchHandler, FetchTuning, KafkaConsumerRunner, MessageHandler } from './consumer';
 import { createKafka } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 
@@ -35,6 +35,7 @@ export interface ConsumerRegistration {
   /** Bulk path for runs of messages of one partition (see BatchHandler); `handle` deals with what it leaves. */
   handleBatch?: BatchHandler;
   partitionsConsumedConcurrently?: number;
+  fetch?: FetchTuning;
 }
 
 type Log = { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -80,6 +81,7 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
         handleBatch: reg.handleBatch,
         deadLetterProducer: this.dlqProducer,
         partitionsConsumedConcurrently: reg.partitionsConsumedConcurrently,
+        fetch: reg.fetch,
         numPartitions: this.opts.numPartitions,
         retry: this.opts.retry,
         logger,
