@@ -1,5 +1,5 @@
 import { Envelope, Topics } from '@coupons/contracts';
-import { BatchMessage, HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
+import { BatchMessage, FOLD_FETCH, HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
@@ -7,23 +7,36 @@ import { catalogProjection, CATALOG_COMMANDS_CONSUMER } from './catalog.projecti
 import { catalogStateOf } from './catalog-state';
 import { decideCatalogCommand, isCatalogCommand } from './decisions';
 
+/** Consumer group of the catalog's commands (merchant writes, answered while the merchant waits). */
+export const CATALOG_COMMANDS_GROUP = `${SERVICE_NAME}-commands`;
+
 /**
- * The catalog's Kafka consumer (group "coupon-catalog"): its commands, and the wallet/ordering events it folds.
- * One consumer for all three topics: kafkajs's assigner assumes every member of a group subscribes to the same
- * topics, so two consumers with different subscriptions in one group would be handed partitions they don't read.
+ * The catalog's Kafka consumers, in two groups (kafkajs's assigner assumes every member of a group subscribes to the
+ * same topics):
+ * - `coupon-catalog-commands`: its commands, each decided as it comes (partitions in parallel);
+ * - `coupon-catalog`: the wallet/ordering events it folds into issued/redeemed counts. Every claim and order brings one
+ *   and nobody waits on these counts (scans take `remaining` from the gateway's own fold of wallet events), so this
+ *   group waits longer for full fetches than the other services' folds.
  */
 @Injectable()
 export class CatalogMessagesService {
   constructor(private readonly dataSource: DataSource, consumers: MessageConsumers) {
     consumers.register({
+      groupId: CATALOG_COMMANDS_GROUP,
+      topics: [Topics.catalogCommands],
+      handle: (env) => this.handleCommand(env),
+      // Commands on different skus (partitions) decided in parallel.
+      partitionsConsumedConcurrently: 3,
+    });
+    consumers.register({
       groupId: SERVICE_NAME,
-      topics: [Topics.catalogCommands, Topics.walletEvents, Topics.orderingEvents],
-      handle: (env, ctx) => (ctx.topic === Topics.catalogCommands ? this.handleCommand(env) : this.foldEvent(env)),
-      // Runs of wallet/ordering events (every claim and order brings one) in one transaction; commands one by one.
-      handleBatch: (messages) => (messages[0].ctx.topic === Topics.catalogCommands ? Promise.resolve([]) : this.foldEvents(messages)),
+      topics: [Topics.walletEvents, Topics.orderingEvents],
+      handle: (env) => this.foldEvent(env),
+      handleBatch: (messages) => this.foldEvents(messages),
       // Partitions in parallel, each still in order: the issued/redeemed folds of one partition need not wait for
       // another's.
       partitionsConsumedConcurrently: 3,
+      fetch: { ...FOLD_FETCH, maxWaitMs: 250 },
     });
   }
 
