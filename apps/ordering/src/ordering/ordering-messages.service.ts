@@ -1,6 +1,6 @@
 import { Envelope, OrderingCommandTypes, PlaceOrder, TopicPosition, Topics } from '@coupons/contracts';
 import {
-  HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
+  FOLD_FETCH, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
   handleOnce, isUniqueViolation, recordProcessedMessages,
 } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
@@ -24,6 +24,7 @@ export interface OrderingOptions {
 export const FOLD_GROUP = SERVICE_NAME;
 /** The topics the fold group reads (ordering's own events are applied when decided). */
 export const FOLDED_TOPICS: readonly string[] = [Topics.catalogEvents, Topics.walletEvents];
+
 /** Consumer group of order commands. */
 export const COMMAND_GROUP = `${SERVICE_NAME}-commands`;
 /** The redemption table's primary key: one active redemption per claim (Single use). */
@@ -57,6 +58,7 @@ export class OrderingMessagesService {
     consumers.register({
       groupId: FOLD_GROUP, topics: [...FOLDED_TOPICS], handle: (env, ctx) => this.foldEvent(env, ctx), handleBatch: (messages) => this.foldEvents(messages),
       partitionsConsumedConcurrently: 3,
+      fetch: FOLD_FETCH,
     });
     consumers.register({
       groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env),
