@@ -11,7 +11,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workspaceRoot } from '@coupons/testing';
-import { runBrokerBench } from './broker-bench';
+import { BrokerBenchResult, runBrokerBench } from './broker-bench';
 import { startMockCluster } from './mock-cluster';
 import { FULL_CHAIN, QUICK_CHAIN, makeChain, seedChain, signTokens } from './chain-data';
 import { Figure, Report, formatReport } from './report';
@@ -36,6 +36,13 @@ export const TARGETS = {
 };
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The faster of two runs of the broker benchmark, figure by figure. */
+function bestOf(a: BrokerBenchResult | undefined, b: BrokerBenchResult): BrokerBenchResult {
+  if (!a) return b;
+  const faster = <T extends { messagesPerSecond: number }>(x: T, y: T) => (x.messagesPerSecond >= y.messagesPerSecond ? x : y);
+  return { ...b, produceBatched: faster(a.produceBatched, b.produceBatched), produceOneByOne: faster(a.produceOneByOne, b.produceOneByOne), consume: faster(a.consume, b.consume) };
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -126,6 +133,22 @@ async function main(): Promise<number> {
         rr = await rawRoundTrip(settings, system.brokers);
       });
       const rrBaseline = rr ? { label: 'raw kafkajs request/reply', value: rr.perSecond, unit: '/s', p50Ms: rr.p50Ms, p99Ms: rr.p99Ms } : undefined;
+      // For scale (no target): the same round trip when the responder records each fetched batch durably in
+      // PostgreSQL before replying, the least a decision that survives a crash costs. Batching makes it no slower than
+      // the per-message raw echo; a claim is that hop plus HTTP, a state read, the outbox and three other consumers.
+      await attempt('durable-round-trip', 'request/reply + durable insert', async () => {
+        const d = await rawRoundTrip(settings, system.brokers, system.databaseUrl);
+        figures.push({
+          id: 'durable-round-trip',
+          label: 'request/reply + durable insert',
+          value: d.perSecond,
+          unit: '/s',
+          detail: `p50 ${d.p50Ms} / p99 ${d.p99Ms} ms; responder: per fetched batch one INSERT committed, one send (for scale)`,
+          baseline: rrBaseline,
+          ratio: rr ? ratio(d.perSecond, rr.perSecond) : undefined,
+          raw: d,
+        });
+      });
       await attempt('claims', 'claims/s end to end (201)', async () => {
         const c = await claims(settings, system.gatewayUrl, chain, tokens);
         claimed = c.claimed;
@@ -175,17 +198,43 @@ async function main(): Promise<number> {
         produceOneByOne: TARGETS.brokerOneByOne,
         label: "librdkafka mock cluster (issue 6's figure; kcat missing)",
       };
-      await attempt('broker-mock', 'librdkafka mock cluster (baseline)', async () => {
-        const cluster = await startMockCluster();
-        try {
-          const m = await runBrokerBench({ brokers: cluster.brokers, autoCreateTopics: true, quick, log: (l) => say(`  mock cluster: ${l}`) });
-          mock = { produceBatched: m.produceBatched.messagesPerSecond, produceOneByOne: m.produceOneByOne.messagesPerSecond, label: 'librdkafka mock cluster, same kafkajs code' };
-        } finally {
-          await cluster.close();
+      // Alternating rounds, the best of each side kept: one round of each is at the mercy of whatever else the shared
+      // machine does during it (single rounds moved the ratios between 0.9 and 1.2).
+      const rounds = quick ? 1 : 3;
+      let ours: BrokerBenchResult | undefined;
+      let mockBest: BrokerBenchResult | undefined;
+      let mockAvailable = true;
+      let oursFailed: unknown;
+      for (let round = 1; round <= rounds; round++) {
+        if (mockAvailable) {
+          await attempt('broker-mock', 'librdkafka mock cluster (baseline)', async () => {
+            try {
+              const cluster = await startMockCluster();
+              try {
+                const m = await runBrokerBench({ brokers: cluster.brokers, autoCreateTopics: true, quick, log: (l) => say(`  mock cluster ${round}/${rounds}: ${l}`) });
+                mockBest = bestOf(mockBest, m);
+              } finally {
+                await cluster.close();
+              }
+            } catch (err) {
+              mockAvailable = false; // kcat missing, or the mock failed: the issue's figures stand in
+              throw err;
+            }
+          });
         }
-      });
+        try {
+          ours = bestOf(ours, await runBrokerBench({ brokers: system.brokers, quick, log: (l) => say(`  broker ${round}/${rounds}: ${l}`) }));
+        } catch (err) {
+          oursFailed = err;
+        }
+      }
+      if (mockBest) {
+        const m = mockBest;
+        mock = { produceBatched: m.produceBatched.messagesPerSecond, produceOneByOne: m.produceOneByOne.messagesPerSecond, label: `librdkafka mock cluster, same kafkajs code (best of ${rounds})` };
+      }
       await attempt('broker', 'broker produce/consume', async () => {
-        const b = await runBrokerBench({ brokers: system.brokers, quick, log: (l) => say(`  broker: ${l}`) });
+        if (!ours) throw oursFailed;
+        const b = ours;
         figures.push({
           id: 'broker-batched',
           label: 'broker produce, batched',

@@ -158,15 +158,19 @@ export async function scans(s: Settings, gatewayUrl: string, chain: Chain, token
 // ---------------------------------------------------------------------------------------------------------------
 // Claims, orders, notifications and their baseline
 
-/** Raw kafkajs request/reply through the broker: a responder process, `concurrency` requests in flight. */
-export async function rawRoundTrip(s: Settings, brokers: string): Promise<Rate> {
+/**
+ * Raw kafkajs request/reply through the broker: a responder process, `concurrency` requests in flight. With
+ * `databaseUrl`, the responder records each fetched batch in PostgreSQL (one durable insert) before replying.
+ */
+export async function rawRoundTrip(s: Settings, brokers: string, databaseUrl?: string): Promise<Rate> {
+  const label = databaseUrl ? 'kafkajs request/reply + durable insert' : 'raw kafkajs round trip';
   const run = Date.now().toString(36);
   const topics = { requests: `bench-rr-requests-${run}`, replies: `bench-rr-replies-${run}` };
   const kafka = new Kafka({ brokers: brokers.split(','), clientId: 'bench-rr', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.requests, numPartitions: 3 }, { topic: topics.replies, numPartitions: 3 }] });
-  const echo = await child('baselines/kafka-echo.js', [brokers, topics.requests, topics.replies], /^ready$/);
+  const echo = await child('baselines/kafka-echo.js', [brokers, topics.requests, topics.replies, ...(databaseUrl ? [databaseUrl] : [])], /^ready$/);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const consumer = kafka.consumer({ groupId: `bench-rr-client-${run}`, maxWaitTimeInMs: 200 });
   const waiting = new Map<string, () => void>();
@@ -205,7 +209,7 @@ export async function rawRoundTrip(s: Settings, brokers: string): Promise<Rate> 
     };
     const workers = (ms: number, record: boolean) => Promise.all(Array.from({ length: s.commandConcurrency }, () => loop(Date.now() + ms, record)));
     await workers(1_000, false);
-    const bar = progressBar('raw kafkajs round trip', s.seconds, 's');
+    const bar = progressBar(label, s.seconds, 's');
     const started = Date.now();
     const timer = setInterval(() => bar.update(Math.floor((Date.now() - started) / 1000), `${latencies.length} ok`), 500);
     await workers(s.seconds * 1000, true);

@@ -41,7 +41,7 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(readFileSync(join(out, files[0]), 'utf8')) as { quick: boolean; figures: Figure[] };
     expect(report.quick).toBe(true);
     const ids = report.figures.map((f) => f.id);
-    for (const id of ['scans', 'scans-half-rate', 'claims', 'orders', 'claim-notification', 'broker-batched', 'replay', 'rss-scan-gateway']) {
+    for (const id of ['scans', 'scans-half-rate', 'claims', 'orders', 'durable-round-trip', 'claim-notification', 'broker-batched', 'replay', 'rss-scan-gateway']) {
       expect(ids).toContain(id);
     }
     for (const f of report.figures) {
