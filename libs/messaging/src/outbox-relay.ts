@@ -143,6 +143,10 @@ export class OutboxRelay {
     // published again, which consumers dedupe (by eventId) as they do after a relay crash between send and mark.
     // This session's commits then cost no WAL fsync of their own.
     await client.query('SET synchronous_commit = off');
+    // The relay's statements fetch a few rows by index. Left to choose, PostgreSQL used bitmap scans for them, and this
+    // session cost 0.32 ms of CPU per published claim (perf: TID bitmap hashing and heap page pruning on top); with
+    // plain index scans, 0.08 ms.
+    await client.query('SET enable_bitmapscan = off');
     client.on('notification', () => this.signal());
     await client.query(`LISTEN "${outboxChannel(this.opts.schema)}"`);
     if (!this.producer) {
