@@ -15,6 +15,8 @@ import { orderingDataSourceOptions } from './database/data-source';
 import { OrderingEnv } from './env';
 import { OrderingMessagesService } from './ordering/ordering-messages.service';
 import { ORDERING_COMMANDS_CONSUMER, orderingProjection } from './ordering/ordering.projection';
+import { claimsQuery } from './ordering/ordering-state';
+import { unseen, unseenQuery } from './ordering/read-your-writes';
 
 jest.setTimeout(90_000);
 
@@ -500,6 +502,45 @@ describe('ordering replay', () => {
       expect(await snapshot(batched)).toEqual(live);
     } finally {
       await batched.destroy();
+    }
+  });
+});
+
+describe('state reads at scale', () => {
+  // An order run reads its users' claims with their terms and redemptions, and the read-your-writes check looks for
+  // claims whose terms are not folded yet. Both must stay lookups by index however many claims, coupons and
+  // redemptions ordering has folded: as joins, PostgreSQL scanned whole tables for a handful of users, a cost per
+  // order that grew with every claim and order ever made. Checked on the plans, at 20,000 claims.
+  it('reads a few users\' claims, terms and redemptions by index, without scanning the tables', async () => {
+    const ds = new DataSource(orderingDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'ordering_scale' }));
+    await ds.initialize();
+    try {
+      await runMigrationsWithLock(ds);
+      await ds.query(`INSERT INTO coupon_terms (coupon_id, title, discount, min_spend, target, store_ids)
+        SELECT 'cpn-' || i, 'T', '{"type":"AMOUNT_OFF","amount":100}', 0, '{}', '{}' FROM generate_series(1, 1000) i`);
+      await ds.query(`INSERT INTO user_claim (claim_id, user_id, coupon_id, title, discount, claimed_at)
+        SELECT 'clm-' || i, 'user-' || (i % 5000), 'cpn-' || (i % 1000 + 1), 'T', '{}', now() FROM generate_series(1, 20000) i`);
+      await ds.query(`INSERT INTO redemption (claim_id, order_id, user_id, redeemed_at)
+        SELECT 'clm-' || i, 'ord-' || i, 'user-' || (i % 5000), now() FROM generate_series(1, 10000) i`);
+      await ds.query(`ANALYZE coupon_terms, user_claim, redemption`);
+      const users = ['user-1', 'user-2', 'user-3', 'user-4', 'user-5'];
+      const plan = async (sql: string, params: unknown[]) =>
+        ((await ds.query(`EXPLAIN ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n');
+      const plans = [
+        await plan(unseenQuery(ds), [['wallet.events.v1'], users]),
+        await plan(claimsQuery(ds.manager, 'c.user_id = ANY($1::text[])'), [users]),
+        await plan(claimsQuery(ds.manager, 'c.user_id = $1'), ['user-1']),
+      ];
+      for (const p of plans) expect(p).not.toMatch(/Seq Scan on (user_claim|redemption|coupon_terms)/);
+      // And they still answer right: user-1 has 4 claims (2 redeemed), every one with its terms.
+      expect(await unseen(ds, [{ topic: 'wallet.events.v1', partition: 0, offset: '0' }], users)).toMatchObject({ termsMissing: false });
+      const rows: Array<{ redeemed_by: string | null; has_terms: boolean }> = await ds.query(claimsQuery(ds.manager, 'c.user_id = $1'), ['user-1']);
+      expect(rows).toHaveLength(4);
+      expect(rows.filter((r) => r.redeemed_by !== null)).toHaveLength(2);
+      expect(rows.every((r) => r.has_terms)).toBe(true);
+    } finally {
+      await ds.query(`DROP SCHEMA IF EXISTS ordering_scale CASCADE`).catch(() => undefined);
+      await ds.destroy();
     }
   });
 });

@@ -33,13 +33,18 @@ export function claimFromRow(r: ClaimRow): UserClaim {
   };
 }
 
-/** The claims matching `where` (on alias c), each with its coupon's terms and active redemption, by user then claim id. */
+/**
+ * The claims matching `where` (on alias c), each with its coupon's terms and active redemption, by user then claim id.
+ * The terms and the redemption are looked up per claim by primary key (a LIMITed lateral subquery and a scalar one are
+ * never turned into joins): as plain joins, PostgreSQL hashed the whole redemption and coupon_terms tables for the few
+ * claims of a run of orders, a cost that grew with every order ever placed (1.3 ms per run at 3,000 redemptions).
+ */
 export function claimsQuery(em: EntityManager, where: string): string {
-  return `SELECT c.claim_id, c.user_id, c.coupon_id, c.title, c.claimed_at, c.valid_until, r.order_id AS redeemed_by,
+  return `SELECT c.claim_id, c.user_id, c.coupon_id, c.title, c.claimed_at, c.valid_until,
+                 (SELECT r.order_id FROM ${tableName(em, RedemptionEntity)} r WHERE r.claim_id = c.claim_id) AS redeemed_by,
                  t.discount, t.min_spend, t.target, t.store_ids, t.coupon_id IS NOT NULL AS has_terms
             FROM ${tableName(em, UserClaimEntity)} c
-            LEFT JOIN ${tableName(em, CouponTermsEntity)} t ON t.coupon_id = c.coupon_id
-            LEFT JOIN ${tableName(em, RedemptionEntity)} r ON r.claim_id = c.claim_id
+            LEFT JOIN LATERAL (SELECT * FROM ${tableName(em, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id LIMIT 1) t ON true
            WHERE ${where}
            ORDER BY c.user_id, c.claim_id`;
 }

@@ -23,16 +23,24 @@ export interface Unseen {
   termsMissing: boolean;
 }
 
+/**
+ * The statement behind {@link unseen}: $1 the topics, $2 the users. The users' claims are found by index and each one's
+ * terms and redemption looked up by primary key: `OFFSET 0` keeps PostgreSQL from turning the NOT EXISTS into
+ * anti-joins, with which it scanned every claim ever folded (3.3 ms per order run at 6,000 claims, growing with them).
+ */
+export const unseenQuery = (ds: DataSource | EntityManager): string =>
+  `SELECT COALESCE((SELECT json_agg(json_build_object('topic', p.topic, 'partition', p.partition, 'next_offset', p.next_offset::text))
+                      FROM ${tableName(ds, FoldPositionEntity)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
+          EXISTS (SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
+                   WHERE c.user_id = ANY($2::text[])
+                     AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id OFFSET 0)
+                     AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, RedemptionEntity)} r WHERE r.claim_id = c.claim_id OFFSET 0)) AS terms_missing`;
+
 /** Checks `wanted` and the users' claims in one statement (see {@link Unseen}). */
 export async function unseen(ds: DataSource, wanted: readonly TopicPosition[], userIds: readonly string[]): Promise<Unseen> {
   if (wanted.length === 0) return { missing: [], termsMissing: false };
   const rows: Array<{ positions: Array<{ topic: string; partition: number; next_offset: string }>; terms_missing: boolean }> = await ds.query(
-    `SELECT COALESCE((SELECT json_agg(json_build_object('topic', p.topic, 'partition', p.partition, 'next_offset', p.next_offset::text))
-                        FROM ${tableName(ds, FoldPositionEntity)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
-            EXISTS (SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
-                     WHERE c.user_id = ANY($2::text[])
-                       AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id)
-                       AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, RedemptionEntity)} r WHERE r.claim_id = c.claim_id)) AS terms_missing`,
+    unseenQuery(ds),
     [[...new Set(wanted.map((w) => w.topic))], [...userIds]],
   );
   const next = new Map(rows[0].positions.map((r) => [`${r.topic}/${r.partition}`, BigInt(r.next_offset)]));
