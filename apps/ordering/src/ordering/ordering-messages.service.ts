@@ -1,6 +1,6 @@
 import { Envelope, OrderingCommandTypes, PlaceOrder, TopicPosition, Topics } from '@coupons/contracts';
 import {
-  FOLD_FETCH, HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
+  HandlerOutcome, MessageConsumers, MessageContext, Outcome, appendAllToOutbox, appendToOutbox, findCommandOutcomes,
   handleOnce, isUniqueViolation, recordProcessedMessages,
 } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
@@ -58,7 +58,6 @@ export class OrderingMessagesService {
     consumers.register({
       groupId: FOLD_GROUP, topics: [...FOLDED_TOPICS], handle: (env, ctx) => this.foldEvent(env, ctx), handleBatch: (messages) => this.foldEvents(messages),
       partitionsConsumedConcurrently: 3,
-      fetch: FOLD_FETCH,
     });
     consumers.register({
       groupId: COMMAND_GROUP, topics: [Topics.orderingCommands], handle: (env) => this.handleCommand(env),
