@@ -50,7 +50,9 @@ describe('service Dockerfiles', () => {
 
 // The compose PostgreSQL init script, run for real (psql against the stack's own PostgreSQL server: it creates
 // roles, which are cluster-wide), then each database service started as a process with its compose-style
-// DATABASE_URL: it must migrate its schema under its own role. The services know only KAFKA_BROKERS and DATABASE_URL.
+// DATABASE_URL: it must migrate its schema under its own role. The services run as their containers would: with the
+// variables docker-compose.yml gives them and nothing else (no inherited environment, no dev preload); the broker and
+// PostgreSQL they reach are known to them only through KAFKA_BROKERS and DATABASE_URL.
 const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0;
 (hasPsql ? describe : describe.skip)('compose PostgreSQL init script', () => {
   const services: ServiceName[] = ['coupon-catalog', 'wallet', 'ordering'];
@@ -80,11 +82,20 @@ const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status ===
   }
 
   beforeAll(async () => {
-    stack = await startStack({ services, ownPostgres: { databaseUrls: composeDatabase }, env: { LOG_LEVEL: 'warn' } });
+    stack = await startStack({ services, ownPostgres: { databaseUrls: composeDatabase }, env: { LOG_LEVEL: 'warn' }, isolated: true });
   }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it.each(services)('runs %s with only the variables its compose service sets, and no dev-only module loaded', (service) => {
+    const pid = stack.proc(service).pid!;
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+    // docker-compose.yml's environment of coupon-catalog / wallet / ordering, key for key.
+    expect(environ.map((kv) => kv.slice(0, kv.indexOf('='))).sort()).toEqual(['DATABASE_SCHEMA', 'DATABASE_URL', 'HTTP_PORT', 'KAFKA_BROKERS', 'LOG_LEVEL']);
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    expect(cmdline.slice(1)).toEqual([expect.stringMatching(new RegExp(`dist/apps/${service}/src/main\\.js$`))]);
   });
 
   it.each(services)('lets %s migrate its own schema under its own role', async (service) => {

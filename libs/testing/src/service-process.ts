@@ -34,6 +34,11 @@ export interface ServiceProcessOptions {
   /** The port its GET /health answers on. */
   httpPort: number;
   output: ProcessOutput;
+  /**
+   * Run it as a container runs it: `env` and nothing else (no variable inherited from this process) and no launcher
+   * preload (exit-with-parent.mjs). Stopping still works; only the stop on the launcher's own death is lost.
+   */
+  isolated?: boolean;
 }
 
 /**
@@ -71,8 +76,10 @@ export class ServiceProcess {
       mkdirSync(dirname(output.path), { recursive: true });
       fd = openSync(output.path, 'a');
     }
-    const child = spawn(process.execPath, ['--import', pathToFileURL(EXIT_WITH_PARENT).href, this.options.script], {
-      env: { ...process.env, ...this.options.env },
+    const { isolated } = this.options;
+    const args = isolated ? [this.options.script] : ['--import', pathToFileURL(EXIT_WITH_PARENT).href, this.options.script];
+    const child = spawn(process.execPath, args, {
+      env: isolated ? { ...this.options.env } : { ...process.env, ...this.options.env },
       // Own process group: killed as a group, and out of reach of the terminal's Ctrl-C.
       detached: true,
       // stdin is a pipe that only ends when this process dies: exit-with-parent.mjs stops the service then.

@@ -25,6 +25,11 @@ export interface StackOptions {
    * URL before any service starts. Default: every service in one fresh database of the shared server.
    */
   ownPostgres?: { databaseUrls: (serverUrl: string) => Promise<(service: ServiceName) => string> };
+  /**
+   * Services run as containers run them (ServiceProcess `isolated`): their env is exactly what serviceEnv and `env`
+   * give, nothing inherited and no dev preload, and without INSTANCE_ID (a container has its hostname).
+   */
+  isolated?: boolean;
 }
 
 export interface RunningStack {
@@ -106,6 +111,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
         }),
         ...opts.env,
       };
+      if (opts.isolated) delete env.INSTANCE_ID;
       const p = new ServiceProcess({
         service,
         label,
@@ -113,6 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
         env,
         httpPort,
         output: { kind: 'file', path: join(logDir, `${service}-${instance}.log`) },
+        isolated: opts.isolated,
       });
       processes.push(p);
       return p;
