@@ -123,13 +123,13 @@ export class OrderingMessagesService {
    * commands decided before (a redelivery) are left out, and the others wait.
    */
   private async waitUntilSeen(commands: Envelope[]): Promise<void> {
-    let orders = commands.map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
+    let orders = waitingOrders(commands);
     if (orders.length === 0) return;
     const started = Date.now();
     let seen: SeenResult = { caughtUp: true };
     if (!isSeen(await unseen(this.dataSource, wantedBy(orders), usersOf(orders)))) {
       const decided = await findCommandOutcomes(this.dataSource, ORDERING_COMMANDS_CONSUMER, commands.map((c) => c.eventId));
-      orders = commands.filter((c) => !decided.has(c.eventId)).map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
+      orders = waitingOrders(commands.filter((c) => !decided.has(c.eventId)));
       if (orders.length === 0) return;
       seen = await waitUntilSeen(this.dataSource, wantedBy(orders), usersOf(orders), this.options.seenTimeoutMs);
     }
@@ -191,3 +191,7 @@ function wantedBy(orders: readonly PlaceOrder[]): TopicPosition[] {
 }
 
 const usersOf = (orders: readonly PlaceOrder[]): string[] => [...new Set(orders.map((o) => o.userId))];
+
+/** The PlaceOrders among `commands` that carry positions to wait for. */
+const waitingOrders = (commands: readonly Envelope[]): PlaceOrder[] =>
+  commands.map((c) => c.payload as PlaceOrder).filter((o) => wantedBy([o]).length > 0);
