@@ -83,14 +83,6 @@ export interface FetchTuning {
   maxWaitMs: number;
 }
 
-/**
- * Fetch tuning for fold groups: up to 64 KiB (about a hundred events) or 100 ms. Every claim or order brings an event to
- * each fold, and runs of tens per transaction cost far fewer statements and commits than runs of a few; the price is up
- * to 100 ms (or the group's own wait) more before the fold shows an event. Only for folds nothing waits on: ordering's
- * folds stay prompt, an order for a product created a moment before must find it (an end-to-end test does just that).
- */
-export const FOLD_FETCH: FetchTuning = { minBytes: 64 * 1024, maxWaitMs: 100 };
-
 const silent: ConsumerLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
