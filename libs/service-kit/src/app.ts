@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { CORRELATION_HEADER, correlationIdOf } from './logging';
-import { MetricsService } from './observability';
+import { contractClientErrorHandler, loadHttpServerEnv } from './http-server';
+import { MetricsService, metricsAccessHook } from './observability';
 import { logRequests } from './request-logging';
 
 export interface ServiceAppOptions {
   serviceName: string;
   port: number;
-  /** Default 0.0.0.0 (containers); tests may pass 127.0.0.1. */
+  /** Default HOST, else 0.0.0.0 (containers); tests may pass 127.0.0.1. */
   host?: string;
   /** Largest accepted request body in bytes (Fastify answers 413 above it). Default 1 MiB. */
   bodyLimit?: number;
@@ -30,13 +31,26 @@ export interface ServiceAppOptions {
  * onApplicationShutdown stop consumers and the relay), and listens on host:port.
  */
 export async function createServiceApp(appModule: Type<unknown> | DynamicModule, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
+  // HOST, timeouts and /metrics access (http-server.ts); a bad value stops the service here, naming the variable.
+  const http = loadHttpServerEnv(process.env);
   // Fastify's request id is the correlation id, so pino-http (which keeps an existing req.id) logs the same one.
-  const adapter = new FastifyAdapter({ bodyLimit: opts.bodyLimit ?? 1024 * 1024, genReqId: correlationIdOf, requestIdHeader: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    genReqId: correlationIdOf,
+    requestIdHeader: false,
+    // Slow or idle clients can't hold sockets for minutes (Node's defaults: 300 s for a request, no idle limit).
+    connectionTimeout: http.HTTP_IDLE_TIMEOUT_MS,
+    requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: http.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    clientErrorHandler: contractClientErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.headersTimeout = http.HTTP_HEADERS_TIMEOUT_MS;
+  fastify.addHook('onRequest', metricsAccessHook(http));
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
     done();
@@ -57,7 +71,7 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
   const microservices: INestMicroservice[] = [];
   for (const ms of opts.microservices ?? []) microservices.push(app.connectMicroservice(ms, { inheritAppConfig: true }));
   if (microservices.length) await app.startAllMicroservices();
-  await app.listen(opts.port, opts.host ?? '0.0.0.0');
+  await app.listen(opts.port, opts.host ?? http.HOST);
   return app;
 }
 

@@ -3,6 +3,7 @@ export * from './env';
 export * from './logging';
 export * from './request-logging';
 export * from './observability';
+export * from './http-server';
 export * from './app';
 export * from './database';
 export * from './rebuild-marker';

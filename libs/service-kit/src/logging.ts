@@ -18,6 +18,32 @@ export interface LoggerModuleOptions {
   destination?: DestinationStream;
 }
 
+/** Query parameters whose value is a credential (EventSource sends the bearer token as `?access_token=`). */
+const SECRET_QUERY_PARAMS = /([?&](?:access_token|token|id_token|refresh_token|api_key|apikey)=)[^&#]*/gi;
+const REDACTED = '[redacted]';
+
+/** A URL (or path with a query) with credential query parameters' values replaced by `[redacted]`. */
+export function redactUrl(url: unknown): unknown {
+  return typeof url === 'string' ? url.replace(SECRET_QUERY_PARAMS, `$1${REDACTED}`) : url;
+}
+
+/**
+ * The `req` serializer of every service's log: the URL without query-string tokens, and no credential headers. Pino
+ * applies it to any line that logs a `req`, whoever writes it.
+ */
+export function serializeRequest(req: unknown): unknown {
+  if (typeof req !== 'object' || req === null) return req;
+  const out: Record<string, unknown> = { ...(req as Record<string, unknown>) };
+  if ('url' in out) out.url = redactUrl(out.url);
+  const headers = out.headers;
+  if (typeof headers === 'object' && headers !== null) {
+    const h: Record<string, unknown> = { ...(headers as Record<string, unknown>) };
+    for (const name of ['authorization', 'cookie', 'proxy-authorization', 'x-api-key']) if (name in h) h[name] = REDACTED;
+    out.headers = h;
+  }
+  return out;
+}
+
 /** The request's correlation id: a well-formed incoming `x-correlation-id`, else a new uuid. */
 export function correlationIdOf(req: IncomingMessage): string {
   const incoming = req.headers[CORRELATION_HEADER];
@@ -37,7 +63,12 @@ export function loggerModule(serviceName: string, opts: LoggerModuleOptions = {}
   // Only the root logger of this pino-http instance is used (by nestjs-pino's PinoLogger and by createServiceApp's
   // request lines), never its middleware; its req/res serializers are not wrapped, so the request lines' plain
   // `req`/`res` objects are written as they are.
-  const rootOptions = { level, base: { service: serviceName, instance }, messageKey: 'msg', wrapSerializers: false };
+  // Tokens never reach a line: `req` goes through serializeRequest, and any `authorization` field is censored.
+  const rootOptions = {
+    level, base: { service: serviceName, instance }, messageKey: 'msg', wrapSerializers: false,
+    serializers: { req: serializeRequest },
+    redact: { paths: ['authorization', '*.authorization', '*.headers.authorization', 'headers.authorization'], censor: REDACTED },
+  };
   return LoggerModule.forRoot({
     pinoHttp: opts.destination ? [rootOptions, opts.destination] : rootOptions,
     // No HTTP middleware: it would bind a logger per request through AsyncLocalStorage, whose promise hooks slow every

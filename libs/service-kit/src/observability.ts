@@ -1,10 +1,12 @@
 import {
   Controller, DynamicModule, Get, Inject, Injectable, InjectionToken, Module, OnModuleDestroy, Res, ServiceUnavailableException,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { HttpServerEnv, addressAllowed } from './http-server';
 
 /** A named readiness check: resolves when the dependency is reachable, rejects (with the reason) when not. */
 export interface HealthCheck {
@@ -205,5 +207,31 @@ export function kafkaCheck(brokers: string[], opts: { cacheMs?: number; clientId
       admin = null;
       await a?.disconnect().catch(() => undefined);
     },
+  };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Guards `GET /metrics` (process and business figures are for the operator): only from METRICS_ALLOW's addresses,
+ * and with `Authorization: Bearer <METRICS_TOKEN>` when that is set. 403 / 401 in the contract's error format.
+ */
+export function metricsAccessHook(env: Pick<HttpServerEnv, 'METRICS_ALLOW' | 'METRICS_TOKEN'>): onRequestHookHandler {
+  const refuse = (reply: FastifyReply, status: number, code: string, message: string) =>
+    void reply.code(status).header('content-type', 'application/json; charset=utf-8').send({ error: { code, message, details: [] } });
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (!/^\/metrics(\?|$)/.test(request.url)) return done();
+    if (env.METRICS_ALLOW && !addressAllowed(request.socket.remoteAddress, env.METRICS_ALLOW)) {
+      return refuse(reply, 403, 'FORBIDDEN', 'metrics are not served to this address');
+    }
+    if (env.METRICS_TOKEN) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (!m || !sameSecret(m[1], env.METRICS_TOKEN)) return refuse(reply, 401, 'UNAUTHORIZED', 'metrics need the metrics token');
+    }
+    done();
   };
 }
