@@ -7,6 +7,8 @@ import { GatewayModule, SERVICE_NAME } from './app.module';
 import { GatewayEnv } from './config/gateway.env';
 import { mapError } from './errors/error-mapping';
 import { ErrorFilter } from './errors/error.filter';
+import { ApiError } from './errors/api-error';
+import { isAcceptedJsonType, parseJsonBody } from './errors/json-body';
 import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
 
 export interface GatewayAppOptions {
@@ -18,7 +20,7 @@ export interface GatewayAppOptions {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Fastify's router answers a malformed URL (bad percent-encoding) or an over-long path parameter itself, before any
@@ -38,8 +40,30 @@ function routerErrorsInOurFormat(app: NestFastifyApplication): void {
   };
 }
 
-/** Pipes, error format, content types and OpenAPI: everything between Fastify and the controllers. */
-export function configureGateway(app: NestFastifyApplication): void {
+/**
+ * The one JSON body parser: UTF-8 only, and depth, keys and array sizes bounded before anything recurses over the
+ * body (class-transformer overflowed its stack on a 2,000-level array).
+ */
+function limitedJsonBodies(app: NestFastifyApplication, env: GatewayEnv): void {
+  const limits = { maxDepth: env.BODY_MAX_DEPTH, maxKeys: env.BODY_MAX_KEYS, maxItems: env.BODY_MAX_ITEMS };
+  app.useBodyParser('application/json', { bodyLimit: env.BODY_LIMIT_BYTES }, (_req, body, done) => {
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      done(new ApiError(400, 'INVALID_JSON', 'the body is not UTF-8'), undefined);
+      return;
+    }
+    try {
+      done(null, parseJsonBody(text, limits));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}
+
+/** Pipes, error format, content types, security headers and OpenAPI: everything between Fastify and the controllers. */
+export async function configureGateway(app: NestFastifyApplication, env: GatewayEnv): Promise<void> {
   app.useGlobalPipes(new JsonObjectBodyPipe(), gatewayValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   // JSON only: a form or text body is 415, not a string or flat object that slips into validation.
@@ -47,14 +71,15 @@ export function configureGateway(app: NestFastifyApplication): void {
     // An empty body is no body (e.g. POST .../cancel sent with a JSON content type): routes that need one say so.
     if (request.headers['content-length'] === '0') delete request.headers['content-type'];
     const type = request.headers['content-type'];
-    if (type !== undefined && BODY_METHODS.has(request.method) && !JSON_CONTENT_TYPE.test(type)) {
-      done(Object.assign(new Error('send the body as application/json'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
+    if (type !== undefined && BODY_METHODS.has(request.method) && !isAcceptedJsonType(type)) {
+      done(Object.assign(new Error('send the body as application/json (UTF-8)'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }));
       return;
     }
     done();
   });
 
   routerErrorsInOurFormat(app);
+  limitedJsonBodies(app, env);
 
   const config = new DocumentBuilder()
     .setTitle('scan-gateway')
@@ -77,6 +102,6 @@ export async function startGateway(env: GatewayEnv, opts: GatewayAppOptions = {}
     port: opts.port ?? env.GATEWAY_PORT,
     host: opts.host,
     bodyLimit: env.BODY_LIMIT_BYTES,
-    configure: configureGateway,
+    configure: (app) => configureGateway(app, env),
   });
 }

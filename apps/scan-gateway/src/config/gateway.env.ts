@@ -48,6 +48,18 @@ export class GatewayEnv extends LoggingEnv {
   /** Largest accepted request body; larger ones are refused with 413. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (bytes)' }) @Min(1024) @Max(10 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 64 * 1024;
+
+  /** Deepest nesting of objects and arrays in a body (the API's deepest is 3); deeper bodies are 400s. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(3) @Max(64)
+  BODY_MAX_DEPTH: number = 8;
+
+  /** Most keys in one object of a body. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(16) @Max(10_000)
+  BODY_MAX_KEYS: number = 64;
+
+  /** Most items in one array of a body. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(16) @Max(100_000)
+  BODY_MAX_ITEMS: number = 1000;
 }
 
 /**
