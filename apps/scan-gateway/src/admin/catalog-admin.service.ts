@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, ProductUpserted,
   Queries, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpsertProduct, UpsertStore,
+  parseApiTimestamp,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
@@ -63,7 +64,10 @@ export class CatalogAdminService {
     const problems = couponCrossFieldProblems(body);
     if (problems.length) throw ApiError.validation(problems);
     const couponId = ctx.couponId ?? `cpn_${randomBytes(9).toString('base64url')}`;
-    const utc = (t?: string | null) => (t ? new Date(t).toISOString() : null);
+    const utc = (t?: string | null) => {
+      const epoch = parseApiTimestamp(t);
+      return epoch === null ? null : new Date(epoch).toISOString();
+    };
     const discount = body.discount.type === 'AMOUNT_OFF'
       ? { type: 'AMOUNT_OFF' as const, amount: body.discount.amount }
       : { type: 'PERCENT_OFF' as const, percent: body.discount.percent, maxDiscount: body.discount.maxDiscount ?? null };

@@ -6,7 +6,7 @@ import { ApiError, ErrorDetail } from './api-error';
  * says what is wrong; "must be shorter than 200 characters" for an object would not.
  */
 const CONSTRAINT_PRIORITY = [
-  'whitelistValidation', 'isDefined', 'isObject', 'isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'isEnum', 'isIso8601',
+  'whitelistValidation', 'isDefined', 'isObject', 'isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isIn', 'isEnum', 'isIso8601', 'isApiTimestamp',
   'nestedValidation',
 ];
 

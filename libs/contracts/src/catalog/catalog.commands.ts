@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
+import { IsApiTimestamp } from '../timestamps';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 import {
   AmountOffDiscount, COUPON_STATUSES, CURRENCY_PATTERN, CouponStatus, CouponTargetSpec, DiscountSpec, DisplayItemSpec, ID_PATTERN,
@@ -42,10 +43,10 @@ export class CreateCoupon {
   @IsArray() @ArrayMaxSize(1000) @Matches(ID_PATTERN, { each: true }) storeIds!: string[];
   @IsInt() @Min(1) @Max(100_000_000) totalQuantity!: number;
   @IsInt() @Min(1) @Max(1_000_000) perUserLimit!: number;
-  @IsOptional() @IsISO8601({ strict: true }) claimableFrom?: string | null;
-  @IsOptional() @IsISO8601({ strict: true }) claimableUntil?: string | null;
+  @IsOptional() @IsApiTimestamp() claimableFrom?: string | null;
+  @IsOptional() @IsApiTimestamp() claimableUntil?: string | null;
   @IsOptional() @IsInt() @Min(1) @Max(3650) validDaysAfterClaim?: number | null;
-  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string | null;
+  @IsOptional() @IsApiTimestamp() validUntil?: string | null;
   @IsInt() @Min(-1_000_000) @Max(1_000_000) priority!: number;
 }
 

@@ -1,8 +1,8 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { COUPON_STATUSES, CouponStatus, ID_PATTERN, MAX_MONEY } from '@coupons/contracts';
+import { COUPON_STATUSES, CouponStatus, ID_PATTERN, IsApiTimestamp, MAX_MONEY, parseApiTimestamp } from '@coupons/contracts';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
 } from 'class-validator';
 
 export const DISCOUNT_TYPES = ['AMOUNT_OFF', 'PERCENT_OFF'] as const;
@@ -80,11 +80,11 @@ export class CreateCouponRequest {
   perUserLimit?: number;
 
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', nullable: true })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'claimableFrom must be an ISO-8601 date-time' })
+  @IsOptional() @IsApiTimestamp()
   claimableFrom?: string | null;
 
   @ApiPropertyOptional({ example: '2026-12-31T23:59:59Z', nullable: true })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'claimableUntil must be an ISO-8601 date-time' })
+  @IsOptional() @IsApiTimestamp()
   claimableUntil?: string | null;
 
   @ApiPropertyOptional({ example: 30, minimum: 1, maximum: 3650, description: 'a claim is valid this many days; exclusive with validUntil' })
@@ -92,7 +92,7 @@ export class CreateCouponRequest {
   validDaysAfterClaim?: number | null;
 
   @ApiPropertyOptional({ example: '2027-01-31T23:59:59Z', nullable: true, description: 'claims are valid until then; exclusive with validDaysAfterClaim' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'validUntil must be an ISO-8601 date-time' })
+  @IsOptional() @IsApiTimestamp()
   validUntil?: string | null;
 
   @ApiPropertyOptional({ default: 0 })
@@ -100,18 +100,27 @@ export class CreateCouponRequest {
   priority?: number;
 }
 
-/** Rules between fields, checked after each field is valid on its own. */
-export function couponCrossFieldProblems(dto: CreateCouponRequest): Array<{ field: string; message: string }> {
+/**
+ * Rules between fields and against the clock, checked after each field is valid on its own: a coupon that could
+ * never be claimed or used is refused, naming the field.
+ */
+export function couponCrossFieldProblems(dto: CreateCouponRequest, now = Date.now()): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
-  const from = dto.claimableFrom ? Date.parse(dto.claimableFrom) : undefined;
-  const until = dto.claimableUntil ? Date.parse(dto.claimableUntil) : undefined;
+  const from = parseApiTimestamp(dto.claimableFrom) ?? undefined;
+  const until = parseApiTimestamp(dto.claimableUntil) ?? undefined;
+  const validUntil = parseApiTimestamp(dto.validUntil) ?? undefined;
+  if (until !== undefined && until <= now) {
+    problems.push({ field: 'claimableUntil', message: 'claimableUntil is in the past: the coupon could never be claimed' });
+  }
   if (from !== undefined && until !== undefined && from > until) {
-    problems.push({ field: 'claimableUntil', message: 'claimableUntil must not be before claimableFrom' });
+    problems.push({ field: 'claimableFrom', message: 'claimableFrom must not be after claimableUntil' });
   }
   if (dto.validDaysAfterClaim != null && dto.validUntil != null) {
     problems.push({ field: 'validUntil', message: 'give validDaysAfterClaim or validUntil, not both' });
   }
-  if (dto.validUntil && from !== undefined && Date.parse(dto.validUntil) < from) {
+  if (validUntil !== undefined && validUntil <= now) {
+    problems.push({ field: 'validUntil', message: 'validUntil is in the past: a claim could never be used' });
+  } else if (validUntil !== undefined && from !== undefined && validUntil < from) {
     problems.push({ field: 'validUntil', message: 'validUntil must not be before claimableFrom' });
   }
   return problems;
