@@ -1,5 +1,6 @@
 import { createServiceApp } from '@coupons/service-kit';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -12,7 +13,7 @@ import { isAcceptedJsonType, parseJsonBody } from './errors/json-body';
 import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
 
 export interface GatewayAppOptions {
-  /** Default 0.0.0.0; tests use 127.0.0.1. */
+  /** Default HOST (0.0.0.0); tests use 127.0.0.1. */
   host?: string;
   /** Overrides GATEWAY_PORT (tests pass 0). */
   port?: number;
@@ -38,6 +39,38 @@ function routerErrorsInOurFormat(app: NestFastifyApplication): void {
     const mapped = mapError(error);
     void reply.code(mapped.status).header('content-type', 'application/json; charset=utf-8').send(mapped.body);
   };
+}
+
+/**
+ * Security headers (helmet) for a JSON API that will also serve a same-origin web app at `/`: everything from this
+ * origin only (scripts, styles, WebAssembly, images and camera frames as blob:/data:), no framing, and the camera
+ * for this origin alone. /docs (Swagger UI) needs inline styles and its init script, so it gets a looser policy.
+ */
+async function securityHeaders(app: NestFastifyApplication): Promise<void> {
+  const directives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    mediaSrc: ["'self'", 'blob:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    workerSrc: ["'self'", 'blob:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+  await app.register(helmet as never, { contentSecurityPolicy: { useDefaults: false, directives } });
+  const fastify = app.getHttpAdapter().getInstance();
+  const docsPolicy = Object.entries({ ...directives, styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] })
+    .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v.join(' ')}`)
+    .join(';');
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
+    if (request.url === '/docs' || request.url.startsWith('/docs/')) reply.header('content-security-policy', docsPolicy);
+    done(null, payload);
+  });
 }
 
 /**
@@ -80,6 +113,7 @@ export async function configureGateway(app: NestFastifyApplication, env: Gateway
 
   routerErrorsInOurFormat(app);
   limitedJsonBodies(app, env);
+  await securityHeaders(app);
 
   const config = new DocumentBuilder()
     .setTitle('scan-gateway')
@@ -92,6 +126,8 @@ export async function configureGateway(app: NestFastifyApplication, env: Gateway
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // The document lists what this gateway serves: the dev-token route only where it is on.
+  if (!env.AUTH_DEV_TOKENS) delete document.paths['/v1/auth/dev-token'];
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }
 
@@ -100,7 +136,7 @@ export async function startGateway(env: GatewayEnv, opts: GatewayAppOptions = {}
   return createServiceApp(GatewayModule.forRoot(env, { logDestination: opts.logDestination }) as never, {
     serviceName: SERVICE_NAME,
     port: opts.port ?? env.GATEWAY_PORT,
-    host: opts.host,
+    host: opts.host ?? env.HOST,
     bodyLimit: env.BODY_LIMIT_BYTES,
     configure: (app) => configureGateway(app, env),
   });

@@ -2,7 +2,10 @@
 // walks the body, and no command is published.
 import { Topics } from '@coupons/contracts';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { GatewayHarness, HttpOptions, startHarness } from '../test/gateway-harness';
+import { startGateway } from './app.factory';
+import { loadGatewayEnv } from './config/gateway.env';
 
 jest.setTimeout(60_000);
 
@@ -117,5 +120,35 @@ describe("the HTTP server's own answers use the contract's format", () => {
     const answer = await rawRequest(Number(new URL(h.base).port), 'HELLO THERE\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1.1 400/);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual(contractError('BAD_REQUEST'));
+  });
+});
+
+describe('exposure', () => {
+  it('sends security headers suited to an API and a same-origin web app', async () => {
+    for (const res of [await http('POST', '/v1/scans', { body: { code: '6901234000016' } }), await http('GET', '/nothing')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(res.headers.get('permissions-policy')).toContain('camera=(self)');
+    }
+    const docs = await fetch(`${h.base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get('content-security-policy')).toContain("style-src 'self' 'unsafe-inline'");
+  });
+
+  it('lists the dev-token route in /docs only where dev tokens are on', async () => {
+    expect(Object.keys((await http('GET', '/docs/json')).body.paths)).toContain('/v1/auth/dev-token');
+    const env = loadGatewayEnv({ KAFKA_BROKERS: h.broker.brokers, JWT_SECRET: 'integration-secret-0123456789', AUTH_DEV_TOKENS: 'false', LOG_LEVEL: 'silent', INSTANCE_ID: 'no-dev' });
+    const off = await startGateway(env, { port: 0, host: '127.0.0.1', logDestination: new Writable({ write: (_c, _e, done) => done() }) });
+    try {
+      const url = (await off.getUrl()).replace('[::1]', '127.0.0.1');
+      const paths = Object.keys(((await (await fetch(`${url}/docs/json`)).json()) as { paths: object }).paths);
+      expect(paths).toContain('/v1/claims');
+      expect(paths).not.toContain('/v1/auth/dev-token');
+    } finally {
+      await off.close();
+    }
   });
 });

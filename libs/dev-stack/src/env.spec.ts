@@ -13,8 +13,17 @@ describe('readStackConfig', () => {
       jwtSecret: undefined,
       jwtJwksUrl: undefined,
       authDevTokens: true,
+      host: '127.0.0.1',
+      authDevTokensOnPublicHost: false,
       logLevel: 'info',
     });
+  });
+
+  it('listens on HOST; on a non-loopback one only without dev tokens, or when told explicitly', () => {
+    expect(sut({ HOST: '0.0.0.0', AUTH_DEV_TOKENS: 'false' }).host).toBe('0.0.0.0');
+    expect(sut({ HOST: '0.0.0.0', AUTH_DEV_TOKENS_ON_PUBLIC_HOST: 'true' })).toMatchObject({ host: '0.0.0.0', authDevTokensOnPublicHost: true });
+    expect(() => sut({ HOST: '0.0.0.0' })).toThrow(/AUTH_DEV_TOKENS_ON_PUBLIC_HOST/);
+    expect(() => sut({ HOST: '192.168.1.4' })).toThrow(ConfigError);
   });
 
   it('takes external Kafka and PostgreSQL and an absolute DATA_DIR', () => {
@@ -28,6 +37,7 @@ describe('readStackConfig', () => {
     [{ AUTH_DEV_TOKENS: 'yes please' }, 'AUTH_DEV_TOKENS'],
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ HOST: 'everywhere' }, 'HOST'],
   ])('refuses %j naming %s', (env, name) => {
     expect(() => sut(env, '/')).toThrow(ConfigError);
     expect(() => sut(env, '/')).toThrow(name);

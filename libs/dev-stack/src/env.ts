@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 
 /** What `npm start` runs with: DESIGN §3's variables, with the embedded defaults filled in. */
@@ -15,6 +16,10 @@ export interface StackConfig {
   jwtSecret?: string;
   jwtJwksUrl?: string;
   authDevTokens: boolean;
+  /** Where every service listens (HOST); 127.0.0.1 unless told otherwise. */
+  host: string;
+  /** AUTH_DEV_TOKENS_ON_PUBLIC_HOST: dev tokens on a non-loopback HOST were asked for explicitly. */
+  authDevTokensOnPublicHost: boolean;
   logLevel: string;
 }
 
@@ -29,6 +34,20 @@ export function readStackConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): St
   const authRaw = (env.AUTH_DEV_TOKENS ?? 'true').toLowerCase();
   if (!['true', 'false', '1', '0'].includes(authRaw)) {
     throw new ConfigError(`AUTH_DEV_TOKENS must be true or false, got ${JSON.stringify(env.AUTH_DEV_TOKENS)}`);
+  }
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  if (!isIP(host)) throw new ConfigError(`HOST must be an IP address to listen on (e.g. 127.0.0.1 or 0.0.0.0), got ${JSON.stringify(env.HOST)}`);
+  const publicRaw = (env.AUTH_DEV_TOKENS_ON_PUBLIC_HOST ?? 'false').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(publicRaw)) {
+    throw new ConfigError(`AUTH_DEV_TOKENS_ON_PUBLIC_HOST must be true or false, got ${JSON.stringify(env.AUTH_DEV_TOKENS_ON_PUBLIC_HOST)}`);
+  }
+  const authDevTokens = authRaw === 'true' || authRaw === '1';
+  const authDevTokensOnPublicHost = publicRaw === 'true' || publicRaw === '1';
+  const loopback = host === '::1' || host.startsWith('127.');
+  if (authDevTokens && !loopback && !authDevTokensOnPublicHost) {
+    throw new ConfigError(
+      `HOST=${host} would let anyone on the network mint merchant tokens: set AUTH_DEV_TOKENS=false, or AUTH_DEV_TOKENS_ON_PUBLIC_HOST=true if that is really meant`,
+    );
   }
   const kafkaBrokers = nonEmpty(env.KAFKA_BROKERS);
   if (kafkaBrokers && !kafkaBrokers.split(',').every((b) => /^[^\s:,]+:\d+$/.test(b.trim()))) {
@@ -45,7 +64,9 @@ export function readStackConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): St
     databaseUrl,
     jwtSecret: nonEmpty(env.JWT_SECRET),
     jwtJwksUrl: nonEmpty(env.JWT_JWKS_URL),
-    authDevTokens: authRaw === 'true' || authRaw === '1',
+    authDevTokens,
+    host,
+    authDevTokensOnPublicHost,
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
   };
 }

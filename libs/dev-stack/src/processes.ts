@@ -47,7 +47,9 @@ export async function createServiceProcesses(
       authDevTokens: config.authDevTokens,
       logLevel: config.logLevel,
       instanceId: `${service}-dev`,
+      host: config.host,
     });
+    if (service === 'scan-gateway' && config.authDevTokensOnPublicHost) env.AUTH_DEV_TOKENS_ON_PUBLIC_HOST = 'true';
     if (service === 'scan-gateway' && config.jwtJwksUrl) env.JWT_JWKS_URL = config.jwtJwksUrl;
     out.push(
       new ServiceProcess({

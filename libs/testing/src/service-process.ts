@@ -204,11 +204,16 @@ export function serviceScript(service: ServiceName, root = workspaceRoot()): str
  */
 export function serviceEnv(
   service: ServiceName,
-  o: { brokers: string; databaseUrl: string; httpPort: number; jwtSecret: string; authDevTokens: boolean; logLevel: string; instanceId: string; schema?: string },
+  o: {
+    brokers: string; databaseUrl: string; httpPort: number; jwtSecret: string; authDevTokens: boolean; logLevel: string; instanceId: string; schema?: string;
+    /** Where the service listens; default 127.0.0.1 (a machine's own stack is not for the network). */
+    host?: string;
+  },
 ): Record<string, string> {
   const env: Record<string, string> = {
     KAFKA_BROKERS: o.brokers,
     HTTP_PORT: String(o.httpPort),
+    HOST: o.host ?? '127.0.0.1',
     LOG_LEVEL: o.logLevel,
     INSTANCE_ID: o.instanceId,
   };

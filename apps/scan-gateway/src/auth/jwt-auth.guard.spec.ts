@@ -32,8 +32,9 @@ function context(handler: keyof Routes, req: { headers: Record<string, string>; 
   } as unknown as ExecutionContext;
 }
 
-async function token(opts: { sub?: string; roles?: Role[] | unknown; secret?: string; exp?: string | number; alg?: string } = {}): Promise<string> {
-  let jwt = new SignJWT({ roles: opts.roles ?? ['customer'] }).setProtectedHeader({ alg: opts.alg ?? 'HS256' }).setIssuedAt();
+async function token(opts: { sub?: string; roles?: Role[] | unknown; secret?: string; exp?: string | number; alg?: string; iat?: number | null } = {}): Promise<string> {
+  let jwt = new SignJWT({ roles: opts.roles ?? ['customer'] }).setProtectedHeader({ alg: opts.alg ?? 'HS256' });
+  if (opts.iat !== null) jwt = jwt.setIssuedAt(opts.iat);
   if (opts.sub !== '') jwt = jwt.setSubject(opts.sub ?? 'u-1');
   jwt = jwt.setExpirationTime(opts.exp ?? '1h');
   return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
@@ -67,6 +68,10 @@ describe('JwtAuthGuard', () => {
     ['a forged signature', async () => bearer(await token({ roles: ['merchant'], secret: 'another-secret-0123456789' }))],
     ['an expired token', async () => bearer(await token({ roles: ['merchant'], exp: Math.floor(Date.now() / 1000) - 60 }))],
     ['a token without sub', async () => bearer(await token({ roles: ['merchant'], sub: '' }))],
+    ['a token without iat', async () => bearer(await token({ roles: ['merchant'], iat: null }))],
+    ['a token meant to live until 9999', async () => bearer(await token({ roles: ['merchant'], exp: 253402300799 }))],
+    ['a token living 25 h', async () => bearer(await token({ roles: ['merchant'], exp: '25h' }))],
+    ['a token issued 2 days ago', async () => bearer(await token({ roles: ['merchant'], iat: Math.floor(Date.now() / 1000) - 2 * 86_400, exp: '1h' }))],
     ['a tampered payload', async () => {
       const [h, , s] = (await token({ roles: ['customer'] })).split('.');
       const payload = Buffer.from(JSON.stringify({ sub: 'u-1', roles: ['merchant'], exp: 9999999999 })).toString('base64url');
@@ -96,6 +101,12 @@ describe('JwtAuthGuard', () => {
     expect(await outcome(sut, handler, bearer(await token({ roles })))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
   });
 
+  it('takes the maximum lifetime from JWT_MAX_LIFETIME_SECONDS', async () => {
+    const lenient = new JwtAuthGuard(new TokenService(env({ JWT_MAX_LIFETIME_SECONDS: 3 * 86_400 })), new Reflector());
+    expect(await outcome(lenient, 'anyUser', bearer(await token({ exp: '48h' })))).toMatchObject({ status: 200 });
+    expect(await outcome(sut, 'anyUser', bearer(await token({ exp: '24h' })))).toMatchObject({ status: 200 });
+  });
+
   it('lets any valid token through to a route that only needs a user', async () => {
     expect(await outcome(sut, 'anyUser', bearer(await token({ roles: [] })))).toMatchObject({ status: 200 });
   });
@@ -118,7 +129,7 @@ describe('JwtAuthGuard', () => {
   it('checks issuer and audience when configured', async () => {
     const strict = new JwtAuthGuard(new TokenService(env({ JWT_ISSUER: 'https://idp', JWT_AUDIENCE: 'coupons' })), new Reflector());
     expect(await outcome(strict, 'anyUser', bearer(await token()))).toMatchObject({ status: 401 });
-    const good = await new SignJWT({ roles: ['customer'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('u-1').setIssuer('https://idp')
+    const good = await new SignJWT({ roles: ['customer'] }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setSubject('u-1').setIssuer('https://idp')
       .setAudience('coupons').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
     expect(await outcome(strict, 'anyUser', bearer(good))).toMatchObject({ status: 200 });
   });
@@ -141,7 +152,7 @@ describe('JwtAuthGuard', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
       const jwksGuard = new JwtAuthGuard(new TokenService(env({ JWT_SECRET: undefined, JWT_JWKS_URL: url })), new Reflector());
-      const rs = await new SignJWT({ roles: ['merchant'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('m-1').setExpirationTime('1h').sign(privateKey);
+      const rs = await new SignJWT({ roles: ['merchant'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().setSubject('m-1').setExpirationTime('1h').sign(privateKey);
       expect(await outcome(jwksGuard, 'merchantOnly', bearer(rs))).toEqual({ status: 200, user: { userId: 'm-1', roles: ['merchant'] } });
       expect(await outcome(jwksGuard, 'anyUser', bearer(await token()))).toMatchObject({ status: 401 });
     } finally {

@@ -52,7 +52,9 @@ export class TokenService {
 
   private async verifyNow(token: string): Promise<AuthUser> {
     let payload: JWTPayload;
-    const options = { issuer: this.env.JWT_ISSUER, audience: this.env.JWT_AUDIENCE, requiredClaims: ['sub', 'exp'] };
+    // maxTokenAge refuses tokens issued too long ago (and needs iat); the exp - iat check below, tokens meant to live too long.
+    const maxAge = this.env.JWT_MAX_LIFETIME_SECONDS;
+    const options = { issuer: this.env.JWT_ISSUER, audience: this.env.JWT_AUDIENCE, requiredClaims: ['sub', 'exp', 'iat'], maxTokenAge: maxAge };
     try {
       if (this.secret) {
         ({ payload } = await jwtVerify(token, await this.secret, { ...options, algorithms: ['HS256'] }));
@@ -63,15 +65,21 @@ export class TokenService {
       }
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError('the token has expired');
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'iat') {
+        throw new InvalidTokenError(`the token has no iat or was issued more than ${maxAge} s ago`);
+      }
       if (err instanceof joseErrors.JOSEError || err instanceof InvalidTokenError) throw new InvalidTokenError('the token is not valid');
       throw err;
+    }
+    if (typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp - payload.iat > maxAge) {
+      throw new InvalidTokenError(`the token lives longer than the ${maxAge} s allowed`);
     }
     if (typeof payload.sub !== 'string' || !ID_PATTERN.test(payload.sub)) throw new InvalidTokenError('the token has no valid sub');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
     const user: AuthUser = { userId: payload.sub, roles: [...new Set(roles)] };
     if (typeof payload.exp === 'number') {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, { user: { userId: user.userId, roles: [...user.roles] }, expiresAtMs: payload.exp * 1000 });
+      this.verified.set(token, { user: { userId: user.userId, roles: [...user.roles] }, expiresAtMs: Math.min(payload.exp, (payload.iat ?? 0) + maxAge) * 1000 });
     }
     return user;
   }

@@ -23,8 +23,22 @@ describe('loadGatewayEnv', () => {
   });
 
   it('parses what is given', () => {
-    const sut = loadGatewayEnv({ ...base, KAFKA_BROKERS: 'a:1, b:2', GATEWAY_PORT: '8080', AUTH_DEV_TOKENS: 'true', REQUEST_TIMEOUT_MS: '750', BODY_LIMIT_BYTES: '2048' });
+    const sut = loadGatewayEnv({ ...base, KAFKA_BROKERS: 'a:1, b:2', GATEWAY_PORT: '8080', AUTH_DEV_TOKENS: 'true', HOST: '127.0.0.1', REQUEST_TIMEOUT_MS: '750', BODY_LIMIT_BYTES: '2048' });
     expect(sut).toMatchObject({ KAFKA_BROKERS: ['a:1', 'b:2'], GATEWAY_PORT: 8080, AUTH_DEV_TOKENS: true, REQUEST_TIMEOUT_MS: 750, BODY_LIMIT_BYTES: 2048 });
+  });
+
+  it.each([
+    ['0.0.0.0', { HOST: '0.0.0.0' }, false],
+    ['the default host (0.0.0.0)', {}, false],
+    ['10.0.0.5', { HOST: '10.0.0.5' }, false],
+    ['::', { HOST: '::' }, false],
+    ['127.0.0.1', { HOST: '127.0.0.1' }, true],
+    ['::1', { HOST: '::1' }, true],
+    ['0.0.0.0 when told explicitly', { HOST: '0.0.0.0', AUTH_DEV_TOKENS_ON_PUBLIC_HOST: 'true' }, true],
+  ])('dev tokens on %s: allowed %s', (_, extra, allowed) => {
+    const load = () => loadGatewayEnv({ ...base, AUTH_DEV_TOKENS: 'true', ...extra });
+    if (allowed) expect(load().AUTH_DEV_TOKENS).toBe(true);
+    else expect(load).toThrow(/AUTH_DEV_TOKENS.*AUTH_DEV_TOKENS_ON_PUBLIC_HOST/);
   });
 
   it('accepts a JWKS URL instead of a secret', () => {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { EnvValidationError, KafkaBrokersVar, LoggingEnv, PortVar, validateEnv } from '@coupons/service-kit';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIP, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { isIP } from 'node:net';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const toBool = ({ value }: { value: unknown }) => {
@@ -41,6 +42,21 @@ export class GatewayEnv extends LoggingEnv {
   @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
   AUTH_DEV_TOKENS: boolean = false;
 
+  /**
+   * Dev tokens mint any role for anyone: they are refused at start-up unless the gateway listens on a loopback
+   * address (HOST), or this says explicitly that the network may mint them.
+   */
+  @Transform(toBool) @IsBoolean({ message: 'must be true or false' })
+  AUTH_DEV_TOKENS_ON_PUBLIC_HOST: boolean = false;
+
+  /** Where the gateway listens (the HTTP server reads it too; see service-kit's HttpServerEnv). */
+  @Transform(emptyToUndefined) @IsOptional() @IsIP(undefined, { message: 'must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)' })
+  HOST: string = '0.0.0.0';
+
+  /** Tokens issued longer ago than this, or living longer than this (exp - iat), are refused. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (seconds)' }) @Min(60) @Max(30 * 86_400)
+  JWT_MAX_LIFETIME_SECONDS: number = 86_400;
+
   /** How long a request waits for a command outcome or a query reply. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (milliseconds)' }) @Min(100) @Max(120_000)
   REQUEST_TIMEOUT_MS: number = 5000;
@@ -72,5 +88,16 @@ export function loadGatewayEnv(raw: Record<string, unknown> = process.env): Gate
   if (env.AUTH_DEV_TOKENS && !env.JWT_SECRET) {
     throw new EnvValidationError(['AUTH_DEV_TOKENS: dev tokens are signed with JWT_SECRET, so AUTH_DEV_TOKENS=true needs JWT_SECRET']);
   }
+  if (env.AUTH_DEV_TOKENS && !isLoopback(env.HOST) && !env.AUTH_DEV_TOKENS_ON_PUBLIC_HOST) {
+    throw new EnvValidationError([
+      `AUTH_DEV_TOKENS: anyone who reaches HOST=${env.HOST} could mint a merchant token; listen on 127.0.0.1, or set AUTH_DEV_TOKENS_ON_PUBLIC_HOST=true to allow it`,
+    ]);
+  }
   return env;
+}
+
+/** 127.0.0.0/8 or ::1 (IPv4-mapped included). */
+export function isLoopback(host: string): boolean {
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
 }
