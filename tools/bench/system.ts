@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import {
-  DATABASE_SCHEMAS, SERVICE_NAMES, ServiceName, ServiceProcess, createTestDatabase, freePort, serviceEnv, serviceScript,
+  DATABASE_SCHEMAS, RAISED_RATE_LIMITS, SERVICE_NAMES, ServiceName, ServiceProcess, createTestDatabase, freePort, serviceEnv, serviceScript,
   startEmbeddedPostgres, workspaceRoot,
 } from '@coupons/testing';
 
@@ -167,6 +167,8 @@ export async function startSystem(opts: StartSystemOptions): Promise<BenchSystem
           instanceId: `bench-${service}`,
           schema: db.schemas[service],
         }),
+        // The load comes from one address at thousands of requests/s: the gateway's rate limits would be the figure.
+        ...(service === 'scan-gateway' ? RAISED_RATE_LIMITS : {}),
         ...opts.env,
         ...(opts.profile?.services.includes(service)
           ? { NODE_OPTIONS: `--import ${pathToFileURL(join(root, 'tools', 'bench', 'cpu-profiler.mjs')).href}`, BENCH_PROFILE_DIR: opts.profile.dir }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { HealthCheck, ObservabilityModule, kafkaCheck, loggerModule } from '@coupons/service-kit';
 import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module';
+import { AbuseModule } from './abuse/abuse.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfigModule } from './config/config.module';
 import { GatewayEnv } from './config/gateway.env';
@@ -72,6 +73,7 @@ export class GatewayModule {
         GatewayConfigModule.forRoot(env),
         loggerModule(SERVICE_NAME, { level: env.LOG_LEVEL, instanceId: env.INSTANCE_ID, destination: opts.logDestination }),
         ObservabilityModule.forRoot({ serviceName: SERVICE_NAME, checks: readinessChecks(env) }),
+        AbuseModule,
         MessagingModule,
         AuthModule,
         AdminModule,

@@ -23,7 +23,7 @@ async function http(method: string, path: string, body?: unknown, token?: string
 // everything else 503 within its timeout.
 beforeAll(async () => {
   const env = loadGatewayEnv({
-    KAFKA_BROKERS: `127.0.0.1:${await freePort()}`, JWT_SECRET: TEST_SECRET, AUTH_DEV_TOKENS: 'true', REQUEST_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent',
+    KAFKA_BROKERS: `127.0.0.1:${await freePort()}`, JWT_SECRET: TEST_SECRET, AUTH_DEV_TOKENS: 'true', REQUEST_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent', HOST: '127.0.0.1',
   });
   app = await startGateway(env, { port: 0, host: '127.0.0.1', logDestination: new Writable({ write: (_c, _e, done) => done() }) });
   base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -1,5 +1,5 @@
 import { Topics } from '@coupons/contracts';
-import { RunningBroker, testBroker } from '@coupons/testing';
+import { RAISED_RATE_LIMITS, RunningBroker, testBroker } from '@coupons/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { Writable } from 'node:stream';
@@ -47,7 +47,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ga
   const broker = await testBroker();
   const config = loadGatewayEnv({
     KAFKA_BROKERS: broker.brokers, JWT_SECRET: TEST_SECRET, AUTH_DEV_TOKENS: 'true', REQUEST_TIMEOUT_MS: '3000', BODY_LIMIT_BYTES: '4096',
-    LOG_LEVEL: 'silent', INSTANCE_ID: 'it', HOST: '127.0.0.1', ...env,
+    LOG_LEVEL: 'silent', INSTANCE_ID: 'it', HOST: '127.0.0.1', ...RAISED_RATE_LIMITS, ...env,
   });
   const app = await startGateway(config, { port: 0, host: '127.0.0.1', logDestination: new Writable({ write: (_c, _e, done) => done() }) });
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -45,6 +45,8 @@ export async function openStream(url: string, headers: Record<string, string> = 
     status: res.status,
     contentType: res.headers.get('content-type'),
     events,
+    /** Resolves true when the server ends the stream (or it is closed here). */
+    ended: pump.then(() => true),
     /** Resolves once `n` events have arrived. */
     waitForEvents: (n: number, timeoutMs = 10_000) => waitFor(`${n} SSE events`, () => (events.length >= n ? events.slice(0, n) : undefined), timeoutMs),
     close: async () => {

@@ -5,6 +5,7 @@ import { testBroker } from './broker';
 import { freePort } from './free-port';
 import { createTestDatabase, startEmbeddedPostgres, testPostgres } from './postgres';
 import { SERVICE_NAMES, ServiceName, ServiceProcess, serviceEnv, serviceScript, workspaceRoot } from './service-process';
+import { RAISED_RATE_LIMITS } from './rate-limits';
 
 export interface StackOptions {
   /** Which services to run (default: all four). */
@@ -109,6 +110,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
           logLevel: 'info',
           instanceId: `${service}-${instance}`,
         }),
+        ...(service === 'scan-gateway' ? RAISED_RATE_LIMITS : {}),
         ...opts.env,
       };
       if (opts.isolated) delete env.INSTANCE_ID;

@@ -5,6 +5,8 @@ import { ApiError } from '../errors/api-error';
 import { DevTokenRequest, DevTokenResponse } from './dto/dev-token.dto';
 import { TokenService } from './token.service';
 import { ApiErrorResponses } from '../errors/api-error-responses';
+import { AbuseLimited } from '../abuse/abuse-limits';
+import { UserLimitGuard } from '../abuse/abuse-limit.guards';
 
 /** Runs before body validation, so a disabled endpoint is a 404 whatever the body. */
 @Injectable()
@@ -16,7 +18,7 @@ class DevTokensEnabled implements CanActivate {
   }
 }
 
-@ApiErrorResponses(400, 404, 413, 415)
+@ApiErrorResponses(400, 404, 413, 415, 429)
 @ApiTags('auth')
 @Controller('v1/auth')
 export class DevTokenController {
@@ -24,7 +26,8 @@ export class DevTokenController {
 
   @Post('dev-token')
   @HttpCode(200)
-  @UseGuards(DevTokensEnabled)
+  @UseGuards(DevTokensEnabled, UserLimitGuard)
+  @AbuseLimited('devTokens')
   @ApiOperation({ summary: 'Mint a token for development (only when AUTH_DEV_TOKENS=true; 404 otherwise)' })
   @ApiOkResponse({ type: DevTokenResponse })
   async devToken(@Body() body: DevTokenRequest): Promise<DevTokenResponse> {

@@ -3,16 +3,19 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResp
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser, RequireRoles } from '../auth/roles';
+import { AbuseLimited } from '../abuse/abuse-limits';
+import { UserLimitGuard } from '../abuse/abuse-limit.guards';
 import { CorrelationId } from '../messaging/correlation';
 import { readIdempotencyKey } from '../messaging/idempotency';
 import { ClaimsService } from './claims.service';
 import { ClaimCouponRequest, ClaimResponse, PendingClaimResponse } from './dto/claim-coupon.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 503)
+@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
+@UseGuards(JwtAuthGuard, UserLimitGuard)
+@AbuseLimited('claims')
 @RequireRoles('customer')
 @Controller('v1/claims')
 export class ClaimsController {

@@ -61,6 +61,50 @@ export class GatewayEnv extends LoggingEnv {
   @Transform(toInt) @IsInt({ message: 'must be an integer (milliseconds)' }) @Min(100) @Max(120_000)
   REQUEST_TIMEOUT_MS: number = 5000;
 
+  /** Rate limits (abuse/abuse-limits.ts): the window every RATE_LIMIT_* count is per; a count of 0 turns that limit off. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (milliseconds)' }) @Min(1000) @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS: number = 60_000;
+
+  /** Scans per window from one client address. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_SCANS_PER_ADDRESS: number = 1200;
+
+  /** Scans per window by one logged-in user. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_SCANS_PER_USER: number = 300;
+
+  /** Claims per window from one client address. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_CLAIMS_PER_ADDRESS: number = 300;
+
+  /** Claims per window by one user. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_CLAIMS_PER_USER: number = 60;
+
+  /** Orders placed per window from one client address. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_ORDERS_PER_ADDRESS: number = 300;
+
+  /** Orders placed per window by one user. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_ORDERS_PER_USER: number = 60;
+
+  /** Dev tokens minted per window from one client address. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_DEV_TOKENS_PER_ADDRESS: number = 60;
+
+  /** Dev tokens minted per window for one userId. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_DEV_TOKENS_PER_USER: number = 20;
+
+  /** Any other /v1 request per window from one client address (admin, wallet, reads, bad tokens). */
+  @Transform(toInt) @IsInt({ message: 'must be an integer (0: no limit)' }) @Min(0) @Max(100_000_000)
+  RATE_LIMIT_OTHER_PER_ADDRESS: number = 1200;
+
+  /** Concurrent notification streams per user on this instance; a new one beyond it closes that user's oldest. */
+  @Transform(toInt) @IsInt({ message: 'must be an integer' }) @Min(1) @Max(1000)
+  SSE_STREAMS_PER_USER: number = 5;
+
   /** Largest accepted request body; larger ones are refused with 413. */
   @Transform(toInt) @IsInt({ message: 'must be an integer (bytes)' }) @Min(1024) @Max(10 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 64 * 1024;

@@ -26,6 +26,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE: send application/json',
   422: 'UNKNOWN_SKU / UNKNOWN_STORE',
+  429: 'RATE_LIMITED: too many requests from this address or user; Retry-After says when to retry',
   503: 'UNAVAILABLE: the broker is down or a service did not answer in time; retry',
 };
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllowQueryToken, CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser } from '../auth/roles';
+import { GatewayEnv } from '../config/gateway.env';
 import { CorrelationId } from '../messaging/correlation';
 import { Notification, NotificationHub } from './notification-hub';
 import { ApiErrorResponses } from '../errors/api-error-responses';
@@ -22,8 +23,10 @@ function frame(n: Notification): string {
 export class NotificationsController implements BeforeApplicationShutdown {
   /** Open streams, ended at shutdown so the HTTP server can close (terminals reconnect elsewhere with Last-Event-ID). */
   private readonly open = new Set<() => void>();
+  /** Each user's open streams on this instance, oldest first (SSE_STREAMS_PER_USER caps them). */
+  private readonly openByUser = new Map<string, Array<() => void>>();
 
-  constructor(private readonly hub: NotificationHub) {}
+  constructor(private readonly hub: NotificationHub, private readonly env: GatewayEnv) {}
 
   beforeApplicationShutdown(): void {
     [...this.open].forEach((end) => end());
@@ -74,12 +77,23 @@ export class NotificationsController implements BeforeApplicationShutdown {
       clearInterval(heartbeat);
       unsubscribe();
       this.open.delete(end);
+      const rest = (this.openByUser.get(user.userId) ?? []).filter((e) => e !== end);
+      if (rest.length) this.openByUser.set(user.userId, rest);
+      else this.openByUser.delete(user.userId);
     };
     const end = () => {
       close();
       res.end();
     };
     this.open.add(end);
+    // One user can't hold hundreds of streams: past the cap, the oldest is closed (a terminal that still wants it
+    // reconnects with Last-Event-ID and misses nothing).
+    let mine = [...(this.openByUser.get(user.userId) ?? []), end];
+    this.openByUser.set(user.userId, mine);
+    while (mine.length > this.env.SSE_STREAMS_PER_USER) {
+      mine[0]();
+      mine = this.openByUser.get(user.userId) ?? [];
+    }
     request.raw.on('close', close);
     res.on('close', close);
     res.on('error', close);

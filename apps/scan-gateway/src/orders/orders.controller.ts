@@ -5,6 +5,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser, RequireRoles } from '../auth/roles';
+import { AbuseLimited } from '../abuse/abuse-limits';
+import { UserLimitGuard } from '../abuse/abuse-limit.guards';
 import { CorrelationId } from '../messaging/correlation';
 import { readIdempotencyKey } from '../messaging/idempotency';
 import { OrderIdParam, OrderResponse, PendingOrderResponse, PlaceOrderRequest } from './dto/place-order.dto';
@@ -13,16 +15,17 @@ import { ApiErrorResponses } from '../errors/api-error-responses';
 
 type HeaderMap = Record<string, string | string[] | undefined>;
 
-@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503)
+@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
+@UseGuards(JwtAuthGuard, UserLimitGuard)
 @RequireRoles('customer')
 @Controller('v1/orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post()
+  @AbuseLimited('orders')
   @ApiOperation({ summary: 'Place an order; the best claimed coupon (or the named one, or none) is applied' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: OrderResponse })

@@ -4,16 +4,19 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { OptionalAuth } from '../auth/roles';
+import { AbuseLimited } from '../abuse/abuse-limits';
+import { UserLimitGuard } from '../abuse/abuse-limit.guards';
 import { ScanRequest, ScanResponse } from './dto/scan.dto';
 import { ScanBodyPipe } from './scan-body.pipe';
 import { SCAN_RESPONSE_SCHEMA } from './scan-response.schema';
 import { ScansService } from './scans.service';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 413, 415, 503)
+@ApiErrorResponses(400, 401, 413, 415, 429, 503)
 @ApiTags('terminal')
 @ApiBearerAuth()
-@UseGuards(JwtAuthGuard)
+@UseGuards(JwtAuthGuard, UserLimitGuard)
+@AbuseLimited('scans')
 @Controller('v1/scans')
 export class ScansController {
   constructor(private readonly scans: ScansService) {}
