@@ -1,8 +1,8 @@
 // Rate limits and stream caps (issue 12), with limits set low through the environment: each limit answers 429
 // RATE_LIMITED in the contract's format with Retry-After, per address before authentication, per user after it.
-import { GatewayHarness, HttpResult, startHarness } from '../../test/gateway-harness';
-import { openStream } from '../../test/sse-client';
-import { waitFor } from '../../test/wait-for';
+import { GatewayHarness, HttpResult, startHarness } from '../test/gateway-harness';
+import { openStream } from '../test/sse-client';
+import { waitFor } from '../test/wait-for';
 
 jest.setTimeout(60_000);
 
