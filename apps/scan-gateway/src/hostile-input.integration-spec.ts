@@ -152,3 +152,31 @@ describe('exposure', () => {
     }
   });
 });
+
+describe('claims of coupons the catalog never created', () => {
+  const createCoupon = async (base: string) => {
+    const res = await fetch(`${base}/v1/admin/coupons`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${merchant}` },
+      body: JSON.stringify({ title: 'real', discount: { type: 'AMOUNT_OFF', amount: 100 }, totalQuantity: 100 }),
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { couponId: string }).couponId;
+  };
+
+  it('answers 404 COUPON_NOT_FOUND without publishing a command', async () => {
+    const before = await h.messagesOn(Topics.walletCommands);
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => http('POST', '/v1/claims', { body: { couponId: `cpn_random_${i}` }, token: customer })));
+    for (const res of answers) expect(res).toMatchObject({ status: 404, body: contractError('COUPON_NOT_FOUND') });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.messagesOn(Topics.walletCommands)).toBe(before);
+  });
+
+  it('claims a coupon created a moment ago through this instance or another one', async () => {
+    const other = await h.anotherGateway('it-other');
+    for (const base of [h.base, other]) {
+      const couponId = await createCoupon(base);
+      const res = await http('POST', '/v1/claims', { body: { couponId }, token: customer });
+      expect(res.status).toBe(201);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { CatalogEventTypes, CouponAdminView, Envelope, Queries, ScanQuery, ScanResult, Topics, causedBy } from '@coupons/contracts';
+import { CatalogEventTypes, CouponAdminView, Envelope, Queries, ScanQuery, ScanResult, Topics, causedBy, envelope } from '@coupons/contracts';
 import { FakeService } from './fake-service';
 
 type Product = { sku: string; gtin: string | null; name: string; price: number; currency: string };
@@ -62,5 +62,12 @@ export function fakeCatalog(brokers: string) {
       return stored ? { ok: true, value: stored } : { ok: false, code: 'COMMAND_NOT_FOUND', message: 'no stored outcome' };
     },
   });
-  return Object.assign(service, { products, coupons });
+  /** Publishes CouponCreated for ids a test claims without creating them through the admin API. */
+  const announceCoupons = async (...couponIds: string[]) => {
+    for (const couponId of couponIds) {
+      const p = { couponId, title: `Coupon ${couponId}`, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 100, perUserLimit: 1, priority: 0 };
+      await service.publish(envelope(CatalogEventTypes.couponCreated, { ...p, status: 'ACTIVE', createdAt: new Date().toISOString() }, { aggregateId: couponId, correlationId: `announce-${couponId}` }));
+    }
+  };
+  return Object.assign(service, { products, coupons, announceCoupons });
 }

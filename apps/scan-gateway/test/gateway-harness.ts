@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel } from 'kafkajs';
 import { Writable } from 'node:stream';
 import { startGateway } from '../src/app.factory';
+import { ScanReadModel } from '../src/scans/scan-read-model';
 import { loadGatewayEnv } from '../src/config/gateway.env';
 import { fakeCatalog } from './fake-catalog';
 import { fakeOrdering, fakeWallet } from './fake-wallet-ordering';
@@ -38,6 +39,8 @@ export interface GatewayHarness {
   token(userId: string, roles?: string[]): Promise<string>;
   /** Another gateway instance on the same broker (own consumer groups); returns its base URL. Stopped with the harness. */
   anotherGateway(instanceId: string): Promise<string>;
+  /** Coupons the catalog announced (CouponCreated), folded into the gateway's read model, so claims of them reach the wallet. */
+  knownCoupons(...couponIds: string[]): Promise<void>;
   /** Messages ever written to a topic (sum of partition end offsets). */
   messagesOn(topic: string): Promise<number>;
   stop(): Promise<void>;
@@ -89,6 +92,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ga
 
   return {
     broker, app, base, catalog, wallet, ordering, http, anotherGateway,
+    knownCoupons: async (...couponIds) => {
+      await catalog.announceCoupons(...couponIds);
+      const model = app.get(ScanReadModel);
+      await waitFor('the coupons in the read model', async () => (couponIds.every((id) => model.hasEverSeenCoupon(id)) ? true : undefined));
+    },
     token: async (userId, roles) => (await http('POST', '/v1/auth/dev-token', { body: roles ? { userId, roles } : { userId } })).body.accessToken,
     messagesOn: async (topic = Topics.catalogCommands) => (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0),
     stop: async () => {

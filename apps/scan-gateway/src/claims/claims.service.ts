@@ -6,6 +6,7 @@ import { derivedId, idempotentCommandId } from '../messaging/idempotency';
 import { refusal } from '../messaging/outcome-errors';
 import { UserPositions } from '../messaging/user-positions';
 import { ClaimResponse, PendingClaimResponse } from './dto/claim-coupon.dto';
+import { KnownCoupons } from './known-coupons';
 
 export type ClaimAnswer = { status: 201; body: ClaimResponse } | { status: 202; body: PendingClaimResponse };
 
@@ -15,9 +16,12 @@ export type ClaimAnswer = { status: 201; body: ClaimResponse } | { status: 202; 
  */
 @Injectable()
 export class ClaimsService {
-  constructor(private readonly commands: CommandBus, private readonly positions: UserPositions) {}
+  constructor(private readonly commands: CommandBus, private readonly positions: UserPositions, private readonly coupons: KnownCoupons) {}
 
   async claim(userId: string, couponId: string, ctx: { correlationId: string; idempotencyKey?: string }): Promise<ClaimAnswer> {
+    // An id the catalog never created is refused here, quickly and without a command: random ids would otherwise
+    // reach every wallet partition and hold real claims up behind them.
+    if (!(await this.coupons.mayExist(couponId))) throw refusal('COUPON_NOT_FOUND', `coupon ${couponId} does not exist`, [], 404);
     const commandId = ctx.idempotencyKey ? idempotentCommandId('POST /v1/claims', userId, ctx.idempotencyKey) : undefined;
     const claimId = commandId ? derivedId('clm_', commandId) : `clm_${randomBytes(12).toString('hex')}`;
     const payload: ClaimCoupon = { claimId, couponId, userId, requestedAt: new Date().toISOString() };

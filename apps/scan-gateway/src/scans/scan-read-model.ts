@@ -255,6 +255,11 @@ export class ScanModel {
     return value;
   }
 
+  /** Whether a CouponCreated for this id has been folded (whatever its status now). */
+  hasCoupon(couponId: string): boolean {
+    return this.coupons.has(couponId);
+  }
+
   /** Sizes, for logs and metrics. */
   counts(): { stores: number; products: number; coupons: number } {
     return { stores: this.stores.size, products: this.products.size, coupons: this.coupons.size };
@@ -330,6 +335,11 @@ export class ScanReadModel implements OnApplicationShutdown {
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /** Whether the catalog ever announced this coupon, as far as this instance has folded (see claims/known-coupons.ts). */
+  hasEverSeenCoupon(couponId: string): boolean {
+    return this.model.hasCoupon(couponId);
   }
 
   private folded(topic: string, partition: number, offset: bigint): boolean {
