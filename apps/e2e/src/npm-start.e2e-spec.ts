@@ -2,8 +2,8 @@
 // printed, Ctrl-C, and nothing left running; then a second start on the same DATA_DIR keeps the demo data.
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect, createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, workspaceRoot } from '@coupons/testing';
 
@@ -16,11 +16,17 @@ interface Launch {
   exited: Promise<number | null>;
 }
 
-function launch(dataDir: string, gatewayPort: number): Launch {
+/**
+ * `node` runs the launcher itself; `npm` runs `npm start` as a developer types it (build, then the launcher with a
+ * shell in between), so a signal sent to the npm process must still reach the launcher.
+ */
+function launch(dataDir: string, gatewayPort: number, via: 'node' | 'npm' = 'node'): Launch {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), NO_COLOR: '1' };
   // The embedded defaults are what is under test.
   for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
-  const child = spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = via === 'node'
+    ? spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d.toString()));
   child.stderr!.on('data', (d) => (out += d.toString()));
@@ -52,6 +58,21 @@ function bannerCurls(banner: string): string[] {
     out.push(cmd.join('\n'));
   }
   return out;
+}
+
+/** A non-loopback IPv4 address of this machine, if it has one. */
+function externalAddress(): string | undefined {
+  return Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+}
+
+/** Whether something accepts TCP connections at host:port. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
 }
 
 /** Runs a banner command exactly as a developer pasting it would. */
@@ -90,10 +111,11 @@ interface RuntimeInfo {
   services: Array<{ name: string; port: number; pid: number }>;
 }
 
-/** Sends Ctrl-C and checks that every process and port of the run is gone. */
-async function stopAndCheckNothingLeft(l: Launch, info: RuntimeInfo, postmasterPid: number): Promise<void> {
-  l.child.kill('SIGINT');
+/** Sends Ctrl-C's signal (or another) and checks that every process and port of the run is gone. */
+async function stopAndCheckNothingLeft(l: Launch, info: RuntimeInfo, postmasterPid: number, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+  l.child.kill(signal);
   expect(await l.exited).toBe(0);
+  expect(pidAlive(info.launcherPid)).toBe(false);
   expect(l.output()).toContain('[stack]');
   const pids = [...info.services.map((s) => s.pid), postmasterPid, info.embedded.postgres?.runnerPid].filter((p): p is number => !!p);
   await eventually(() => pids.every((p) => !pidAlive(p)), `processes ${pids.join(', ')} gone`);
@@ -140,11 +162,18 @@ describe('npm start', () => {
     expect(info.services.map((s) => s.name).sort()).toEqual(['coupon-catalog', 'ordering', 'scan-gateway', 'wallet']);
     const postmasterPid = Number(readFileSync(join(info.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(pidAlive(postmasterPid)).toBe(true);
+    // Every service listens on 127.0.0.1 only (HOST unset): not reachable through the machine's other addresses.
+    const external = externalAddress();
+    for (const s of info.services) {
+      expect(await accepts('127.0.0.1', s.port)).toBe(true);
+      if (external) expect(await accepts(external, s.port)).toBe(false);
+    }
     await stopAndCheckNothingLeft(current, info, postmasterPid);
     expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
 
-    // Second start, same DATA_DIR: the data is still there and the demo data set is not loaded again.
-    current = launch(dataDir, port);
+    // Second start, same DATA_DIR, through `npm start`: the data is still there and the demo data set is not loaded
+    // again; `kill -INT` of the npm process stops everything (the shell between npm and the launcher must not hold it).
+    current = launch(dataDir, port, 'npm');
     const banner2 = await waitForBanner(current);
     expect(banner2).toContain('demo data kept from an earlier start');
     expect(banner2).not.toContain('loading the demo data set');
@@ -152,6 +181,13 @@ describe('npm start', () => {
     expect(again.coupons.map((c: any) => c.couponId)).toEqual(scan.coupons.map((c: any) => c.couponId));
     const info2 = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RuntimeInfo;
     const postmasterPid2 = Number(readFileSync(join(info2.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    await stopAndCheckNothingLeft(current, info2, postmasterPid2);
-  }, 600_000);
+    await stopAndCheckNothingLeft(current, info2, postmasterPid2, 'SIGINT');
+
+    // Third start through npm: SIGTERM to the npm process stops everything too.
+    current = launch(dataDir, port, 'npm');
+    await waitForBanner(current);
+    const info3 = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RuntimeInfo;
+    const postmasterPid3 = Number(readFileSync(join(info3.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    await stopAndCheckNothingLeft(current, info3, postmasterPid3, 'SIGTERM');
+  }, 900_000);
 });

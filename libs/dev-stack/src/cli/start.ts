@@ -127,13 +127,18 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+/** When the first stop signal came: a terminal's Ctrl-C reaches the launcher twice (from the terminal and from npm). */
+let firstSignalAt = 0;
+
 function onSignal(signal: NodeJS.Signals): void {
+  if (stopping && Date.now() - firstSignalAt < 1000) return;
   if (stopping) {
     // Second Ctrl-C: no more waiting.
     say(`${signal} again: killing everything`);
     for (const s of services) if (s.pid) try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
     process.exit(130);
   }
+  firstSignalAt = Date.now();
   say(`${signal} received`);
   void shutdown(0);
 }
