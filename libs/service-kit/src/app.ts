@@ -43,13 +43,14 @@ export async function createServiceApp(appModule: Type<unknown> | DynamicModule,
     requestTimeout: http.HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: http.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     clientErrorHandler: contractClientErrorHandler,
+    // Node checks those deadlines every connectionsCheckingInterval (30 s by default): check every second instead.
+    http: { connectionsCheckingInterval: 1000, headersTimeout: Math.min(http.HTTP_HEADERS_TIMEOUT_MS, http.HTTP_REQUEST_TIMEOUT_MS) },
   });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.server.headersTimeout = http.HTTP_HEADERS_TIMEOUT_MS;
   fastify.addHook('onRequest', metricsAccessHook(http));
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(CORRELATION_HEADER, request.id);
