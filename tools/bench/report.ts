@@ -22,7 +22,7 @@ export interface Report {
   quick: boolean;
   secondsPerPhase: number;
   machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; loadAverageAtEnd: number[] };
-  system: { kafka: string; postgres: string };
+  system: { kafka: string; postgres: string; limits?: string };
   chain: { users: number; stores: number; products: number; coupons: number };
   figures: Figure[];
 }
@@ -46,6 +46,7 @@ export function formatReport(r: Report): string {
   const out = [
     '',
     `benchmark ${r.quick ? '(quick) ' : ''}${r.startedAt}: ${r.machine.cpus} CPU ${r.machine.cpuModel}, node ${r.machine.node}, load average at the end ${r.machine.loadAverageAtEnd.join(' ')}`,
+    ...(r.system.limits ? [`limits: ${r.system.limits}`] : []),
     `system: ${r.system.kafka}; ${r.system.postgres}; chain of ${r.chain.users} users, ${r.chain.stores} stores, ${r.chain.products} products, ${r.chain.coupons} coupons; ${r.secondsPerPhase} s per load phase`,
     '',
     line(rows[0]),

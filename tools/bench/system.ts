@@ -13,6 +13,9 @@ import {
   startEmbeddedPostgres, workspaceRoot,
 } from '@coupons/testing';
 
+/** Said in every report: the figures are of the system without its abuse limits. */
+const RAISED_LIMITS_NOTE = 'the gateway\'s rate limits are raised through RATE_LIMIT_* to 100,000,000 per window (the load comes from one address)';
+
 export interface BenchSystem {
   gatewayUrl: string;
   brokers: string;
@@ -23,7 +26,7 @@ export interface BenchSystem {
   services: ServiceProcess[];
   /** The embedded broker process, when this run started one (its pid, for memory figures). */
   brokerPid?: number;
-  description: { kafka: string; postgres: string };
+  description: { kafka: string; postgres: string; limits: string };
   logDir: string;
   /** Stops the services only (the broker and PostgreSQL keep running, e.g. for the replay scenario). */
   stopServices(): Promise<void>;
@@ -182,7 +185,7 @@ export async function startSystem(opts: StartSystemOptions): Promise<BenchSystem
     services.forEach((s) => s.start());
     await Promise.all(services.map((s) => s.waitHealthy(120_000)));
     const gateway = services.find((s) => s.service === 'scan-gateway')!;
-    return { gatewayUrl: gateway.url, brokers, databaseUrl: db.url, jwtSecret, schemas: db.schemas, services, brokerPid, description: { kafka, postgres: db.description }, logDir, stopServices, stop };
+    return { gatewayUrl: gateway.url, brokers, databaseUrl: db.url, jwtSecret, schemas: db.schemas, services, brokerPid, description: { kafka, postgres: db.description, limits: RAISED_LIMITS_NOTE }, logDir, stopServices, stop };
   } catch (err) {
     await stop();
     throw err;

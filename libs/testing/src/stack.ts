@@ -113,7 +113,11 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
         ...(service === 'scan-gateway' ? RAISED_RATE_LIMITS : {}),
         ...opts.env,
       };
-      if (opts.isolated) delete env.INSTANCE_ID;
+      // A container has its hostname, and listens on every address (HOST's default).
+      if (opts.isolated) {
+        delete env.INSTANCE_ID;
+        delete env.HOST;
+      }
       const p = new ServiceProcess({
         service,
         label,

@@ -45,31 +45,43 @@ function depthExceeds(text: string, max: number): boolean {
   return false;
 }
 
+/** The first problem in a parsed body (depth is bounded already, so the walk's recursion is too), or null. */
+function shapeProblem(value: unknown, path: string, limits: JsonBodyLimits): ApiError | null {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(value)) {
+    if (value.length > limits.maxItems) return refused(`an array has more than ${limits.maxItems} items`, path || '(body)');
+    for (let i = 0; i < value.length; i++) {
+      const p = shapeProblem(value[i], at(i), limits);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const keys = Object.keys(value);
+  if (keys.length > limits.maxKeys) return refused(`an object has more than ${limits.maxKeys} keys`, path || '(body)');
+  for (const key of keys) {
+    if (FORBIDDEN_KEYS.has(key) || !KEY_PATTERN.test(key)) return refused(`${JSON.stringify(key.slice(0, 64))} is not a field name`, at(key.slice(0, 64)));
+    const p = shapeProblem((value as Record<string, unknown>)[key], at(key), limits);
+    if (p) return p;
+  }
+  return null;
+}
+
 /**
  * Parses a request body with limits on depth, keys and array sizes, and refuses keys that are not field names
- * (`__proto__`, `constructor`, spaces, control characters). Every refusal is 400 VALIDATION_FAILED; a text that is
- * not JSON is 400 INVALID_JSON.
+ * (`__proto__`, `constructor`, spaces, control characters), naming the field's dotted path. Every refusal is 400
+ * VALIDATION_FAILED; a text that is not JSON is 400 INVALID_JSON.
  */
 export function parseJsonBody(text: string, limits: JsonBodyLimits): unknown {
   if (text.trim() === '') throw new ApiError(400, 'INVALID_JSON', 'the body is empty but the content type is JSON');
   if (depthExceeds(text, limits.maxDepth)) throw refused(`the body is nested deeper than ${limits.maxDepth} levels`);
-  let problem: ApiError | null = null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text, function (key, value: unknown) {
-      if (problem) return undefined;
-      if (key !== '' && !Array.isArray(this) && (FORBIDDEN_KEYS.has(key) || !KEY_PATTERN.test(key))) {
-        problem = refused(`${JSON.stringify(key.slice(0, 64))} is not a field name`, key.slice(0, 64));
-      } else if (Array.isArray(value)) {
-        if (value.length > limits.maxItems) problem = refused(`an array has more than ${limits.maxItems} items`, key || '(body)');
-      } else if (typeof value === 'object' && value !== null && Object.keys(value).length > limits.maxKeys) {
-        problem = refused(`an object has more than ${limits.maxKeys} keys`, key || '(body)');
-      }
-      return value;
-    });
+    parsed = JSON.parse(text);
   } catch {
     throw new ApiError(400, 'INVALID_JSON', 'the body is not valid JSON');
   }
+  const problem = shapeProblem(parsed, '', limits);
   if (problem) throw problem;
   return parsed;
 }
