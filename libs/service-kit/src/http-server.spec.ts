@@ -1,4 +1,6 @@
+import Fastify from 'fastify';
 import { EnvValidationError } from './env';
+import { metricsAccessHook } from './observability';
 import { addressAllowed, loadHttpServerEnv } from './http-server';
 import { redactUrl, serializeRequest } from './logging';
 
@@ -54,5 +56,37 @@ describe('log redaction', () => {
     expect(serializeRequest({ method: 'GET', url: '/a?token=x', headers: { authorization: 'Bearer x', accept: '*/*' } })).toEqual({
       method: 'GET', url: '/a?token=[redacted]', headers: { authorization: '[redacted]', accept: '*/*' },
     });
+  });
+});
+
+describe('/metrics access', () => {
+  async function serve(env: Parameters<typeof metricsAccessHook>[0]) {
+    const app = Fastify();
+    app.addHook('onRequest', metricsAccessHook(env));
+    app.get('/metrics', async () => 'figures');
+    app.get('/health', async () => 'ok');
+    await app.ready();
+    return app;
+  }
+
+  it('is open when neither METRICS_ALLOW nor METRICS_TOKEN is set', async () => {
+    const sut = await serve({});
+    expect((await sut.inject({ url: '/metrics' })).statusCode).toBe(200);
+  });
+
+  it('answers 403 to an address outside METRICS_ALLOW, and leaves other routes alone', async () => {
+    const sut = await serve({ METRICS_ALLOW: ['10.0.0.0/8'] });
+    const refused = await sut.inject({ url: '/metrics', remoteAddress: '192.168.1.5' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String), details: [] } });
+    expect((await sut.inject({ url: '/metrics', remoteAddress: '10.1.2.3' })).statusCode).toBe(200);
+    expect((await sut.inject({ url: '/health', remoteAddress: '192.168.1.5' })).statusCode).toBe(200);
+  });
+
+  it('needs the bearer METRICS_TOKEN when set', async () => {
+    const sut = await serve({ METRICS_TOKEN: 'metrics-token-0123456789' });
+    expect((await sut.inject({ url: '/metrics' })).statusCode).toBe(401);
+    expect((await sut.inject({ url: '/metrics?x=1', headers: { authorization: 'Bearer wrong-token-0123456789xx' } })).statusCode).toBe(401);
+    expect((await sut.inject({ url: '/metrics', headers: { authorization: 'Bearer metrics-token-0123456789' } })).statusCode).toBe(200);
   });
 });
