@@ -41,6 +41,13 @@ describe('loadGatewayEnv', () => {
     else expect(load).toThrow(/AUTH_DEV_TOKENS.*AUTH_DEV_TOKENS_ON_PUBLIC_HOST/);
   });
 
+  it.each([
+    ['below the heartbeat', { HTTP_IDLE_TIMEOUT_MS: '10000' }],
+    ['below REQUEST_TIMEOUT_MS', { HTTP_IDLE_TIMEOUT_MS: '30000', REQUEST_TIMEOUT_MS: '40000' }],
+  ])('refuses an idle timeout %s', (_, extra) => {
+    expect(() => loadGatewayEnv({ ...base, ...extra })).toThrow(/HTTP_IDLE_TIMEOUT_MS/);
+  });
+
   it('accepts a JWKS URL instead of a secret', () => {
     expect(loadGatewayEnv({ KAFKA_BROKERS: 'k:9092', JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json' }).JWT_SECRET).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EnvValidationError, KafkaBrokersVar, LoggingEnv, PortVar, validateEnv } from '@coupons/service-kit';
+import { EnvValidationError, KafkaBrokersVar, LoggingEnv, PortVar, loadHttpServerEnv, validateEnv } from '@coupons/service-kit';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIP, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { isIP } from 'node:net';
@@ -122,6 +122,9 @@ export class GatewayEnv extends LoggingEnv {
   BODY_MAX_ITEMS: number = 1000;
 }
 
+/** How often a notification stream sends a heartbeat comment (notifications.controller.ts). */
+export const STREAM_HEARTBEAT_MS = 15_000;
+
 /**
  * Validates the gateway environment (default process.env), applying defaults. Throws EnvValidationError with one line
  * per bad or missing variable.
@@ -131,6 +134,14 @@ export function loadGatewayEnv(raw: Record<string, unknown> = process.env): Gate
   const env = Object.assign(new GatewayEnv(), values);
   if (env.AUTH_DEV_TOKENS && !env.JWT_SECRET) {
     throw new EnvValidationError(['AUTH_DEV_TOKENS: dev tokens are signed with JWT_SECRET, so AUTH_DEV_TOKENS=true needs JWT_SECRET']);
+  }
+  // A socket quiet for HTTP_IDLE_TIMEOUT_MS is closed: that must not cut a claim waiting for its outcome, nor a
+  // notification stream between two heartbeats.
+  const idle = loadHttpServerEnv(raw).HTTP_IDLE_TIMEOUT_MS;
+  if (idle <= Math.max(env.REQUEST_TIMEOUT_MS, STREAM_HEARTBEAT_MS)) {
+    throw new EnvValidationError([
+      `HTTP_IDLE_TIMEOUT_MS: ${idle} would close requests waiting up to REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS}) or streams between heartbeats (${STREAM_HEARTBEAT_MS} ms); make it larger`,
+    ]);
   }
   if (env.AUTH_DEV_TOKENS && !isLoopback(env.HOST) && !env.AUTH_DEV_TOKENS_ON_PUBLIC_HOST) {
     throw new EnvValidationError([

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllowQueryToken, CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser } from '../auth/roles';
-import { GatewayEnv } from '../config/gateway.env';
+import { GatewayEnv, STREAM_HEARTBEAT_MS } from '../config/gateway.env';
 import { CorrelationId } from '../messaging/correlation';
 import { Notification, NotificationHub } from './notification-hub';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
 /** A comment line every so often keeps proxies and load balancers from closing an idle stream. */
-export const HEARTBEAT_MS = 15_000;
+export const HEARTBEAT_MS = STREAM_HEARTBEAT_MS;
 
 function frame(n: Notification): string {
   return `id: ${n.id}\nevent: ${n.event}\ndata: ${JSON.stringify(n.data)}\n\n`;
