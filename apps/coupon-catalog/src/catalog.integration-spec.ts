@@ -1,5 +1,5 @@
 import {
-  CatalogCommandTypes, CouponClaimed, CreateCoupon, Envelope, Headers, Queries, QueryReply, ScanResult, Topics, envelope,
+  CatalogCommandTypes, CatalogEventTypes, CouponClaimed, CreateCoupon, Envelope, Headers, Queries, QueryReply, ScanResult, Topics, envelope,
 } from '@coupons/contracts';
 import { createKafka, headersToStrings } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
@@ -158,7 +158,7 @@ describe('coupon-catalog service', () => {
     // The partition moved on: a later command on the same key is decided.
     await outcomeOf(await sendCommand(CatalogCommandTypes.upsertStore, { storeId: 'st-bad', name: 'fine' }, 'st-bad'));
     expect(events.filter((e) => e.causationId === bad.eventId)).toEqual([]);
-    expect(await db.query(`SELECT count(*)::int AS n FROM processed_message WHERE message_id = $1`, [bad.eventId])).toEqual([{ n: 0 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM command_outcome WHERE command_id = $1`, [bad.eventId])).toEqual([{ n: 0 }]);
   });
 
   it('refuses unknown coupons, stores and skus with codes the gateway maps to HTTP', async () => {
@@ -285,7 +285,16 @@ describe('catalog replay', () => {
       ds.query(`SELECT * FROM coupon ORDER BY coupon_id`),
       ds.query(`SELECT * FROM coupon_usage ORDER BY coupon_id`),
       ds.query(`SELECT * FROM store_display ORDER BY store_id, position`),
-      ds.query(`SELECT consumer, message_id, outcome FROM processed_message ORDER BY consumer, message_id`),
+      ds.query(`SELECT command_id, outcome FROM command_outcome ORDER BY command_id`),
+      ds.query(`SELECT consumer, message_id FROM processed_message ORDER BY consumer, message_id`),
+    ]);
+
+  const own = (e: Envelope) => (Object.values(CatalogEventTypes) as string[]).includes(e.type);
+  /** Folds a run of events as the replay engine does: own events as they are, consumed ones deduped by id. */
+  const foldNow = (ds: DataSource, events: Envelope[]) =>
+    ds.transaction(async (em) => [
+      ...(await catalogProjection.applyMany(em, events.filter(own))),
+      ...(await catalogProjection.applyConsumed(em, Topics.walletEvents, 0, events.filter((e) => !own(e)).map((envelope) => ({ envelope, offset: '0' })))),
     ]);
 
   it('folding the topics from offset 0 into an empty schema rebuilds identical rows (one code path)', async () => {
@@ -295,7 +304,7 @@ describe('catalog replay', () => {
     await replayed.initialize();
     try {
       await runMigrationsWithLock(replayed);
-      for (const e of await readAll(catalogProjection.topics as string[])) await catalogProjection.fold(replayed, e);
+      for (const e of await readAll(catalogProjection.topics as string[])) await foldNow(replayed, [e]);
       const [live, rebuilt] = await Promise.all([snapshot(db), snapshot(replayed)]);
       // Live also recorded each command id when it decided it; the replay records it from the outcome's causationId.
       expect(rebuilt).toEqual(live);
@@ -305,7 +314,7 @@ describe('catalog replay', () => {
     }
   });
 
-  it('folding them in batches, as the replay engine does (runs of one type at once, each event twice), rebuilds the same rows', async () => {
+  it('folding them in batches, as the replay engine does (runs of one type at once, consumed events twice), rebuilds the same rows', async () => {
     await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
     const all = await readAll(catalogProjection.topics as string[]);
     const live = await snapshot(db);
@@ -316,8 +325,9 @@ describe('catalog replay', () => {
       await runMigrationsWithLock(batched);
       for (let i = 0; i < all.length; i += 50) {
         const batch = all.slice(i, i + 50);
-        const results = await batched.transaction((em) => catalogProjection.applyMany(em, [...batch, ...batch]));
-        expect(results.slice(batch.length).every((r) => r !== 'applied')).toBe(true);
+        const consumed = batch.filter((e) => !own(e));
+        const results = await foldNow(batched, [...batch, ...consumed]);
+        expect(results.slice(results.length - consumed.length).every((r) => r !== 'applied')).toBe(true);
       }
       expect(await snapshot(batched)).toEqual(live);
     } finally {
@@ -331,8 +341,9 @@ describe('catalog migrations', () => {
     const ds = new DataSource(catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialCatalogSchema1764040000000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog_migrations' AND table_name <> 'migrations'`);
       expect(left).toEqual([]);

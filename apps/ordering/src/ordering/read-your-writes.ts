@@ -1,19 +1,7 @@
 import { TopicPosition } from '@coupons/contracts';
-import { tableName } from '@coupons/messaging';
+import { FoldPositionRow, tableName } from '@coupons/messaging';
 import { DataSource, EntityManager } from 'typeorm';
-import { CouponTermsEntity, FoldPositionEntity, RedemptionEntity, UserClaimEntity } from './entities';
-
-/**
- * Records, in the fold's own transaction, that ordering has folded a partition up to `offset` (inclusive). Durable
- * and shared: whichever instance folds a partition, every instance's command handler sees how far it got.
- */
-export async function recordFoldPosition(em: EntityManager, topic: string, partition: number, offset: string): Promise<void> {
-  await em.query(
-    `INSERT INTO ${tableName(em, FoldPositionEntity)} AS p (topic, partition, next_offset) VALUES ($1, $2, $3)
-     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(p.next_offset, EXCLUDED.next_offset)`,
-    [topic, partition, (BigInt(offset) + 1n).toString()],
-  );
-}
+import { CouponTermsEntity, RedemptionEntity, UserClaimEntity } from './entities';
 
 /** What keeps a read-your-writes wait going: positions not folded yet, and claims whose coupon terms are not. */
 export interface Unseen {
@@ -30,7 +18,7 @@ export interface Unseen {
  */
 export const unseenQuery = (ds: DataSource | EntityManager): string =>
   `SELECT COALESCE((SELECT json_agg(json_build_object('topic', p.topic, 'partition', p.partition, 'next_offset', p.next_offset::text))
-                      FROM ${tableName(ds, FoldPositionEntity)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
+                      FROM ${tableName(ds, FoldPositionRow)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
           EXISTS (SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
                    WHERE c.user_id = ANY($2::text[])
                      AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id OFFSET 0)
