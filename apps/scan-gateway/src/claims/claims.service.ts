@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClaimCoupon, ClaimRejected, CouponClaimed, Queries, Topics, WalletCommandTypes, WalletEventTypes } from '@coupons/contracts';
 import { randomBytes } from 'node:crypto';
 import { CommandBus } from '../messaging/command-bus';
-import { derivedId, idempotentCommandId } from '../messaging/idempotency';
+import { derivedId, idempotentCommandId, requestFingerprint } from '../messaging/idempotency';
 import { refusal } from '../messaging/outcome-errors';
 import { UserPositions } from '../messaging/user-positions';
 import { ClaimResponse, PendingClaimResponse } from './dto/claim-coupon.dto';
@@ -18,7 +18,8 @@ export class ClaimsService {
   constructor(private readonly commands: CommandBus, private readonly positions: UserPositions) {}
 
   async claim(userId: string, couponId: string, ctx: { correlationId: string; idempotencyKey?: string }): Promise<ClaimAnswer> {
-    const commandId = ctx.idempotencyKey ? idempotentCommandId('POST /v1/claims', userId, ctx.idempotencyKey) : undefined;
+    const route = 'POST /v1/claims';
+    const commandId = ctx.idempotencyKey ? idempotentCommandId(route, userId, ctx.idempotencyKey) : undefined;
     const claimId = commandId ? derivedId('clm_', commandId) : `clm_${randomBytes(12).toString('hex')}`;
     const payload: ClaimCoupon = { claimId, couponId, userId, requestedAt: new Date().toISOString() };
     const { outcome } = await this.commands.execute({
@@ -28,6 +29,7 @@ export class ClaimsService {
       payload,
       correlationId: ctx.correlationId,
       commandId,
+      requestHash: commandId ? requestFingerprint(route, userId, { couponId }) : undefined,
       outcomeQuery: { pattern: Queries.commandOutcome.wallet, topic: Topics.walletEvents },
     });
     if (!outcome) return { status: 202, body: { claimId, couponId, status: 'PENDING' } };
