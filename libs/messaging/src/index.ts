@@ -10,6 +10,7 @@ export * from './command-pipeline';
 export * from './command-outcomes';
 export * from './projector';
 export * from './fold-runs';
+export * from './fold-progress';
 export * from './consumer';
 export * from './messaging.module';
 export * from './queries';

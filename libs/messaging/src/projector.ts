@@ -1,6 +1,7 @@
 import { Envelope } from '@coupons/contracts';
 import { DataSource, EntityManager } from 'typeorm';
 import { FoldPositionRow } from './entities';
+import { FoldProgress } from './fold-progress';
 import { recordProcessedMessages } from './processed-messages';
 import { HandlerOutcome, Outcome } from './outcome';
 import { tableName } from './table-name';
@@ -69,6 +70,8 @@ export class Projector {
   private readonly folds: ReadonlyMap<string, RunFold>;
   /** Every topic the projection is a fold of (the replay tool reads these). */
   readonly topics: readonly string[];
+  /** Signalled after each live fold of consumed events commits ({@link consume}). */
+  readonly progress = new FoldProgress();
 
   /**
    * @param name consumer name recorded in processed_message for events deduped by id (e.g. `coupon-catalog.projection`)
@@ -144,7 +147,7 @@ export class Projector {
     const results =
       !(opts.recordIgnored && this.dedupe === 'offsets') && !events.some((e) => this.handles(e.envelope.type))
         ? events.map((): FoldResult => 'ignored')
-        : await dataSource.transaction((em) => this.applyConsumed(em, topic, partition, events));
+        : await dataSource.transaction((em) => this.applyConsumed(em, topic, partition, events)).finally(() => this.progress.advanced());
     return results.map((r, i) =>
       r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`${this.name} keeps no ${events[i].envelope.type}`) : Outcome.done,
     );

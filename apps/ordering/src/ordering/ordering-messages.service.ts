@@ -105,7 +105,7 @@ export class OrderingMessagesService {
       const decided = await findCommandOutcomes(this.dataSource, commands.map((c) => c.eventId));
       orders = waitingOrders(commands.filter((c) => !decided.has(c.eventId)));
       if (orders.length === 0) return;
-      seen = await waitUntilSeen(this.dataSource, wantedBy(orders), usersOf(orders), this.options.seenTimeoutMs);
+      seen = await waitUntilSeen(this.dataSource, wantedBy(orders), usersOf(orders), this.options.seenTimeoutMs, orderingProjection.progress);
     }
     // One observation per order, as when each waited alone.
     for (let i = 0; i < orders.length; i++) this.seenWait?.observe({ result: seen.caughtUp ? 'caught_up' : 'timed_out' }, (Date.now() - started) / 1000);

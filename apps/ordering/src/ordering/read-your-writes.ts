@@ -1,5 +1,5 @@
 import { TopicPosition } from '@coupons/contracts';
-import { FoldPositionRow, tableName } from '@coupons/messaging';
+import { FoldPositionRow, FoldProgress, tableName } from '@coupons/messaging';
 import { DataSource, EntityManager } from 'typeorm';
 import { CouponTermsEntity, RedemptionEntity, UserClaimEntity } from './entities';
 
@@ -44,16 +44,19 @@ export const isSeen = (u: Unseen): boolean => u.missing.length === 0 && !u.terms
 export type SeenResult = { caughtUp: true } | { caughtUp: false; missing: TopicPosition[]; termsMissing: boolean };
 
 /**
- * Read-your-writes: waits (polling, outside any transaction) until ordering has folded every position in `wanted`
- * and the terms of the user's claims (of each user, for a run of orders), or until `timeoutMs` passes. Only the fold
- * consumers (a separate consumer group) advance the positions, so waiting here never blocks the folding it waits for.
+ * Read-your-writes: waits (outside any transaction) until ordering has folded every position in `wanted` and the terms
+ * of the user's claims (of each user, for a run of orders), or until `timeoutMs` passes. It checks again each time a
+ * fold commits in this process (`progress`), and at least every `fallbackMs` for folds committed by another instance.
+ * Only the fold consumers (a separate consumer group) advance the positions, so waiting here never blocks the folding
+ * it waits for.
  */
 export async function waitUntilSeen(
   ds: DataSource,
   wanted: readonly TopicPosition[],
   userIds: readonly string[],
   timeoutMs: number,
-  pollMs = 20,
+  progress: FoldProgress,
+  fallbackMs = 100,
 ): Promise<SeenResult> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -62,6 +65,6 @@ export async function waitUntilSeen(
     const u = await unseen(ds, wanted, userIds);
     if (isSeen(u)) return { caughtUp: true };
     if (Date.now() >= deadline) return { caughtUp: false, ...u };
-    await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
+    await progress.next(Math.min(fallbackMs, Math.max(1, deadline - Date.now())));
   }
 }
