@@ -3,7 +3,7 @@ import {
 } from '@coupons/contracts';
 import { createKafka, headersToStrings } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
-import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
+import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -18,6 +18,8 @@ import { CatalogEnv } from './env';
 jest.setTimeout(90_000);
 
 let broker: RunningBroker;
+/** Every statement the service ran (hand-written SQL checked against the entities at the end). */
+let statements: string[] = [];
 let kafka: Kafka;
 let producer: Producer;
 let app: NestFastifyApplication;
@@ -61,6 +63,7 @@ beforeAll(async () => {
   url = await createTestDatabase(process.env.TEST_DATABASE_URL!, 'catalog');
   const env = validateEnv(CatalogEnv)({ KAFKA_BROKERS: broker.brokers, DATABASE_URL: url, LOG_LEVEL: 'warn', INSTANCE_ID: 'catalog-test' });
   app = await startCatalog({ ...env, HTTP_PORT: 0 } as CatalogEnv, { host: '127.0.0.1', messaging: { relayPollIntervalMs: 100, retry: { initialMs: 50, maxMs: 500 } } });
+  statements = recordStatements(app.get(DataSource));
   baseUrl = await app.getUrl();
 
   kafka = createKafka(broker.brokers.split(','), 'catalog-test');
@@ -350,5 +353,16 @@ describe('catalog migrations', () => {
     } finally {
       await ds.destroy();
     }
+  });
+});
+
+describe('hand-written SQL', () => {
+  it('every INSERT the service ran carries every column of its entity (a column added to an entity fails here)', () => {
+    const ds = app.get(DataSource);
+    const { gaps, tables } = insertColumnGaps(ds, statements, { outbox: ['published_at'] });
+    expect(gaps).toEqual([]);
+    expect(tables).toEqual(expect.arrayContaining(['command_outcome', 'coupon', 'coupon_usage', 'outbox', 'processed_message', 'product', 'store']));
+    // The check itself: a statement that leaves columns out is reported.
+    expect(insertColumnGaps(ds, ['INSERT INTO coupon_catalog.coupon_usage (coupon_id, issued) VALUES ($1, $2)']).gaps).toEqual([expect.objectContaining({ table: 'coupon_usage' })]);
   });
 });

@@ -3,7 +3,7 @@ import {
 } from '@coupons/contracts';
 import { createKafka, findCommandOutcome } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
-import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
+import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Consumer, Kafka, Producer } from 'kafkajs';
@@ -24,6 +24,8 @@ jest.setTimeout(90_000);
 const SEEN_TIMEOUT_MS = 2_000;
 
 let broker: RunningBroker;
+/** Every statement the service ran (hand-written SQL checked against the entities at the end). */
+let statements: string[] = [];
 let kafka: Kafka;
 let app: NestFastifyApplication;
 let db: DataSource;
@@ -106,6 +108,7 @@ beforeAll(async () => {
   });
   expect(env.ORDER_SEEN_TIMEOUT_MS).toBe(SEEN_TIMEOUT_MS);
   app = await startOrdering({ ...env, HTTP_PORT: 0 } as OrderingEnv, { host: '127.0.0.1', messaging: { relayPollIntervalMs: 100, retry: { initialMs: 50, maxMs: 500 } } });
+  statements = recordStatements(app.get(DataSource));
   db = new DataSource(orderingDataSourceOptions(env));
   await db.initialize();
   kafka = createKafka(broker.brokers.split(','), 'ordering-test');
@@ -554,5 +557,16 @@ describe('ordering migrations', () => {
     } finally {
       await ds.destroy();
     }
+  });
+});
+
+describe('hand-written SQL', () => {
+  it('every INSERT the service ran carries every column of its entity (a column added to an entity fails here)', () => {
+    const ds = app.get(DataSource);
+    const { gaps, tables } = insertColumnGaps(ds, statements, { outbox: ['published_at'] });
+    expect(gaps).toEqual([]);
+    expect(tables).toEqual(expect.arrayContaining(['command_outcome', 'customer_order', 'fold_position', 'order_line', 'outbox', 'product', 'redemption', 'store', 'user_claim']));
+    // The check itself: a statement that leaves columns out is reported.
+    expect(insertColumnGaps(ds, ['INSERT INTO ordering.product (sku, name, price, currency) VALUES ($1, $2, $3, $4)']).gaps).toEqual([expect.objectContaining({ table: 'product' })]);
   });
 });

@@ -3,7 +3,7 @@ import {
 } from '@coupons/contracts';
 import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, rebuildSchema, replayRange } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
-import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
+import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, Producer } from 'kafkajs';
@@ -23,6 +23,8 @@ const GRACE_MS = 400;
 const DAY = 86_400_000;
 
 let broker: RunningBroker;
+/** Every statement the service ran (hand-written SQL checked against the entities at the end). */
+let statements: string[] = [];
 let app: NestFastifyApplication;
 let db: DataSource;
 let queries: ClientKafka;
@@ -100,6 +102,7 @@ beforeAll(async () => {
     host: '127.0.0.1', messaging: { relayPollIntervalMs: 100, retry: { initialMs: 50, maxMs: 200 } }, claims: { unknownCouponGraceMs: GRACE_MS },
   });
   sut = app.get(WalletMessagesService);
+  statements = recordStatements(app.get(DataSource));
   db = new DataSource(walletDataSourceOptions(env));
   await db.initialize();
   kafka = createKafka(broker.brokers.split(','), 'wallet-test');
@@ -431,7 +434,6 @@ describe('wallet replay', () => {
   it('the replay engine, folding whole batches with the set-based folds, rebuilds the rows the live service built one event at a time', async () => {
     await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
     const marks = await fetchMarks(kafka, walletProjection.topics);
-    const all = await readAll(walletProjection.topics as string[]);
     await liveFolds();
     const replayed = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_replay_batches' }));
     await replayed.initialize();
@@ -588,5 +590,16 @@ describe('wallet migrations', () => {
     } finally {
       await ds.destroy();
     }
+  });
+});
+
+describe('hand-written SQL', () => {
+  it('every INSERT the service ran carries every column of its entity (a column added to an entity fails here)', () => {
+    const ds = app.get(DataSource);
+    const { gaps, tables } = insertColumnGaps(ds, statements, { outbox: ['published_at'] });
+    expect(gaps).toEqual([]);
+    expect(tables).toEqual(expect.arrayContaining(['claim', 'claim_redemption', 'command_outcome', 'coupon_quota', 'coupon_stock', 'fold_position', 'outbox', 'parked_command']));
+    // The check itself: a statement that leaves columns out is reported.
+    expect(insertColumnGaps(ds, ['INSERT INTO wallet.claim (claim_id, coupon_id, user_id) VALUES ($1, $2, $3)']).gaps).toEqual([expect.objectContaining({ table: 'claim' })]);
   });
 });

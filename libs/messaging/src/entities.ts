@@ -26,7 +26,6 @@ export class ProcessedMessageRow {
   @PrimaryColumn('text') consumer!: string;
   @PrimaryColumn('text', { name: 'message_id' }) messageId!: string;
   @CreateDateColumn({ name: 'processed_at', type: 'timestamptz', default: () => 'now()' }) processedAt!: Date;
-  @Column('jsonb', { nullable: true }) outcome!: Record<string, unknown> | null;
 }
 
 /**

@@ -4,3 +4,4 @@ export * from './broker';
 export * from './service-process';
 export * from './stack';
 export * from './topics';
+export * from './sql-columns';

@@ -9,7 +9,7 @@ export class OrderingDecisionPipeline1764040400000 implements MigrationInterface
   name = 'OrderingDecisionPipeline1764040400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await createPipelineTables(q, 'ordering.commands');
+    await createPipelineTables(q, 'ordering.commands', 'ordering.projection');
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -9,7 +9,7 @@ export class WalletDecisionPipeline1764040400000 implements MigrationInterface {
   name = 'WalletDecisionPipeline1764040400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await createPipelineTables(q, 'wallet.commands');
+    await createPipelineTables(q, 'wallet.commands', 'wallet.projection');
   }
 
   async down(q: QueryRunner): Promise<void> {
