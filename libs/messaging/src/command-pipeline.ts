@@ -50,6 +50,8 @@ export interface Decider<S extends object> {
 }
 
 export interface CommandPipelineOptions<S extends object> {
+  /** Whose commands (`wallet`): named in the dead letter of a command of another type. */
+  name: string;
   dataSource: DataSource;
   projection: Projector;
   decider: Decider<S>;
@@ -107,7 +109,7 @@ export class CommandPipeline<S extends object> {
   async decideRun(commands: readonly Envelope[]): Promise<HandlerOutcome[]> {
     let n = 0;
     while (n < commands.length && this.o.decider.accepts(commands[n].type)) n++;
-    if (n === 0) return commands.length ? [Outcome.failed(new Error(`${commands[0].type} is not a command this service decides`))] : [];
+    if (n === 0) return commands.length ? [Outcome.failed(new Error(`${commands[0].type} is not a ${this.o.name} command`))] : [];
     const run = commands.slice(0, n);
     await this.o.beforeRun?.(run);
     for (let attempt = 1; ; attempt++) {

@@ -25,6 +25,7 @@ export class CatalogMessagesService {
 
   constructor(private readonly dataSource: DataSource, consumers: MessageConsumers) {
     this.commands = new CommandPipeline<CatalogState>({
+      name: 'catalog',
       dataSource,
       projection: catalogProjection,
       // Another instance took the GTIN between our read and our write (commands on different skus run in parallel):

@@ -56,6 +56,7 @@ export class OrderingMessagesService {
     // Partitions in parallel (each still in order): a command waiting for one user's claim holds up only the users
     // sharing its partition.
     this.orders = new CommandPipeline<OrderRun>({
+      name: 'ordering',
       dataSource,
       projection: orderingProjection,
       raceConstraints: [REDEMPTION_KEY],

@@ -54,6 +54,7 @@ export class WalletMessagesService implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.sweepMs = tuning?.parkedSweepMs ?? 50;
     this.claims = new CommandPipeline<ClaimRunState>({
+      name: 'wallet',
       dataSource,
       projection: walletProjection,
       raceConstraints: RACE_CONSTRAINTS,
