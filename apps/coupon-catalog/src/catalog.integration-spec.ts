@@ -1,9 +1,9 @@
 import {
-  CatalogCommandTypes, CouponClaimed, CreateCoupon, Envelope, Headers, Queries, QueryReply, ScanResult, Topics, envelope,
+  CatalogCommandTypes, CatalogEventTypes, CouponClaimed, CreateCoupon, Envelope, Headers, Queries, QueryReply, ScanResult, Topics, envelope,
 } from '@coupons/contracts';
 import { createKafka, headersToStrings } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
-import { RunningBroker, createTestDatabase, readEnvelopes, testBroker } from '@coupons/testing';
+import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -18,6 +18,8 @@ import { CatalogEnv } from './env';
 jest.setTimeout(90_000);
 
 let broker: RunningBroker;
+/** Every statement the service ran (hand-written SQL checked against the entities at the end). */
+let statements: string[] = [];
 let kafka: Kafka;
 let producer: Producer;
 let app: NestFastifyApplication;
@@ -61,6 +63,7 @@ beforeAll(async () => {
   url = await createTestDatabase(process.env.TEST_DATABASE_URL!, 'catalog');
   const env = validateEnv(CatalogEnv)({ KAFKA_BROKERS: broker.brokers, DATABASE_URL: url, LOG_LEVEL: 'warn', INSTANCE_ID: 'catalog-test' });
   app = await startCatalog({ ...env, HTTP_PORT: 0 } as CatalogEnv, { host: '127.0.0.1', messaging: { relayPollIntervalMs: 100, retry: { initialMs: 50, maxMs: 500 } } });
+  statements = recordStatements(app.get(DataSource));
   baseUrl = await app.getUrl();
 
   kafka = createKafka(broker.brokers.split(','), 'catalog-test');
@@ -158,7 +161,7 @@ describe('coupon-catalog service', () => {
     // The partition moved on: a later command on the same key is decided.
     await outcomeOf(await sendCommand(CatalogCommandTypes.upsertStore, { storeId: 'st-bad', name: 'fine' }, 'st-bad'));
     expect(events.filter((e) => e.causationId === bad.eventId)).toEqual([]);
-    expect(await db.query(`SELECT count(*)::int AS n FROM processed_message WHERE message_id = $1`, [bad.eventId])).toEqual([{ n: 0 }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM command_outcome WHERE command_id = $1`, [bad.eventId])).toEqual([{ n: 0 }]);
   });
 
   it('refuses unknown coupons, stores and skus with codes the gateway maps to HTTP', async () => {
@@ -285,7 +288,16 @@ describe('catalog replay', () => {
       ds.query(`SELECT * FROM coupon ORDER BY coupon_id`),
       ds.query(`SELECT * FROM coupon_usage ORDER BY coupon_id`),
       ds.query(`SELECT * FROM store_display ORDER BY store_id, position`),
-      ds.query(`SELECT consumer, message_id, outcome FROM processed_message ORDER BY consumer, message_id`),
+      ds.query(`SELECT command_id, outcome FROM command_outcome ORDER BY command_id`),
+      ds.query(`SELECT consumer, message_id FROM processed_message ORDER BY consumer, message_id`),
+    ]);
+
+  const own = (e: Envelope) => (Object.values(CatalogEventTypes) as string[]).includes(e.type);
+  /** Folds a run of events as the replay engine does: own events as they are, consumed ones deduped by id. */
+  const foldNow = (ds: DataSource, events: Envelope[]) =>
+    ds.transaction(async (em) => [
+      ...(await catalogProjection.applyMany(em, events.filter(own))),
+      ...(await catalogProjection.applyConsumed(em, Topics.walletEvents, 0, events.filter((e) => !own(e)).map((envelope) => ({ envelope, offset: '0' })))),
     ]);
 
   it('folding the topics from offset 0 into an empty schema rebuilds identical rows (one code path)', async () => {
@@ -295,7 +307,7 @@ describe('catalog replay', () => {
     await replayed.initialize();
     try {
       await runMigrationsWithLock(replayed);
-      for (const e of await readAll(catalogProjection.topics as string[])) await catalogProjection.fold(replayed, e);
+      for (const e of await readAll(catalogProjection.topics as string[])) await foldNow(replayed, [e]);
       const [live, rebuilt] = await Promise.all([snapshot(db), snapshot(replayed)]);
       // Live also recorded each command id when it decided it; the replay records it from the outcome's causationId.
       expect(rebuilt).toEqual(live);
@@ -305,7 +317,7 @@ describe('catalog replay', () => {
     }
   });
 
-  it('folding them in batches, as the replay engine does (runs of one type at once, each event twice), rebuilds the same rows', async () => {
+  it('folding them in batches, as the replay engine does (runs of one type at once, consumed events twice), rebuilds the same rows', async () => {
     await waitFor(async () => (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`))[0].n === 0, 'an empty outbox');
     const all = await readAll(catalogProjection.topics as string[]);
     const live = await snapshot(db);
@@ -316,8 +328,9 @@ describe('catalog replay', () => {
       await runMigrationsWithLock(batched);
       for (let i = 0; i < all.length; i += 50) {
         const batch = all.slice(i, i + 50);
-        const results = await batched.transaction((em) => catalogProjection.applyMany(em, [...batch, ...batch]));
-        expect(results.slice(batch.length).every((r) => r !== 'applied')).toBe(true);
+        const consumed = batch.filter((e) => !own(e));
+        const results = await foldNow(batched, [...batch, ...consumed]);
+        expect(results.slice(results.length - consumed.length).every((r) => r !== 'applied')).toBe(true);
       }
       expect(await snapshot(batched)).toEqual(live);
     } finally {
@@ -331,13 +344,25 @@ describe('catalog migrations', () => {
     const ds = new DataSource(catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialCatalogSchema1764040000000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog_migrations' AND table_name <> 'migrations'`);
       expect(left).toEqual([]);
     } finally {
       await ds.destroy();
     }
+  });
+});
+
+describe('hand-written SQL', () => {
+  it('every INSERT the service ran carries every column of its entity (a column added to an entity fails here)', () => {
+    const ds = app.get(DataSource);
+    const { gaps, tables } = insertColumnGaps(ds, statements, { outbox: ['published_at'] });
+    expect(gaps).toEqual([]);
+    expect(tables).toEqual(expect.arrayContaining(['command_outcome', 'coupon', 'coupon_usage', 'outbox', 'processed_message', 'product', 'store']));
+    // The check itself: a statement that leaves columns out is reported.
+    expect(insertColumnGaps(ds, ['INSERT INTO coupon_catalog.coupon_usage (coupon_id, issued) VALUES ($1, $2)']).gaps).toEqual([expect.objectContaining({ table: 'coupon_usage' })]);
   });
 });

@@ -296,6 +296,38 @@ describe('claims (two wallet instances, two gateways)', () => {
     expect((await walletOf('idem-r')).map((c) => c.claimId)).toEqual([first.body.claimId]);
   });
 
+  it('an Idempotency-Key reused with another body is 422 IDEMPOTENCY_KEY_REUSED on either gateway and after a restart, and writes nothing', async () => {
+    const couponId = await createCoupon({ title: 'Reuse first', totalQuantity: 10, perUserLimit: 5 });
+    const otherCoupon = await createCoupon({ title: 'Reuse other', totalQuantity: 10, perUserLimit: 5 });
+    const first = await claim('idem-reuse', couponId, 0, { 'Idempotency-Key': 'k-reuse' });
+    expect(first.status).toBe(201);
+    const reused = async (gateway: number) => {
+      const res = await claim('idem-reuse', otherCoupon, gateway, { 'Idempotency-Key': 'k-reuse' });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ error: { code: 'IDEMPOTENCY_KEY_REUSED', message: expect.any(String), details: [expect.objectContaining({ field: 'Idempotency-Key' })] } });
+    };
+    await reused(0);
+    await reused(1);
+    await stack.proc('scan-gateway', 1).restart();
+    await reused(1);
+    // The same body again is still the first answer.
+    expect((await claim('idem-reuse', couponId, 1, { 'Idempotency-Key': 'k-reuse' })).body).toEqual(first.body);
+    expect((await walletOf('idem-reuse')).map((c) => c.claimId)).toEqual([first.body.claimId]);
+    expect((await merchant.get(`/v1/admin/coupons/${otherCoupon}`)).body.issued).toBe(0);
+  });
+
+  it('a coupon created with an Idempotency-Key: a repeat answers the same coupon, another body under the key is 422', async () => {
+    const body = { title: 'Idem coupon', discount: { type: 'AMOUNT_OFF', amount: 200 }, totalQuantity: 5 };
+    const first = await merchant.post('/v1/admin/coupons', body, { 'Idempotency-Key': 'k-coupon' });
+    expect(first.status).toBe(201);
+    // Same content, keys in another order: the same request.
+    const again = await new Api(gw[1], merchant.token).post('/v1/admin/coupons', { totalQuantity: 5, discount: { amount: 200, type: 'AMOUNT_OFF' }, title: 'Idem coupon' }, { 'Idempotency-Key': 'k-coupon' });
+    expect([again.status, again.body.couponId]).toEqual([201, first.body.couponId]);
+    const reused = await merchant.post('/v1/admin/coupons', { ...body, title: 'Another coupon' }, { 'Idempotency-Key': 'k-coupon' });
+    expect([reused.status, reused.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect((await merchant.get(`/v1/admin/coupons/${first.body.couponId}`)).body.title).toBe('Idem coupon');
+  });
+
   it('404 COUPON_NOT_FOUND for an unknown coupon', async () => {
     const res = await claim('lost', 'cpn_does_not_exist');
     expectError(res, 404, 'COUPON_NOT_FOUND');

@@ -255,6 +255,11 @@ describe('orders (all services as processes, two ordering instances)', () => {
     await stack.proc('scan-gateway').restart();
     const afterRestart = await api.post('/v1/orders', basket, { 'Idempotency-Key': 'idem-seq-1' });
     expect([afterRestart.status, afterRestart.body]).toEqual([201, first.body]);
+    // The key with another basket: 422, before and after the restart, and no order placed for it.
+    const reused = await api.post('/v1/orders', { ...basket, items: [{ sku: TEA.sku, quantity: 2 }] }, { 'Idempotency-Key': 'idem-seq-1' });
+    expect([reused.status, reused.body.error?.code, reused.body.error?.details?.[0]?.field]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key']);
+    const concurrentReused = await api.post('/v1/orders', { ...basket, couponId: null }, { 'Idempotency-Key': 'idem-conc-1' });
+    expect([concurrentReused.status, concurrentReused.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
     const wallet = await api.get('/v1/wallet');
     const mine = (wallet.body.coupons as any[]).filter((c) => c.couponId === big || c.couponId === small);
     expect(mine.map((c) => [c.claimId, c.status, c.orderId]).sort()).toEqual(

@@ -14,6 +14,12 @@ export interface Envelope<T = unknown> {
   correlationId: string;
   /** The id of the command or event that caused this one; null for a command that came from HTTP. */
   causationId: string | null;
+  /**
+   * The fingerprint of the HTTP request a command came from (route, user and body), when it carried an
+   * Idempotency-Key; copied to the events the command causes, so its stored outcome tells a repeat from a key reused
+   * with another body.
+   */
+  requestHash?: string;
   payload: T;
 }
 
@@ -24,6 +30,7 @@ export interface EnvelopeOptions {
   eventId?: string;
   version?: number;
   occurredAt?: Date | string;
+  requestHash?: string;
 }
 
 /** Wraps a payload in a new envelope (fresh eventId unless one is given, e.g. a deterministic command id). */
@@ -37,13 +44,16 @@ export function envelope<T>(type: string, payload: T, opts: EnvelopeOptions): En
     aggregateId: opts.aggregateId,
     correlationId: opts.correlationId,
     causationId: opts.causationId ?? null,
+    ...(opts.requestHash !== undefined ? { requestHash: opts.requestHash } : {}),
     payload,
   };
 }
 
-/** Builds a follow-up envelope caused by `cause`, keeping its correlation id. */
-export function causedBy<T>(cause: Pick<Envelope, 'eventId' | 'correlationId'>, type: string, payload: T, aggregateId: string, occurredAt?: Date): Envelope<T> {
-  return envelope(type, payload, { aggregateId, correlationId: cause.correlationId, causationId: cause.eventId, occurredAt });
+/** Builds a follow-up envelope caused by `cause`, keeping its correlation id and request fingerprint. */
+export function causedBy<T>(
+  cause: Pick<Envelope, 'eventId' | 'correlationId' | 'requestHash'>, type: string, payload: T, aggregateId: string, occurredAt?: Date,
+): Envelope<T> {
+  return envelope(type, payload, { aggregateId, correlationId: cause.correlationId, causationId: cause.eventId, occurredAt, requestHash: cause.requestHash });
 }
 
 /** Structural check of an envelope read from Kafka; payload validation is the payload class's job. */
@@ -58,6 +68,7 @@ export function isEnvelope(value: unknown): value is Envelope {
     typeof v.aggregateId === 'string' &&
     typeof v.correlationId === 'string' &&
     (v.causationId === null || typeof v.causationId === 'string') &&
+    (v.requestHash === undefined || typeof v.requestHash === 'string') &&
     typeof v.payload === 'object' &&
     v.payload !== null
   );

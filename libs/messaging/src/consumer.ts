@@ -92,7 +92,7 @@ const silent: ConsumerLogger = { debug: () => undefined, info: () => undefined, 
  * - the handler returns an explicit outcome: done / duplicate / ignored commit; failed (final) is dead-lettered, then
  *   committed; retry is retried with backoff, heartbeating, never skipped and without advancing the partition;
  * - the offset is committed after the handler returned, i.e. after its transaction committed (at-least-once; handlers
- *   are idempotent through processed_message).
+ *   are idempotent: command outcomes, fold positions or processed ids).
  *
  * Why not @nestjs/microservices' ServerKafka for these: it auto-commits, and only lets a handler stall a partition by
  * throwing KafkaRetriableException, which it then re-seeks without backoff; outcomes, dead letters and commit-after-

@@ -1,19 +1,12 @@
 import { Envelope } from '@coupons/contracts';
 import { recordCommandOutcomes } from './command-outcomes';
-import type { Fold, RunFold } from './projector';
+import type { RunFold } from './projector';
 
 /**
  * Helpers for set-based folds (Projector `foldRuns`). A run fold must leave the rows the events leave applied one
  * after another, and fail exactly when one of them would fail alone. So: compute every event's row values first (a
  * conversion that throws for one event throws for the run), then keep, per key, the event that wins one at a time.
  */
-
-/** A one-event fold as a run fold: each event in turn (for rare types not worth a set-based statement). */
-export function foldEach<P>(fold: Fold<P>): RunFold<P> {
-  return async (em, envelopes) => {
-    for (const e of envelopes) await fold(em, e);
-  };
-}
 
 /** The first item of each key, in order: what "insert, or ignore if it exists" keeps. */
 export function firstOfEach<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -49,9 +42,9 @@ export function eventInstantOrNull(iso: string | null | undefined): string | nul
  * A fold of a service's own outcome events that also stores each as the outcome of the command that caused it
  * (commandOutcome: what an Idempotency-Key repeat is answered with), live and on replay alike.
  */
-export function withCommandOutcomes<P>(consumerName: string, fold: RunFold<P>): RunFold<P> {
+export function withCommandOutcomes<P>(fold: RunFold<P>): RunFold<P> {
   return async (em, envelopes) => {
     await fold(em, envelopes);
-    await recordCommandOutcomes(em, consumerName, envelopes as readonly Envelope[]);
+    await recordCommandOutcomes(em, envelopes as readonly Envelope[]);
   };
 }

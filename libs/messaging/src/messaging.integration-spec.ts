@@ -5,7 +5,6 @@ import { Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { KafkaConsumerRunner } from './consumer';
-import { handleOnce } from './handle-once';
 import { createKafka, ensureTopics, headersToStrings } from './kafka';
 import { Outcome } from './outcome';
 import { appendToOutbox } from './outbox';
@@ -48,7 +47,7 @@ const ids = (msgs: KafkaMessage[]) => msgs.map((m) => JSON.parse(m.value!.toStri
 const countStore: Fold = async (em, e) => {
   await em.query(`INSERT INTO counter (id, value) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET value = counter.value + 1`, [e.aggregateId]);
 };
-const counting = new Projector('test.projection', [], { StoreUpserted: countStore });
+const counting = new Projector('test.projection', { own: 'test.own', consumed: [] }, { StoreUpserted: countStore }, 'ids');
 
 async function counterValue(ds: DataSource, id: string): Promise<number> {
   const rows = await ds.query(`SELECT value FROM counter WHERE id = $1`, [id]);
@@ -154,7 +153,7 @@ describe('outbox relay', () => {
     const consumerDs = await migratedDataSource('msg_crash_consumer');
     const runner = new KafkaConsumerRunner({
       kafka, groupId: `g-${topic}`, topics: [topic],
-      handle: async (env) => ((await counting.fold(consumerDs, env)) === 'duplicate' ? Outcome.duplicate : Outcome.done),
+      handle: async (env, ctx) => (await counting.consume(consumerDs, ctx.topic, ctx.partition, [{ envelope: env, offset: ctx.offset }]))[0],
     });
     cleanups.push(() => runner.stop());
     await runner.start();
@@ -241,10 +240,10 @@ describe('consumer runtime', () => {
     const outcomes: string[] = [];
     const runner = new KafkaConsumerRunner({
       kafka, groupId: `g-${topic}`, topics: [topic],
-      handle: async (env) => {
-        const r = await handleOnce(ds, 'test-handler', env, (em) => em.query(`INSERT INTO counter (id, value) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET value = counter.value + 1`, [env.aggregateId]));
-        outcomes.push(r.duplicate ? 'duplicate' : 'done');
-        return r.duplicate ? Outcome.duplicate : Outcome.done;
+      handle: async (env, ctx) => {
+        const [r] = await counting.consume(ds, ctx.topic, ctx.partition, [{ envelope: env, offset: ctx.offset }]);
+        outcomes.push(r.status);
+        return r;
       },
     });
     cleanups.push(() => runner.stop());
@@ -275,7 +274,7 @@ describe('consumer runtime', () => {
       kafka, groupId: `g-${topic}`, topics: [topic], retry: { initialMs: 50, maxMs: 200 },
       handle: async (env) => {
         try {
-          await handleOnce(ds, 'retry-handler', env, async (em) => {
+          await ds.transaction(async (em) => {
             await em.query(`SET LOCAL lock_timeout = '50ms'`);
             await em.query(`UPDATE counter SET value = value + 1 WHERE id = 'locked'`);
           });
@@ -418,7 +417,7 @@ describe('replay engine', () => {
       await producer.send({ topic, acks: -1, messages: keys.flatMap((k) => Array.from({ length: 5 }, (_, i) => ({ key: k, value: JSON.stringify(storeEvent(k, `${round}-${i}`)) }))) });
     }
     const ds = await migratedDataSource('msg_replay_long');
-    const projector = new Projector('test.replay', [topic], { StoreUpserted: countStore });
+    const projector = new Projector('test.replay', { own: topic, consumed: [] }, { StoreUpserted: countStore });
     const progress: number[] = [];
     const stats = await replayRange({ kafka, projector, dataSource: ds, marks: await fetchMarks(kafka, [topic]), maxBytesPerPartition: 2048, batchSize: 7, onProgress: (p) => progress.push(p.done) });
     expect(stats).toMatchObject({ messages: 600, applied: 600, duplicates: 0, skipped: [] });
@@ -440,26 +439,37 @@ describe('replay engine', () => {
     }
   });
 
-  it('applyMany hands each run of fresh events of one type to a set-based fold; applyOnce is the same path with one event', async () => {
+  it('applyMany hands each run of events of one type to a set-based fold; consumed events are deduped by offset or by id', async () => {
     const ds = await migratedDataSource('msg_runs');
-    const projector = new Projector('test.runs', [], { StoreUpserted: appendDigits, ProductUpserted: countStore });
+    const folds = { StoreUpserted: appendDigits, ProductUpserted: countStore };
+    const projector = new Projector('test.runs', { own: 'test.own', consumed: ['test.in'] }, folds);
     const [a1, a2, a3] = [storeEvent('a', 'n1'), storeEvent('a', 'n2'), storeEvent('b', 'n3')];
     const product = { ...storeEvent('p', 'x'), type: 'ProductUpserted' };
     const other = { ...storeEvent('z', 'x'), type: 'NotFolded' };
     runs.length = 0;
-    const results = await ds.transaction((em) => projector.applyMany(em, [a1, other, a2, a1, product, a3, a2]));
-    expect(results).toEqual(['applied', 'ignored', 'applied', 'duplicate', 'applied', 'applied', 'duplicate']);
-    // Ignored and duplicate events have no effect, so they do not break a run; another type does.
+    const results = await ds.transaction((em) => projector.applyMany(em, [a1, other, a2, product, a3]));
+    expect(results).toEqual(['applied', 'ignored', 'applied', 'applied', 'applied']);
+    // Ignored events have no effect, so they do not break a run; another type does.
     expect(runs).toEqual([['n1', 'n2'], ['n3']]);
     expect(await counterValue(ds, 'a')).toBe(12);
     expect(await counterValue(ds, 'b')).toBe(3);
     expect(await counterValue(ds, 'p')).toBe(1);
+    // By offset: a redelivered offset is skipped, the next one applied; the position is kept per partition.
     runs.length = 0;
-    const a4 = storeEvent('a', 'n4');
-    expect(await ds.transaction((em) => projector.applyOnce(em, a4))).toBe('applied');
-    expect(await projector.fold(ds, a4)).toBe('duplicate');
-    expect(runs).toEqual([['n4']]);
-    expect(await counterValue(ds, 'a')).toBe(124);
+    const [a4, a5] = [storeEvent('a', 'n4'), storeEvent('a', 'n5')];
+    const consumed = (events: Array<[Envelope, string]>, p: Projector = projector) =>
+      ds.transaction((em) => p.applyConsumed(em, 'test.in', 0, events.map(([envelope, offset]) => ({ envelope, offset }))));
+    expect(await consumed([[a4, '7']])).toEqual(['applied']);
+    expect(await consumed([[a4, '7'], [a5, '8']])).toEqual(['duplicate', 'applied']);
+    expect(runs).toEqual([['n4'], ['n5']]);
+    expect(await counterValue(ds, 'a')).toBe(1245);
+    expect(await ds.query(`SELECT topic, partition, next_offset::text AS n FROM fold_position`)).toEqual([{ topic: 'test.in', partition: 0, n: '9' }]);
+    // By id: the same event again is skipped wherever it sits.
+    const byId = new Projector('test.byid', { own: 'test.own', consumed: ['test.in'] }, folds, 'ids');
+    const a6 = storeEvent('a', 'n6');
+    expect(await consumed([[a6, '1'], [a6, '2']], byId)).toEqual(['applied', 'duplicate']);
+    expect(await consumed([[a6, '3']], byId)).toEqual(['duplicate']);
+    expect(await counterValue(ds, 'a')).toBe(12456);
   });
 
   it('skips a fold that fails for good inside a batch alone: the batch is split until it is alone, every other event is folded once, in order', async () => {
@@ -472,21 +482,18 @@ describe('replay engine', () => {
     cleanups.push(() => producer.disconnect());
     await producer.send({ topic, acks: -1, messages: [...events.map((e) => ({ key: 'k', value: JSON.stringify(e) })), { key: 'k', value: JSON.stringify(events[1]) }] });
     const ds = await migratedDataSource('msg_replay_poison');
-    const projector = new Projector('test.poison', [topic], { StoreUpserted: appendDigits });
-    const positions: string[] = [];
+    const projector = new Projector('test.poison', { own: 'test.own', consumed: [topic] }, { StoreUpserted: appendDigits });
     runs.length = 0;
-    const stats = await replayRange({
-      kafka, projector, dataSource: ds, marks: await fetchMarks(kafka, [topic]), batchSize: 100,
-      afterApply: async (_em, _topic, _partition, offset) => void positions.push(offset),
-    });
+    const stats = await replayRange({ kafka, projector, dataSource: ds, marks: await fetchMarks(kafka, [topic]), batchSize: 100 });
     expect(stats).toMatchObject({ messages: 10, applied: 8, duplicates: 1 });
     expect(stats.skipped).toEqual([{ topic, partition: 0, offset: '3', reason: 'fold failed: poison in the run' }]);
     // Live, one event per transaction: even n1 n3 n5 n7 n9 without poison-4 (offset 3, odd), odd n2 n6 n8.
     expect(await counterValue(ds, 'even')).toBe(13579);
     expect(await counterValue(ds, 'odd')).toBe(268);
-    // The whole batch first, then halves down to the poison alone; committed parts record how far they got.
+    // The whole batch first, then halves down to the poison alone; committed parts record how far they got (the
+    // repeat at offset 9 was skipped by its id, so the last fold ended at offset 8).
     expect(runs[0]).toEqual(names);
     expect(runs).toContainEqual(['poison-4']);
-    expect(positions.at(-1)).toBe('9');
+    expect(await ds.query(`SELECT next_offset::text AS n FROM fold_position WHERE topic = $1`, [topic])).toEqual([{ n: '9' }]);
   });
 });

@@ -1,8 +1,10 @@
 import { Envelope } from '@coupons/contracts';
 import { DataSource, EntityManager } from 'typeorm';
-import { foldEach } from './fold-runs';
-import { recordProcessedMessages } from './handle-once';
+import { FoldPositionRow } from './entities';
+import { FoldProgress } from './fold-progress';
+import { recordProcessedMessages } from './processed-messages';
 import { HandlerOutcome, Outcome } from './outcome';
+import { tableName } from './table-name';
 
 /**
  * Applies one event to a service's projection tables. Must depend only on the event and the rows it reads through
@@ -26,26 +28,64 @@ export interface RunFoldSpec<P = any> {
 /** Declares a set-based fold: the projector hands it every run of consecutive fresh events of its type at once. */
 export const foldRuns = <P>(run: RunFold<P>): RunFoldSpec<P> => ({ run });
 
+/** A one-event fold as a run fold: each event in turn (for rare types not worth a set-based statement). */
+export function foldEach<P>(fold: Fold<P>): RunFold<P> {
+  return async (em, envelopes) => {
+    for (const e of envelopes) await fold(em, e);
+  };
+}
+
 export type FoldResult = 'applied' | 'duplicate' | 'ignored';
+
+/**
+ * How a projection recognises other services' events it has folded already:
+ * - `offsets`: the next offset of each partition, kept in fold_position in the fold's transaction (one row per
+ *   partition, one statement per run). A redelivered offset is skipped; an event published twice (at two offsets) is
+ *   folded twice, so every fold of consumed events must leave the same rows when an event comes again in order.
+ * - `ids`: a processed_message row per event: for folds that are not like that (counters).
+ */
+export type Dedupe = 'offsets' | 'ids';
+
+/** An event consumed from another service's topic, with its offset in the partition. */
+export interface ConsumedEvent {
+  envelope: Envelope;
+  offset: string;
+}
+
+export interface ProjectionTopics {
+  /** The service's own events topic: folded in the deciding transaction (and on replay), never consumed live. */
+  own: string;
+  /** Other services' topics the projection consumes. */
+  consumed: readonly string[];
+}
 
 const isRunFold = (f: Fold | RunFoldSpec): f is RunFoldSpec => typeof f === 'object' && f !== null && typeof f.run === 'function';
 
 /**
  * A service's projection: the folds for every event type it keeps, from its own events topic and the topics it
- * consumes. The one code path for live decisions (own events applied in the deciding transaction), live consumers of
- * other services' events, and the replay tool (every topic from offset 0): all of them go through {@link applyMany},
- * the live ones with a batch of one event.
+ * consumes. One fold per type, whoever applies it: the decision pipeline (own events, in the deciding transaction),
+ * the live consumers of other services' events ({@link consume}) and the replay tool (every topic from offset 0).
  */
 export class Projector {
   private readonly folds: ReadonlyMap<string, RunFold>;
+  /** Every topic the projection is a fold of (the replay tool reads these). */
+  readonly topics: readonly string[];
+  /** Signalled after each live fold of consumed events commits ({@link consume}). */
+  readonly progress = new FoldProgress();
 
   /**
-   * @param name consumer name recorded in processed_message for every event applied (e.g. `coupon-catalog.projection`)
-   * @param topics every topic the projection is a fold of (the replay tool reads these)
+   * @param name consumer name recorded in processed_message for events deduped by id (e.g. `coupon-catalog.projection`)
    * @param folds per type, a {@link Fold} (one event at a time) or a {@link foldRuns} set-based fold
+   * @param dedupe how consumed events are deduped (see {@link Dedupe})
    */
-  constructor(readonly name: string, readonly topics: readonly string[], folds: Record<string, Fold | RunFoldSpec>) {
+  constructor(
+    readonly name: string,
+    readonly sources: ProjectionTopics,
+    folds: Record<string, Fold | RunFoldSpec>,
+    readonly dedupe: Dedupe = 'offsets',
+  ) {
     this.folds = new Map(Object.entries(folds).map(([type, f]) => [type, isRunFold(f) ? f.run : foldEach(f)]));
+    this.topics = [sources.own, ...sources.consumed];
   }
 
   handles(type: string): boolean {
@@ -53,23 +93,11 @@ export class Projector {
   }
 
   /**
-   * Applies the event once within the caller's transaction: records (name, eventId) in processed_message and runs the
-   * fold; an event already applied is skipped, and a type without a fold is ignored (not recorded). The same code as
-   * {@link applyMany}, with one event.
-   */
-  async applyOnce(em: EntityManager, envelope: Envelope): Promise<FoldResult> {
-    return (await this.applyMany(em, [envelope]))[0];
-  }
-
-  /**
-   * Applies several events once each, in order, in the caller's transaction: the processed_message bookkeeping of all
-   * of them in one statement, then each run of consecutive fresh events of one type through its fold at once.
-   * Duplicates (already applied, or repeated within `envelopes`) and types without a fold have no effect, so they do
-   * not break a run. If it throws, the caller's transaction must be rolled back (nothing of the batch is kept).
+   * Folds events in order in the caller's transaction, with no bookkeeping (the caller has deduped them): each run of
+   * consecutive events of one type through its fold at once; types without a fold are ignored. If it throws, the
+   * caller's transaction must be rolled back.
    */
   async applyMany(em: EntityManager, envelopes: readonly Envelope[]): Promise<FoldResult[]> {
-    const kept = envelopes.filter((e) => this.folds.has(e.type));
-    const fresh = await recordProcessedMessages(em, this.name, kept.map((e) => e.eventId));
     const out: FoldResult[] = [];
     let run: Envelope[] = [];
     const flush = async () => {
@@ -77,41 +105,68 @@ export class Projector {
       run = [];
     };
     for (const e of envelopes) {
-      if (!this.folds.has(e.type)) out.push('ignored');
-      else if (!fresh.delete(e.eventId)) out.push('duplicate'); // already applied, or a repeat within this batch
-      else {
-        if (run.length && run[0].type !== e.type) await flush();
-        run.push(e);
-        out.push('applied');
+      if (!this.folds.has(e.type)) {
+        out.push('ignored');
+        continue;
       }
+      if (run.length && run[0].type !== e.type) await flush();
+      run.push(e);
+      out.push('applied');
     }
     await flush();
     return out;
   }
 
-  /** applyOnce in a transaction of its own. */
-  fold(dataSource: DataSource, envelope: Envelope): Promise<FoldResult> {
-    if (!this.handles(envelope.type)) return Promise.resolve('ignored');
-    return dataSource.transaction((em) => this.applyOnce(em, envelope));
+  /**
+   * Consumed events of ONE partition, in offset order, folded once each in the caller's transaction, deduped the
+   * projection's way (see {@link Dedupe}) with its bookkeeping: what the live consumer and the replay tool both run.
+   */
+  async applyConsumed(em: EntityManager, topic: string, partition: number, events: readonly ConsumedEvent[]): Promise<FoldResult[]> {
+    if (events.length === 0) return [];
+    if (this.dedupe === 'offsets') {
+      const folded = await advanceFoldPosition(em, topic, partition, events[events.length - 1].offset);
+      const fresh = events.map((e) => BigInt(e.offset) >= folded);
+      const applied = await this.applyMany(em, events.filter((_, i) => fresh[i]).map((e) => e.envelope));
+      return fresh.map((f) => (f ? applied.shift()! : 'duplicate'));
+    }
+    const kept = events.filter((e) => this.folds.has(e.envelope.type));
+    const fresh = await recordProcessedMessages(em, this.name, kept.map((e) => e.envelope.eventId));
+    // Not fresh: applied before, or a repeat within these events.
+    const isFresh = events.map((e) => !this.folds.has(e.envelope.type) || fresh.delete(e.envelope.eventId));
+    const applied = await this.applyMany(em, events.filter((_, i) => isFresh[i]).map((e) => e.envelope));
+    return isFresh.map((f) => (f ? applied.shift()! : 'duplicate'));
   }
 
   /**
    * What a live consumer of other services' events does with a run of them (one partition, in order; a run of one for
-   * a single message): applyMany in one transaction, together with `alongside` (e.g. recording how far the partition
-   * is folded), and each result as the consumer's outcome. Without `alongside`, a run of types this projection keeps
-   * no fold for costs no transaction.
+   * a single message): {@link applyConsumed} in one transaction, each result as the consumer's outcome. A run of types
+   * this projection keeps no fold for costs no transaction unless `recordIgnored` (read-your-writes waits on
+   * positions, whatever the types).
    */
-  async consume(dataSource: DataSource, envelopes: readonly Envelope[], alongside?: (em: EntityManager) => Promise<void>): Promise<HandlerOutcome[]> {
+  async consume(dataSource: DataSource, topic: string, partition: number, events: readonly ConsumedEvent[], opts: { recordIgnored?: boolean } = {}): Promise<HandlerOutcome[]> {
     const results =
-      !alongside && !envelopes.some((e) => this.handles(e.type))
-        ? envelopes.map((): FoldResult => 'ignored')
-        : await dataSource.transaction(async (em) => {
-            const r = await this.applyMany(em, envelopes);
-            await alongside?.(em);
-            return r;
-          });
+      !(opts.recordIgnored && this.dedupe === 'offsets') && !events.some((e) => this.handles(e.envelope.type))
+        ? events.map((): FoldResult => 'ignored')
+        : await dataSource.transaction((em) => this.applyConsumed(em, topic, partition, events)).finally(() => this.progress.advanced());
     return results.map((r, i) =>
-      r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`${this.name} keeps no ${envelopes[i].type}`) : Outcome.done,
+      r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`${this.name} keeps no ${events[i].envelope.type}`) : Outcome.done,
     );
   }
+}
+
+/**
+ * Moves a partition's fold position to just after `lastOffset` (never back) and returns where it was: the events below
+ * that are folded already. One statement: its subquery reads the row as of the statement's start. Two instances folding
+ * one partition at once (a rebalance) can both see the old position and fold the same events; the folds leave the same
+ * rows for that (see {@link Dedupe}).
+ */
+export async function advanceFoldPosition(em: EntityManager, topic: string, partition: number, lastOffset: string): Promise<bigint> {
+  const t = tableName(em, FoldPositionRow);
+  const rows: Array<{ before: string | null }> = await em.query(
+    `INSERT INTO ${t} AS p (topic, partition, next_offset) VALUES ($1, $2, $3)
+     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(p.next_offset, EXCLUDED.next_offset)
+     RETURNING (SELECT f.next_offset::text FROM ${t} f WHERE f.topic = $1 AND f.partition = $2) AS before`,
+    [topic, partition, (BigInt(lastOffset) + 1n).toString()],
+  );
+  return BigInt(rows[0].before ?? '0');
 }

@@ -5,3 +5,4 @@ export * from './service-process';
 export * from './stack';
 export * from './topics';
 export * from './rate-limits';
+export * from './sql-columns';

@@ -1,11 +1,11 @@
 import { Envelope, Topics } from '@coupons/contracts';
-import { BatchMessage, HandlerOutcome, MessageConsumers, Outcome, appendToOutbox, handleOnce, isUniqueViolation } from '@coupons/messaging';
+import { BatchMessage, CommandPipeline, HandlerOutcome, MessageConsumers } from '@coupons/messaging';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
-import { catalogProjection, CATALOG_COMMANDS_CONSUMER } from './catalog.projection';
+import { catalogProjection } from './catalog.projection';
 import { catalogStateOf } from './catalog-state';
-import { decideCatalogCommand, isCatalogCommand } from './decisions';
+import { CatalogState, decideCatalogCommand, isCatalogCommand } from './decisions';
 
 /** Consumer group of the catalog's commands (merchant writes, answered while the merchant waits). */
 export const CATALOG_COMMANDS_GROUP = `${SERVICE_NAME}-commands`;
@@ -13,26 +13,43 @@ export const CATALOG_COMMANDS_GROUP = `${SERVICE_NAME}-commands`;
 /**
  * The catalog's Kafka consumers, in two groups (kafkajs's assigner assumes every member of a group subscribes to the
  * same topics):
- * - `coupon-catalog-commands`: its commands, each decided as it comes (partitions in parallel);
+ * - `coupon-catalog-commands`: its commands, through the decision pipeline (partitions in parallel);
  * - `coupon-catalog`: the wallet/ordering events it folds into issued/redeemed counts. Every claim and order brings one
  *   and nobody waits on these counts (scans take `remaining` from the gateway's own fold of wallet events), so this
  *   group waits longer for full fetches than the other services' folds.
  */
 @Injectable()
 export class CatalogMessagesService {
+  /** The one decision path of catalog commands. */
+  readonly commands: CommandPipeline<CatalogState>;
+
   constructor(private readonly dataSource: DataSource, consumers: MessageConsumers) {
+    this.commands = new CommandPipeline<CatalogState>({
+      name: 'catalog',
+      dataSource,
+      projection: catalogProjection,
+      // Another instance took the GTIN between our read and our write (commands on different skus run in parallel):
+      // deciding again reads the new holder and refuses with GTIN_IN_USE instead of dead-lettering the command.
+      raceConstraints: ['product_gtin_key'],
+      decider: {
+        accepts: isCatalogCommand,
+        // Each decision reads the tables, after the run's decisions before it are folded.
+        readState: async (em, _commands, pending) => flushedFirst(catalogStateOf(em), pending),
+        decide: (cmd, state, now) => decideCatalogCommand(cmd, state, now),
+      },
+    });
     consumers.register({
       groupId: CATALOG_COMMANDS_GROUP,
       topics: [Topics.catalogCommands],
-      handle: (env) => this.handleCommand(env),
+      ...this.commands.handlers(),
       // Commands on different skus (partitions) decided in parallel.
       partitionsConsumedConcurrently: 3,
     });
     consumers.register({
       groupId: SERVICE_NAME,
       topics: [Topics.walletEvents, Topics.orderingEvents],
-      handle: (env) => this.foldEvent(env),
-      handleBatch: (messages) => this.foldEvents(messages),
+      handle: (env, ctx) => this.fold([{ envelope: env, ctx }]).then((r) => r[0]),
+      handleBatch: (messages) => this.fold(messages),
       // Partitions in parallel, each still in order: the issued/redeemed folds of one partition need not wait for
       // another's.
       partitionsConsumedConcurrently: 3,
@@ -41,41 +58,19 @@ export class CatalogMessagesService {
     });
   }
 
-  /**
-   * Decides a command once: in ONE transaction, records the command id, applies the resulting events with the
-   * projection's folds (which also store the outcome for commandOutcome) and appends them to the outbox.
-   */
-  async handleCommand(cmd: Envelope, now = new Date()): Promise<HandlerOutcome> {
-    if (!isCatalogCommand(cmd.type)) return Outcome.failed(new Error(`${cmd.type} is not a catalog command`));
-    try {
-      return await this.decideOnce(cmd, now);
-    } catch (err) {
-      // Another instance took the GTIN between our read and our write (commands on different skus run in parallel):
-      // deciding again reads the new holder and refuses with GTIN_IN_USE instead of dead-lettering the command.
-      if (isUniqueViolation(err, 'product_gtin_key')) return Outcome.retry(err as Error);
-      throw err;
-    }
+  /** A run of wallet/ordering events of one partition folded in one transaction (deduped by id). */
+  fold(messages: ReadonlyArray<{ envelope: Envelope; ctx: Pick<BatchMessage['ctx'], 'topic' | 'partition' | 'offset'> }>): Promise<HandlerOutcome[]> {
+    const { topic, partition } = messages[0].ctx;
+    return catalogProjection.consume(this.dataSource, topic, partition, messages.map((m) => ({ envelope: m.envelope, offset: m.ctx.offset })));
   }
+}
 
-  private async decideOnce(cmd: Envelope, now: Date): Promise<HandlerOutcome> {
-    const r = await handleOnce(this.dataSource, CATALOG_COMMANDS_CONSUMER, cmd, async (em) => {
-      const events = await decideCatalogCommand(cmd, catalogStateOf(em), now);
-      for (const e of events) {
-        await catalogProjection.applyOnce(em, e);
-        await appendToOutbox(em, Topics.catalogEvents, e);
-      }
-      return events;
-    });
-    return r.duplicate ? Outcome.duplicate : Outcome.done;
-  }
-
-  /** Folds a wallet/ordering event once (types the catalog does not keep are ignored). */
-  async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    return (await catalogProjection.consume(this.dataSource, [e]))[0];
-  }
-
-  /** A run of wallet/ordering events of one partition folded in one transaction (a batch is one topic-partition). */
-  foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
-    return catalogProjection.consume(this.dataSource, messages.map((m) => m.envelope));
-  }
+/** A state whose every read first folds the run's pending decisions. */
+function flushedFirst(state: CatalogState, pending: { flush(): Promise<void> }): CatalogState {
+  return {
+    storeExists: async (storeId) => (await pending.flush(), state.storeExists(storeId)),
+    skuWithGtin: async (gtin) => (await pending.flush(), state.skuWithGtin(gtin)),
+    coupon: async (couponId) => (await pending.flush(), state.coupon(couponId)),
+    unknownSkus: async (skus) => (await pending.flush(), state.unknownSkus(skus)),
+  };
 }

@@ -5,7 +5,6 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { CATALOG_COMMANDS_CONSUMER } from './catalog.projection';
 import { CouponEntity, CouponUsageEntity, ProductEntity, StoreDisplayEntity, StoreEntity } from './entities';
 import { couponAdminView, couponDefinition, offerView, productInfo, scanProductView } from './mappers';
 
@@ -45,7 +44,7 @@ export class CatalogQueriesController {
     return answerQuery<Envelope>(async () => {
       const parsed = parseQuery(CommandOutcomeQuery, data);
       if (!parsed.ok) return parsed.reply;
-      const outcome = await findCommandOutcome(this.dataSource, CATALOG_COMMANDS_CONSUMER, parsed.query.commandId);
+      const outcome = await findCommandOutcome(this.dataSource, parsed.query.commandId);
       return outcome ? { ok: true, value: outcome } : { ok: false, code: 'COMMAND_NOT_FOUND', message: `no outcome for command ${parsed.query.commandId}` };
     }, this.logError);
   }

@@ -7,24 +7,23 @@ import { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { CouponEntity, CouponUsageEntity, ProductEntity, StoreDisplayEntity, StoreEntity } from './entities';
 import { couponEntityFromCreated, productEntityFromEvent } from './mappers';
 
-/** processed_message consumer name under which catalog commands and their outcome events are recorded. */
-export const CATALOG_COMMANDS_CONSUMER = 'coupon-catalog.commands';
-
 /**
  * Own events record the outcome of the command that caused them, so the commandOutcome query answers repeats — the
  * same row whether the event was just decided or is being replayed from catalog.events.v1. The events of a run are
  * folded one after another, then their outcomes stored in one statement.
  */
 function withOutcome<P>(fold: Fold<P>): RunFoldSpec<P> {
-  return foldRuns(withCommandOutcomes(CATALOG_COMMANDS_CONSUMER, foldEach(fold)));
+  return foldRuns(withCommandOutcomes(foldEach(fold)));
 }
 
 /**
  * The catalog's projection: catalog events (own; applied when decided, and on replay), wallet CouponClaimed
  * (issued) and ordering CouponRedeemed/CouponReleased (redeemed). Every fold is a function of the event and the
- * rows it touches; none reads the clock.
+ * rows it touches; none reads the clock. The counters add each event once, so an event published twice must not be
+ * folded twice: consumed events are deduped by id (processed_message), not by offset.
  */
-export const catalogProjection = new Projector('coupon-catalog.projection', [Topics.catalogEvents, Topics.walletEvents, Topics.orderingEvents], {
+export const catalogProjection = new Projector(
+  'coupon-catalog.projection', { own: Topics.catalogEvents, consumed: [Topics.walletEvents, Topics.orderingEvents] }, {
   [CatalogEventTypes.storeUpserted]: withOutcome<StoreUpserted>(async (em, e) => {
     await em.upsert(StoreEntity, { storeId: e.payload.storeId, name: e.payload.name }, ['storeId']);
   }),
@@ -49,7 +48,7 @@ export const catalogProjection = new Projector('coupon-catalog.projection', [Top
   [WalletEventTypes.couponClaimed]: foldRuns(async (em, events) => usageDelta(em, events, 1, 0)),
   [OrderingEventTypes.couponRedeemed]: foldRuns(async (em, events) => usageDelta(em, events, 0, 1)),
   [OrderingEventTypes.couponReleased]: foldRuns(async (em, events) => usageDelta(em, events, 0, -1)),
-});
+}, 'ids');
 
 /** Adds to coupons' counters (each event once), creating a coupon's row if its own events have not been folded yet. */
 async function usageDelta(em: EntityManager, events: ReadonlyArray<Envelope<{ couponId: string }>>, issued: number, redeemed: number): Promise<void> {

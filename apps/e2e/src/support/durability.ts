@@ -131,8 +131,8 @@ export async function waitUntilSettled(databaseUrl: string, attempts: Attempt[],
   let last = '';
   await withDb(databaseUrl, async (db) => {
     for (;;) {
-      const claimsDecided = await count(db, `SELECT count(*) AS n FROM wallet.processed_message WHERE consumer = 'wallet.commands' AND outcome->'payload'->>'claimId' = ANY($1)`, [claimIds]);
-      const ordersDecided = await count(db, `SELECT count(DISTINCT outcome->'payload'->>'orderId') AS n FROM ordering.processed_message WHERE consumer = 'ordering.commands' AND outcome->'payload'->>'orderId' = ANY($1)`, [orderIds]);
+      const claimsDecided = await count(db, `SELECT count(*) AS n FROM wallet.command_outcome WHERE outcome->'payload'->>'claimId' = ANY($1)`, [claimIds]);
+      const ordersDecided = await count(db, `SELECT count(DISTINCT outcome->'payload'->>'orderId') AS n FROM ordering.command_outcome WHERE outcome->'payload'->>'orderId' = ANY($1)`, [orderIds]);
       const walletClaims = await count(db, `SELECT count(*) AS n FROM wallet.claim`);
       const orderingClaims = await count(db, `SELECT count(*) AS n FROM ordering.user_claim`);
       const catalogIssued = await count(db, `SELECT coalesce(sum(issued), 0) AS n FROM coupon_catalog.coupon_usage`);
@@ -175,7 +175,7 @@ export async function checkInvariants(databaseUrl: string, attempts: Attempt[]):
     // A 202 was decided later: either a claim row or a refusal, never both, never two.
     for (const a of claimed202) {
       const rows = await count(db, `SELECT count(*) AS n FROM wallet.claim WHERE claim_id = $1`, [a.body.claimId]);
-      const outcomes = await count(db, `SELECT count(*) AS n FROM wallet.processed_message WHERE consumer = 'wallet.commands' AND outcome->'payload'->>'claimId' = $1`, [a.body.claimId]);
+      const outcomes = await count(db, `SELECT count(*) AS n FROM wallet.command_outcome WHERE outcome->'payload'->>'claimId' = $1`, [a.body.claimId]);
       expect(outcomes).toBe(1);
       expect(rows).toBeLessThanOrEqual(1);
     }

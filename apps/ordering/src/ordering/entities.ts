@@ -85,18 +85,6 @@ export class OrderLineEntity {
   @Column('bigint', { name: 'line_total', transformer: bigintAsNumber }) lineTotal!: number;
 }
 
-/**
- * Consumer bookkeeping, not a projection: the next offset ordering will fold in each partition of the topics it
- * consumes (catalog.events, wallet.events). Updated in each fold's transaction; PlaceOrder.mustHaveSeen waits on it.
- */
-@Entity({ name: 'fold_position' })
-export class FoldPositionEntity {
-  @PrimaryColumn('text') topic!: string;
-  @PrimaryColumn('integer') partition!: number;
-  /** bigint as a string: offsets are int64. */
-  @Column('bigint', { name: 'next_offset' }) nextOffset!: string;
-}
-
 export const ORDERING_ENTITIES = [
-  ProductEntity, StoreEntity, CouponTermsEntity, UserClaimEntity, RedemptionEntity, CustomerOrderEntity, OrderLineEntity, FoldPositionEntity,
+  ProductEntity, StoreEntity, CouponTermsEntity, UserClaimEntity, RedemptionEntity, CustomerOrderEntity, OrderLineEntity,
 ];

@@ -1,10 +1,9 @@
 import { CouponRedeemed, Envelope, OrderProcessed, OrderingEventTypes } from '@coupons/contracts';
-import { tableName } from '@coupons/messaging';
+import { PendingFolds, RunState, tableName } from '@coupons/messaging';
 import { EntityManager } from 'typeorm';
 import { OrderProduct, OrderingState, StoredOrder, UserClaim } from './decisions';
 import { CustomerOrderEntity, ProductEntity, StoreEntity } from './entities';
 import { ClaimRow, claimFromRow, claimsQuery } from './ordering-state';
-import { orderingProjection } from './ordering.projection';
 
 /**
  * Folds of these types touch rows no other type of the set touches (an order with its lines and outcome, a command's
@@ -14,20 +13,16 @@ import { orderingProjection } from './ordering.projection';
 const DISJOINT_FOLDS: ReadonlySet<string> = new Set([OrderingEventTypes.orderProcessed, OrderingEventTypes.orderRejected, OrderingEventTypes.couponRedeemed]);
 
 /**
- * The decisions of a run of order commands (group commit), inside the deciding transaction, as one by one but with a
- * handful of statements for the whole run:
- * - what the run's PlaceOrders read is read up front (their stores and products, which of their order ids exist, their
- *   users' claims), and kept current as the run decides (an order decided, a claim redeemed);
- * - the decisions' events are folded into the tables at the end of the run ({@link flush}), by type, one set-based
- *   statement per table, instead of after each decision.
- * Any read the snapshot can't answer (a cancellation locking its order, an order decided before the run) first folds
- * the events still pending, then reads the tables, so every decision sees every one before it.
+ * The state a run of order commands is decided on (CommandPipeline), as one by one but with a handful of statements
+ * for the whole run: what the run's PlaceOrders read is read up front (their stores and products, which of their order
+ * ids exist, their users' claims), and kept current as the run decides (an order decided, a claim redeemed). The
+ * pipeline folds the decisions' events at the end of the run ({@link inFoldOrder}: one set-based statement per table);
+ * any read the snapshot can't answer (a cancellation locking its order, an order decided before the run) first has the
+ * pending ones folded, then reads the tables, so every decision sees every one before it.
  */
-export class OrderRun implements OrderingState {
-  private pending: Envelope[] = [];
-
+export class OrderRun implements OrderingState, RunState {
   private constructor(
-    private readonly em: EntityManager,
+    private readonly pending: PendingFolds,
     private readonly live: OrderingState,
     private readonly stores: ReadonlyMap<string, boolean>,
     private readonly productsBySku: ReadonlyMap<string, OrderProduct | null>,
@@ -40,6 +35,7 @@ export class OrderRun implements OrderingState {
   static async read(
     em: EntityManager,
     live: OrderingState,
+    pending: PendingFolds,
     places: ReadonlyArray<{ orderId: string; userId: string; storeId: string; items: ReadonlyArray<{ sku: string }> }>,
   ): Promise<OrderRun> {
     const storeIds = [...new Set(places.map((o) => o.storeId))];
@@ -64,7 +60,7 @@ export class OrderRun implements OrderingState {
     const claims = new Map(userIds.map((u) => [u, [] as UserClaim[]]));
     for (const r of found.claims) claims.get(r.user_id)!.push(claimFromRow(r));
     return new OrderRun(
-      em,
+      pending,
       live,
       new Map(storeIds.map((s) => [s, storeSet.has(s)])),
       new Map(skus.map((s) => [s, bySku.get(s) ?? null])),
@@ -110,10 +106,9 @@ export class OrderRun implements OrderingState {
     return (await this.fromTables()).claim(claimId);
   }
 
-  /** Takes a decision's events in: the next decisions of the run see them; the tables get them at the next flush. */
+  /** Takes a decision's events in: the next decisions of the run see them (the pipeline folds them). */
   decided(events: readonly Envelope[]): void {
     for (const e of events) {
-      this.pending.push(e);
       switch (e.type) {
         case OrderingEventTypes.orderProcessed: {
           const p = e.payload as OrderProcessed;
@@ -145,18 +140,8 @@ export class OrderRun implements OrderingState {
     }
   }
 
-  /**
-   * Folds the pending events with the projection's folds (the one code path), in one applyMany: consecutive events
-   * of {@link DISJOINT_FOLDS} types grouped by type, so a run of n orders costs one statement per table, not n.
-   */
-  async flush(): Promise<void> {
-    const events = this.pending;
-    this.pending = [];
-    if (events.length) await orderingProjection.applyMany(this.em, inFoldOrder(events));
-  }
-
   private async fromTables(): Promise<OrderingState> {
-    await this.flush();
+    await this.pending.flush();
     return this.live;
   }
 }

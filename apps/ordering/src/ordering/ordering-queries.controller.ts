@@ -6,7 +6,6 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { CustomerOrderEntity, OrderLineEntity } from './entities';
 import { orderView } from './order-view';
-import { ORDERING_COMMANDS_CONSUMER } from './ordering.projection';
 
 /** Read-only request/reply queries over Kafka. */
 @Controller()
@@ -36,7 +35,7 @@ export class OrderingQueriesController {
     return answerQuery<Envelope>(async () => {
       const parsed = parseQuery(CommandOutcomeQuery, data);
       if (!parsed.ok) return parsed.reply;
-      const outcome = await findCommandOutcome(this.dataSource, ORDERING_COMMANDS_CONSUMER, parsed.query.commandId);
+      const outcome = await findCommandOutcome(this.dataSource, parsed.query.commandId);
       return outcome ? { ok: true, value: outcome } : { ok: false, code: 'COMMAND_NOT_FOUND', message: `no outcome for command ${parsed.query.commandId}` };
     }, this.logError);
   }

@@ -3,27 +3,21 @@ import {
   ProductUpserted, StoreUpserted, Topics, WalletEventTypes,
 } from '@coupons/contracts';
 import {
-  Projector, RunFold, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
+  Projector, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
 } from '@coupons/messaging';
 import {
   CouponTermsEntity, CustomerOrderEntity, OrderLineEntity, ProductEntity, RedemptionEntity, StoreEntity, UserClaimEntity,
 } from './entities';
 
-/** processed_message consumer name for order commands and their outcome events. */
-export const ORDERING_COMMANDS_CONSUMER = 'ordering.commands';
-
-/**
- * The outcome events of order commands record themselves for commandOutcome (live and on replay alike).
- * CouponRedeemed/Released are caused by the OrderProcessed/OrderCancelled, not by the command, so they don't.
- */
-const withOutcomes = <P>(fold: RunFold<P>): RunFold<P> => withCommandOutcomes(ORDERING_COMMANDS_CONSUMER, fold);
 
 /**
  * Ordering's projection: its own orders and redemptions, products/stores/coupon terms from the catalog, and the
- * user <-> coupon mapping from the wallet. Folds read only the event and the rows they touch.
+ * user <-> coupon mapping from the wallet. Folds read only the event and the rows they touch. The outcome events of
+ * order commands also store themselves as their command's outcome (live and on replay alike); CouponRedeemed/Released
+ * are caused by the OrderProcessed/OrderCancelled, not by the command, so they don't.
  */
-export const orderingProjection = new Projector('ordering.projection', [Topics.orderingEvents, Topics.catalogEvents, Topics.walletEvents], {
-  [OrderingEventTypes.orderProcessed]: foldRuns<OrderProcessed>(withOutcomes(async (em, events) => {
+export const orderingProjection = new Projector('ordering.projection', { own: Topics.orderingEvents, consumed: [Topics.catalogEvents, Topics.walletEvents] }, {
+  [OrderingEventTypes.orderProcessed]: foldRuns<OrderProcessed>(withCommandOutcomes(async (em, events) => {
     const orders = events.map(({ payload: p }) => ({
       order_id: p.orderId, user_id: p.userId, store_id: p.storeId, status: 'PROCESSED', subtotal: p.subtotal, discount: p.discount, total: p.total,
       currency: p.currency, applied_claim_id: p.appliedCoupon?.claimId ?? null, applied_coupon_id: p.appliedCoupon?.couponId ?? null,
@@ -54,8 +48,8 @@ export const orderingProjection = new Projector('ordering.projection', [Topics.o
       );
     }
   })),
-  [OrderingEventTypes.orderRejected]: foldRuns(withOutcomes(async () => undefined)),
-  [OrderingEventTypes.orderCancelled]: foldRuns<OrderCancelled>(withOutcomes(async (em, events) => {
+  [OrderingEventTypes.orderRejected]: foldRuns(withCommandOutcomes(async () => undefined)),
+  [OrderingEventTypes.orderCancelled]: foldRuns<OrderCancelled>(withCommandOutcomes(async (em, events) => {
     const last = lastOfEach(events.map(({ payload: p }) => ({ orderId: p.orderId, cancelledAt: instant(p.cancelledAt) })), (c) => c.orderId);
     await em.query(
       `UPDATE ${tableName(em, CustomerOrderEntity)} AS o SET status = 'CANCELLED', cancelled_at = c.cancelled_at
@@ -63,7 +57,7 @@ export const orderingProjection = new Projector('ordering.projection', [Topics.o
       [last.map((c) => c.orderId), last.map((c) => c.cancelledAt)],
     );
   })),
-  [OrderingEventTypes.cancelRejected]: foldRuns(withOutcomes(async () => undefined)),
+  [OrderingEventTypes.cancelRejected]: foldRuns(withCommandOutcomes(async () => undefined)),
   // A plain insert: the claim is the primary key, so a second active redemption of a claim fails the deciding
   // transaction (Single use, even with two instances deciding for one user during a rebalance), and is decided again.
   [OrderingEventTypes.couponRedeemed]: foldRuns<CouponRedeemed>(async (em, events) => {

@@ -1,19 +1,7 @@
 import { TopicPosition } from '@coupons/contracts';
-import { tableName } from '@coupons/messaging';
+import { FoldPositionRow, FoldProgress, tableName } from '@coupons/messaging';
 import { DataSource, EntityManager } from 'typeorm';
-import { CouponTermsEntity, FoldPositionEntity, RedemptionEntity, UserClaimEntity } from './entities';
-
-/**
- * Records, in the fold's own transaction, that ordering has folded a partition up to `offset` (inclusive). Durable
- * and shared: whichever instance folds a partition, every instance's command handler sees how far it got.
- */
-export async function recordFoldPosition(em: EntityManager, topic: string, partition: number, offset: string): Promise<void> {
-  await em.query(
-    `INSERT INTO ${tableName(em, FoldPositionEntity)} AS p (topic, partition, next_offset) VALUES ($1, $2, $3)
-     ON CONFLICT (topic, partition) DO UPDATE SET next_offset = GREATEST(p.next_offset, EXCLUDED.next_offset)`,
-    [topic, partition, (BigInt(offset) + 1n).toString()],
-  );
-}
+import { CouponTermsEntity, RedemptionEntity, UserClaimEntity } from './entities';
 
 /** What keeps a read-your-writes wait going: positions not folded yet, and claims whose coupon terms are not. */
 export interface Unseen {
@@ -30,7 +18,7 @@ export interface Unseen {
  */
 export const unseenQuery = (ds: DataSource | EntityManager): string =>
   `SELECT COALESCE((SELECT json_agg(json_build_object('topic', p.topic, 'partition', p.partition, 'next_offset', p.next_offset::text))
-                      FROM ${tableName(ds, FoldPositionEntity)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
+                      FROM ${tableName(ds, FoldPositionRow)} p WHERE p.topic = ANY($1::text[])), '[]') AS positions,
           EXISTS (SELECT 1 FROM ${tableName(ds, UserClaimEntity)} c
                    WHERE c.user_id = ANY($2::text[])
                      AND NOT EXISTS (SELECT 1 FROM ${tableName(ds, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id OFFSET 0)
@@ -56,16 +44,19 @@ export const isSeen = (u: Unseen): boolean => u.missing.length === 0 && !u.terms
 export type SeenResult = { caughtUp: true } | { caughtUp: false; missing: TopicPosition[]; termsMissing: boolean };
 
 /**
- * Read-your-writes: waits (polling, outside any transaction) until ordering has folded every position in `wanted`
- * and the terms of the user's claims (of each user, for a run of orders), or until `timeoutMs` passes. Only the fold
- * consumers (a separate consumer group) advance the positions, so waiting here never blocks the folding it waits for.
+ * Read-your-writes: waits (outside any transaction) until ordering has folded every position in `wanted` and the terms
+ * of the user's claims (of each user, for a run of orders), or until `timeoutMs` passes. It checks again each time a
+ * fold commits in this process (`progress`), and at least every `fallbackMs` for folds committed by another instance.
+ * Only the fold consumers (a separate consumer group) advance the positions, so waiting here never blocks the folding
+ * it waits for.
  */
 export async function waitUntilSeen(
   ds: DataSource,
   wanted: readonly TopicPosition[],
   userIds: readonly string[],
   timeoutMs: number,
-  pollMs = 20,
+  progress: FoldProgress,
+  fallbackMs = 100,
 ): Promise<SeenResult> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -74,6 +65,6 @@ export async function waitUntilSeen(
     const u = await unseen(ds, wanted, userIds);
     if (isSeen(u)) return { caughtUp: true };
     if (Date.now() >= deadline) return { caughtUp: false, ...u };
-    await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
+    await progress.next(Math.min(fallbackMs, Math.max(1, deadline - Date.now())));
   }
 }

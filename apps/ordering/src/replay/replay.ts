@@ -5,7 +5,6 @@ import { orderingDataSourceOptions } from '../database/data-source';
 import { SERVICE_NAME } from '../env';
 import { FOLD_GROUP } from '../ordering/ordering-messages.service';
 import { orderingProjection } from '../ordering/ordering.projection';
-import { recordFoldPosition } from '../ordering/read-your-writes';
 
 const FOLDED_TOPICS: string[] = [Topics.catalogEvents, Topics.walletEvents];
 
@@ -13,7 +12,7 @@ const FOLDED_TOPICS: string[] = [Topics.catalogEvents, Topics.walletEvents];
  * Ordering for the replay tool: its projection (the folds the live service runs), its own TypeORM options, and the
  * consumer group folding catalog and wallet events (ordering events are folded when decided). A rebuild also records
  * how far it folded each partition of those topics (fold_position, what read-your-writes waits on), as the live
- * folds do; being bookkeeping, that table is left out of comparisons.
+ * folds do.
  */
 export const orderingReplayTarget: ReplayTarget = {
   service: SERVICE_NAME,
@@ -21,10 +20,6 @@ export const orderingReplayTarget: ReplayTarget = {
   dataSourceOptions: (env) => orderingDataSourceOptions(env),
   defaultSchema: 'ordering',
   liveConsumers: [{ groupId: FOLD_GROUP, topics: FOLDED_TOPICS }],
-  afterApply: async (em, topic, partition, offset) => {
-    if (FOLDED_TOPICS.includes(topic)) await recordFoldPosition(em, topic, partition, offset);
-  },
-  excludeTables: ['fold_position'],
 };
 
 /** `node dist/apps/ordering/src/replay/replay.js [--verify | --from-scratch]` (npm run replay -- ordering). */

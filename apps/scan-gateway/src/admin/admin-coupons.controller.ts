@@ -4,7 +4,7 @@ import { Queries, Topics } from '@coupons/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser, RequireRoles } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
-import { derivedId, idempotentCommandId, readIdempotencyKey } from '../messaging/idempotency';
+import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from '../messaging/idempotency';
 import { CatalogAdminService } from './catalog-admin.service';
 import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
 import { CouponIdParam } from './dto/params';
@@ -32,9 +32,10 @@ export class AdminCouponsController {
   ): Promise<CouponResponse> {
     const key = readIdempotencyKey(headers);
     if (!key) return this.admin.createCoupon(body, { correlationId });
-    const commandId = idempotentCommandId('POST /v1/admin/coupons', user.userId, key);
+    const route = 'POST /v1/admin/coupons';
+    const commandId = idempotentCommandId(route, user.userId, key);
     return this.admin.createCoupon(body, {
-      correlationId, commandId, couponId: derivedId('cpn_', commandId),
+      correlationId, commandId, couponId: derivedId('cpn_', commandId), requestHash: requestFingerprint(route, user.userId, body),
       outcomeQuery: { pattern: Queries.commandOutcome.catalog, topic: Topics.catalogEvents },
     });
   }

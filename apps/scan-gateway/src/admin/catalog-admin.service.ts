@@ -21,6 +21,8 @@ export interface AdminRequestContext {
   correlationId: string;
   commandId?: string;
   outcomeQuery?: { pattern: string; topic: string };
+  /** With commandId: the request's fingerprint (see CommandSpec). */
+  requestHash?: string;
 }
 
 /**
@@ -122,6 +124,7 @@ export class CatalogAdminService {
   private async send<T extends object>(type: string, key: string, payload: T, ctx: AdminRequestContext): Promise<CommandResult<T>> {
     const result = await this.commands.execute({
       topic: Topics.catalogCommands, type, key, payload, correlationId: ctx.correlationId, commandId: ctx.commandId, outcomeQuery: ctx.outcomeQuery,
+      requestHash: ctx.requestHash,
     });
     const o = result.outcome;
     if (o && !(await this.scanModel.waitFor(o.topic, o.partition, o.offset, this.env.REQUEST_TIMEOUT_MS))) {

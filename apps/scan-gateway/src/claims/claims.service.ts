@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClaimCoupon, ClaimRejected, CouponClaimed, Queries, Topics, WalletCommandTypes, WalletEventTypes } from '@coupons/contracts';
 import { randomBytes } from 'node:crypto';
 import { CommandBus } from '../messaging/command-bus';
-import { derivedId, idempotentCommandId } from '../messaging/idempotency';
+import { derivedId, idempotentCommandId, requestFingerprint } from '../messaging/idempotency';
 import { refusal } from '../messaging/outcome-errors';
 import { UserPositions } from '../messaging/user-positions';
 import { ClaimResponse, PendingClaimResponse } from './dto/claim-coupon.dto';
@@ -22,7 +22,8 @@ export class ClaimsService {
     // An id the catalog never created is refused here, quickly and without a command: random ids would otherwise
     // reach every wallet partition and hold real claims up behind them.
     if (!(await this.coupons.mayExist(couponId))) throw refusal('COUPON_NOT_FOUND', `coupon ${couponId} does not exist`, [], 404);
-    const commandId = ctx.idempotencyKey ? idempotentCommandId('POST /v1/claims', userId, ctx.idempotencyKey) : undefined;
+    const route = 'POST /v1/claims';
+    const commandId = ctx.idempotencyKey ? idempotentCommandId(route, userId, ctx.idempotencyKey) : undefined;
     const claimId = commandId ? derivedId('clm_', commandId) : `clm_${randomBytes(12).toString('hex')}`;
     const payload: ClaimCoupon = { claimId, couponId, userId, requestedAt: new Date().toISOString() };
     const { outcome } = await this.commands.execute({
@@ -32,6 +33,7 @@ export class ClaimsService {
       payload,
       correlationId: ctx.correlationId,
       commandId,
+      requestHash: commandId ? requestFingerprint(route, userId, { couponId }) : undefined,
       outcomeQuery: { pattern: Queries.commandOutcome.wallet, topic: Topics.walletEvents },
     });
     if (!outcome) return { status: 202, body: { claimId, couponId, status: 'PENDING' } };

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
+import { keyReused } from './idempotency';
 import { KAFKA } from './kafka';
 import { ObservedEvent, OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
@@ -27,12 +28,25 @@ export interface CommandSpec<T extends object> {
    * again (no new event), so its first outcome is asked for before publishing and once more after a timeout.
    */
   outcomeQuery?: { pattern: string; topic: string };
+  /** With commandId: the request's fingerprint (idempotency requestFingerprint); an outcome of another one is a 422. */
+  requestHash?: string;
 }
 
 export interface CommandResult<T extends object> {
   command: Envelope<T>;
   /** The outcome event (causationId = command id), or null when none arrived within the timeout. */
   outcome: ObservedEvent | null;
+}
+
+/**
+ * The outcome, if it answers this very request: an outcome carrying another request's fingerprint means the
+ * Idempotency-Key was used before with another body (that command was decided; this one is a duplicate the service
+ * ignored, so nothing was written for it). Outcomes decided before fingerprints were kept carry none and are accepted.
+ */
+function sameRequest<T extends ObservedEvent | null>(spec: CommandSpec<object>, outcome: T): T {
+  const stored = outcome?.envelope.requestHash;
+  if (spec.requestHash !== undefined && stored !== undefined && stored !== spec.requestHash) throw keyReused();
+  return outcome;
 }
 
 /** Commands per produce request at most (the queue's backlog goes in the requests after). */
@@ -141,7 +155,7 @@ export class CommandBus implements OnApplicationShutdown {
   /** Publishes one command; resolves once the broker has acknowledged it (acks=all). */
   async publish<T extends object>(spec: CommandSpec<T>): Promise<Envelope<T>> {
     this.assertValid(spec.type, spec.payload);
-    const env = envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: spec.commandId });
+    const env = envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: spec.commandId, requestHash: spec.requestHash });
     try {
       await withTimeout(
         this.produce(spec.topic, { key: spec.key, value: JSON.stringify(env), headers: envelopeHeaders(env) }),
@@ -169,7 +183,7 @@ export class CommandBus implements OnApplicationShutdown {
     const commandId = spec.commandId;
     if (commandId) {
       const known = this.outcomes.recentOutcome(commandId);
-      if (known) return { command: envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: commandId }), outcome: known };
+      if (known) return { command: envelope(spec.type, spec.payload, { aggregateId: spec.key, correlationId: spec.correlationId, eventId: commandId }), outcome: sameRequest(spec, known) };
     }
     const id = commandId ?? randomUUID();
     const waiting = this.outcomes.expect(id, this.env.REQUEST_TIMEOUT_MS);
@@ -192,7 +206,7 @@ export class CommandBus implements OnApplicationShutdown {
     });
     waiting.cancel();
     // Silence for a repeated id may mean a concurrent twin was decided first: its outcome is stored.
-    const outcome = first ?? (commandId ? await this.askOutcome(commandId, spec) : null);
+    const outcome = sameRequest(spec, first ?? (commandId ? await this.askOutcome(commandId, spec) : null));
     this.outcomesCounter.inc({ command: spec.type, outcome: outcome?.envelope.type ?? 'TIMEOUT' });
     if (outcome) this.outcomeSeconds.observe({ command: spec.type }, (Date.now() - started) / 1000);
     else this.logger.warn(`no outcome for ${spec.type} ${id} within ${this.env.REQUEST_TIMEOUT_MS} ms (correlation ${spec.correlationId})`);

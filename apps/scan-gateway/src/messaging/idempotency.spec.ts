@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors/api-error';
-import { derivedId, idempotentCommandId, readIdempotencyKey } from './idempotency';
+import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from './idempotency';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -52,5 +52,22 @@ describe('readIdempotencyKey', () => {
     ['repeated', ['a', 'b']],
   ])('refuses a key that is %s', (_, key) => {
     expect(() => readIdempotencyKey({ 'idempotency-key': key })).toThrow(ApiError);
+  });
+});
+
+describe('requestFingerprint', () => {
+  const body = { storeId: 's-1', items: [{ sku: 'a', quantity: 1 }, { sku: 'b', quantity: 2 }], couponId: null };
+
+  it('is the same for the same content in any key order, and leaves absent fields out', () => {
+    const reordered = { couponId: null, items: [{ quantity: 1, sku: 'a' }, { quantity: 2, sku: 'b' }], storeId: 's-1', note: undefined };
+    expect(requestFingerprint('POST /v1/orders', 'u', reordered)).toBe(requestFingerprint('POST /v1/orders', 'u', body));
+  });
+
+  it('differs with the body, the route or the user', () => {
+    const base = requestFingerprint('POST /v1/orders', 'u', body);
+    expect(requestFingerprint('POST /v1/orders', 'u', { ...body, couponId: undefined })).not.toBe(base);
+    expect(requestFingerprint('POST /v1/orders', 'u', { ...body, items: [...body.items].reverse() })).not.toBe(base);
+    expect(requestFingerprint('POST /v1/claims', 'u', body)).not.toBe(base);
+    expect(requestFingerprint('POST /v1/orders', 'v', body)).not.toBe(base);
   });
 });

@@ -18,6 +18,31 @@ export function idempotentCommandId(route: string, userId: string, key: string):
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * The fingerprint of an idempotent request: sha256 of route, user and the body as canonical JSON (keys sorted, so the
+ * same content in another key order is the same request). Stored with the command's one outcome record (the outcome
+ * event carries it), so a key reused with another body is told apart on any instance, after any restart.
+ */
+export function requestFingerprint(route: string, userId: string, body: unknown): string {
+  return createHash('sha256').update(`${route}\n${userId}\n${canonicalJson(body)}`, 'utf8').digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** 422 for an Idempotency-Key already used with another request (nothing is written for this one). */
+export function keyReused(): ApiError {
+  return new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', [
+    { field: 'Idempotency-Key', message: 'already used with another body; use a new key for a new request' },
+  ]);
+}
+
 /** The Idempotency-Key header, validated: undefined when absent, 400 when malformed or repeated. */
 export function readIdempotencyKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const raw = headers[IDEMPOTENCY_HEADER];

@@ -6,7 +6,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../errors/api-error';
 import { CommandBus, CommandSpec } from '../messaging/command-bus';
-import { derivedId, idempotentCommandId } from '../messaging/idempotency';
+import { derivedId, idempotentCommandId, requestFingerprint } from '../messaging/idempotency';
 import { refusal } from '../messaging/outcome-errors';
 import { QueryClient } from '../messaging/query-client';
 import { UserPositions } from '../messaging/user-positions';
@@ -32,7 +32,8 @@ export class OrdersService {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryClient, private readonly positions: UserPositions) {}
 
   async place(userId: string, body: PlaceOrderRequest, ctx: RequestContext): Promise<OrderAnswer> {
-    const commandId = ctx.idempotencyKey ? idempotentCommandId('POST /v1/orders', userId, ctx.idempotencyKey) : undefined;
+    const route = 'POST /v1/orders';
+    const commandId = ctx.idempotencyKey ? idempotentCommandId(route, userId, ctx.idempotencyKey) : undefined;
     const orderId = commandId ? derivedId('ord_', commandId) : `ord_${randomBytes(12).toString('hex')}`;
     const payload: PlaceOrder = {
       orderId, userId, storeId: body.storeId, items: body.items.map((i) => ({ sku: i.sku, quantity: i.quantity })), requestedAt: new Date().toISOString(),
@@ -41,7 +42,8 @@ export class OrdersService {
     if (body.couponId !== undefined) payload.couponId = body.couponId;
     const seen = this.positions.mustHaveSeen(userId);
     if (seen.length) payload.mustHaveSeen = seen;
-    const { outcome } = await this.commands.execute(this.spec(OrderingCommandTypes.placeOrder, userId, payload, ctx, commandId));
+    const requestHash = commandId ? requestFingerprint(route, userId, body) : undefined;
+    const { outcome } = await this.commands.execute({ ...this.spec(OrderingCommandTypes.placeOrder, userId, payload, ctx, commandId), requestHash });
     if (!outcome) return { status: 202, body: { orderId, status: 'PENDING' } };
     const env = outcome.envelope;
     if (env.type === OrderingEventTypes.orderRejected) {

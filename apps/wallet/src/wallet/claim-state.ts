@@ -1,14 +1,15 @@
-import { tableName } from '@coupons/messaging';
+import { CouponClaimed, Envelope, WalletEventTypes } from '@coupons/contracts';
+import { RunState, tableName } from '@coupons/messaging';
 import { EntityManager } from 'typeorm';
 import { ClaimState } from './decisions';
 import { ClaimEntity, CouponStockEntity } from './entities';
 
 /** ClaimState over a snapshot taken once for a run of commands, kept current as the run's decisions are made. */
-export interface ClaimRunState extends ClaimState {
+export interface ClaimRunState extends ClaimState, RunState {
   /** Whether the coupon is in the projection (and locked). */
   has(couponId: string): boolean;
-  /** Counts a decided CouponClaimed in, so that the next decision of the run sees it. */
-  issued(couponId: string, userId: string, issueSeq: number, userSeq: number): void;
+  /** Counts the run's decided CouponClaimed in, so that its next decisions see them. */
+  decided(events: readonly Envelope[]): void;
 }
 
 interface StockRow {
@@ -68,9 +69,13 @@ export async function lockClaimRun(em: EntityManager, claims: ReadonlyArray<{ co
     has: (couponId) => coupons.has(couponId),
     lockCoupon: async (couponId) => coupons.get(couponId) ?? null,
     claimCounts: async (couponId, userId) => ({ issued: issued.get(couponId) ?? 0, byUser: byUser.get(userKey(couponId, userId)) ?? 0 }),
-    issued: (couponId, userId, issueSeq, userSeq) => {
-      issued.set(couponId, Math.max(issued.get(couponId) ?? 0, issueSeq));
-      byUser.set(userKey(couponId, userId), Math.max(byUser.get(userKey(couponId, userId)) ?? 0, userSeq));
+    decided: (events) => {
+      for (const e of events) {
+        if (e.type !== WalletEventTypes.couponClaimed) continue;
+        const p = e.payload as CouponClaimed;
+        issued.set(p.couponId, Math.max(issued.get(p.couponId) ?? 0, p.issuedCount!));
+        byUser.set(userKey(p.couponId, p.userId), Math.max(byUser.get(userKey(p.couponId, p.userId)) ?? 0, p.userClaimSeq!));
+      }
     },
   };
 }

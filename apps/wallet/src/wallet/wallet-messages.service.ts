@@ -1,171 +1,115 @@
-import { ClaimCoupon, CouponClaimed, Envelope, Topics, WalletCommandTypes, WalletEventTypes } from '@coupons/contracts';
-import {
-  BatchMessage, HandlerOutcome, MessageConsumers, Outcome, appendAllToOutbox, appendToOutbox, handleOnce, isUniqueViolation,
-  recordProcessedMessages,
-} from '@coupons/messaging';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ClaimCoupon, Envelope, Topics, WalletCommandTypes } from '@coupons/contracts';
+import { BatchMessage, CommandPipeline, HandlerOutcome, MessageConsumers } from '@coupons/messaging';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
-import { lockClaimRun } from './claim-state';
-import { ClaimOutcomeEvent, claimRejected, decideClaim } from './decisions';
-import { WALLET_COMMANDS_CONSUMER, walletProjection } from './wallet.projection';
+import { ClaimRunState, lockClaimRun } from './claim-state';
+import { claimRejected, decideClaim } from './decisions';
+import { walletProjection } from './wallet.projection';
 
 /** Consumer group of the claim commands (the folds keep the group named after the service). */
 export const WALLET_COMMANDS_GROUP = `${SERVICE_NAME}-commands`;
 
 export interface ClaimTuning {
   /**
-   * How long a claim for a coupon the wallet has not folded yet waits for its CouponCreated (still on its way from the
-   * catalog) before it is refused COUPON_NOT_FOUND, counted from when this instance first saw the command. Default
-   * 2 s: well inside the gateway's wait (REQUEST_TIMEOUT_MS, 5 s), so an unknown coupon is a 404, not a 202.
+   * How long a claim for a coupon the wallet has not folded yet stays parked, waiting for its CouponCreated (still on
+   * its way from the catalog), before it is refused COUPON_NOT_FOUND. Default 2 s: well inside the gateway's wait
+   * (REQUEST_TIMEOUT_MS, 5 s), so an unknown coupon is a 404, not a 202.
    */
   unknownCouponGraceMs?: number;
+  /** How often parked claims are looked at. Default 50 ms. */
+  parkedSweepMs?: number;
 }
 export const CLAIM_TUNING = Symbol('CLAIM_TUNING');
 
-/** The coupon is not in the projection yet: roll the attempt back and try again. */
-class CouponNotFoldedYet extends Error {}
-
-/** The constraints a concurrent decision for the same coupon can trip (lock bypassed, two instances): decide again. */
-const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key'];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The constraints a concurrent decision can trip (lock bypassed, two instances; the claim's own key for a twin of the
+ * same command): decide again.
+ */
+const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key', 'claim_pkey'];
 
 /**
- * The wallet's Kafka consumers, in two groups so that a claim waiting for its coupon's definition never holds up the
- * fold that brings it:
+ * The wallet's Kafka consumers, in two groups so that deciding claims never holds up the fold that brings their
+ * coupons' definitions:
  * - `wallet`: catalog and ordering events folded into the projection (coupon definitions and status, redemptions);
- * - `wallet-commands`: ClaimCoupon commands (keyed by couponId: one serial writer per coupon), decided once each.
+ * - `wallet-commands`: ClaimCoupon commands (keyed by couponId: one serial writer per coupon), through the decision
+ *   pipeline. A claim for a coupon not folded yet is parked (with the claims of that coupon after it), so its
+ *   partition goes on; the parked ones are decided once the coupon is known, or refused after the grace.
  * Each group's members all subscribe to the same topics (kafkajs's assigner assumes it).
  */
 @Injectable()
-export class WalletMessagesService {
-  private readonly graceMs: number;
-  /** When this instance first saw a command still waiting for its coupon. */
-  private readonly firstSeen = new Map<string, number>();
+export class WalletMessagesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly claims: CommandPipeline<ClaimRunState>;
+  private readonly sweepMs: number;
+  private sweeper: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
     consumers: MessageConsumers,
     @Optional() @Inject(CLAIM_TUNING) tuning?: ClaimTuning,
+    @Optional() private readonly logger?: PinoLogger,
   ) {
-    this.graceMs = tuning?.unknownCouponGraceMs ?? 2_000;
+    this.sweepMs = tuning?.parkedSweepMs ?? 50;
+    this.claims = new CommandPipeline<ClaimRunState>({
+      name: 'wallet',
+      dataSource,
+      projection: walletProjection,
+      raceConstraints: RACE_CONSTRAINTS,
+      decider: {
+        accepts: (type) => type === WalletCommandTypes.claimCoupon,
+        readState: (em, commands) => lockClaimRun(em, commands.map((c) => (c as Envelope<ClaimCoupon>).payload)),
+        decide: (cmd, state, now) => decideClaim(cmd as Envelope<ClaimCoupon>, state, now).then((e) => (e ? [e] : null)),
+        parking: {
+          keyOf: (cmd) => (cmd as Envelope<ClaimCoupon>).payload.couponId,
+          graceMs: tuning?.unknownCouponGraceMs ?? 2_000,
+          expired: (cmd, now) => {
+            const c = cmd as Envelope<ClaimCoupon>;
+            return [claimRejected(c, 'COUPON_NOT_FOUND', `no coupon ${c.payload.couponId}`, now)];
+          },
+        },
+      },
+    });
     consumers.register({
       groupId: SERVICE_NAME,
       topics: [Topics.catalogEvents, Topics.orderingEvents],
-      handle: (env) => this.foldEvent(env),
-      handleBatch: (messages) => this.foldEvents(messages),
+      handle: (env, ctx) => this.fold([{ envelope: env, ctx }]).then((r) => r[0]),
+      handleBatch: (messages) => this.fold(messages),
       partitionsConsumedConcurrently: 3,
     });
-    consumers.register({
-      groupId: WALLET_COMMANDS_GROUP,
-      topics: [Topics.walletCommands],
-      handle: (env) => this.handleCommand(env),
-      handleBatch: (messages) => this.decideClaims(messages.map((m) => m.envelope)),
-      partitionsConsumedConcurrently: 3,
-    });
+    consumers.register({ groupId: WALLET_COMMANDS_GROUP, topics: [Topics.walletCommands], ...this.claims.handlers(), partitionsConsumedConcurrently: 3 });
   }
 
-  /**
-   * Decides a ClaimCoupon once. A coupon not folded yet is waited for (polled briefly here, then the runner's retry,
-   * which heartbeats and leaves other partitions alone) until the grace is over, then refused COUPON_NOT_FOUND.
-   * A race lost on the claim constraints is decided again (it is then refused or given the next sequence).
-   */
-  async handleCommand(cmd: Envelope): Promise<HandlerOutcome> {
-    if (cmd.type !== WalletCommandTypes.claimCoupon) return Outcome.failed(new Error(`${cmd.type} is not a wallet command`));
-    const now = Date.now();
-    const firstSeen = this.firstSeen.get(cmd.eventId) ?? now;
-    const deadline = firstSeen + this.graceMs;
-    const pollUntil = Math.min(deadline, now + 500);
-    for (;;) {
-      try {
-        const outcome = await this.decideOnce(cmd as Envelope<ClaimCoupon>, Date.now() >= deadline);
-        this.firstSeen.delete(cmd.eventId);
-        return outcome;
-      } catch (err) {
-        if (err instanceof CouponNotFoldedYet) {
-          if (Date.now() >= deadline) continue; // the next attempt refuses
-          if (Date.now() < pollUntil) {
-            await sleep(100);
-            continue;
-          }
-          if (!this.firstSeen.has(cmd.eventId)) {
-            if (this.firstSeen.size >= 10_000) this.firstSeen.delete(this.firstSeen.keys().next().value!);
-            this.firstSeen.set(cmd.eventId, firstSeen);
-          }
-          return Outcome.retry(err);
-        }
-        if (RACE_CONSTRAINTS.some((c) => isUniqueViolation(err, c))) return Outcome.retry(err as Error);
-        throw err;
-      }
-    }
+  /** A run of catalog/ordering events of one partition folded in one transaction, deduped by offsets. */
+  fold(messages: ReadonlyArray<Pick<BatchMessage, 'envelope'> & { ctx: Pick<BatchMessage['ctx'], 'topic' | 'partition' | 'offset'> }>): Promise<HandlerOutcome[]> {
+    const { topic, partition } = messages[0].ctx;
+    return walletProjection.consume(this.dataSource, topic, partition, messages.map((m) => ({ envelope: m.envelope, offset: m.ctx.offset })));
   }
 
-  /**
-   * In ONE transaction: records the command id, locks the coupon's stock row, decides, applies the outcome with the
-   * projection's fold (claim row and the commandOutcome record) and appends it to the outbox.
-   */
-  private async decideOnce(cmd: Envelope<ClaimCoupon>, refuseUnknown: boolean): Promise<HandlerOutcome> {
-    const r = await handleOnce(this.dataSource, WALLET_COMMANDS_CONSUMER, cmd, async (em) => {
-      const now = new Date();
-      let event = await decideClaim(cmd, await lockClaimRun(em, [cmd.payload]), now);
-      if (!event) {
-        if (!refuseUnknown) throw new CouponNotFoldedYet(`coupon ${cmd.payload.couponId} is not in the wallet's projection yet`);
-        event = claimRejected(cmd, 'COUPON_NOT_FOUND', `no coupon ${cmd.payload.couponId}`, now);
-      }
-      await walletProjection.applyOnce(em, event);
-      await appendToOutbox(em, Topics.walletEvents, event);
-    });
-    return r.duplicate ? Outcome.duplicate : Outcome.done;
+  /** Parked claims are swept for the service's lifetime, one sweep at a time. */
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.sweeping = this.claims.decideParked().then(
+        // More parked than one sweep takes: the next sweep at once.
+        (n) => {
+          if (!this.stopped) this.sweeper = setTimeout(tick, n > 0 ? 0 : this.sweepMs);
+        },
+        (err) => {
+          this.logger?.warn({ err }, 'deciding parked claims failed; trying again');
+          if (!this.stopped) this.sweeper = setTimeout(tick, this.sweepMs * 10);
+        },
+      );
+    };
+    this.sweeper = setTimeout(tick, this.sweepMs);
   }
 
-  /**
-   * Group commit of a run of claim commands (consecutive, one partition): ONE transaction locks the run's coupons,
-   * records the command ids, decides each command in order against the locked snapshot (each decision sees the ones
-   * before it), applies the outcomes with the projection's folds and appends them to the outbox. Decided exactly as
-   * handleCommand decides one (same decideClaim, same folds), with one commit, one fsync and one offset commit for
-   * the run. The run stops before the first command that needs waiting (its coupon not folded yet, or already
-   * waiting): handleCommand takes that one. Anything thrown (a constraint race, the database) rolls the whole run
-   * back, and the runner hands its first command to handleCommand, which knows how to retry.
-   */
-  async decideClaims(commands: Envelope[]): Promise<HandlerOutcome[]> {
-    let n = 0;
-    while (n < commands.length && commands[n].type === WalletCommandTypes.claimCoupon && !this.firstSeen.has(commands[n].eventId)) n++;
-    const run = commands.slice(0, n) as Array<Envelope<ClaimCoupon>>;
-    if (run.length === 0) return [];
-    return this.dataSource.transaction(async (em) => {
-      const state = await lockClaimRun(em, run.map((c) => c.payload));
-      const known = run.findIndex((c) => !state.has(c.payload.couponId));
-      const decided = known === -1 ? run : run.slice(0, known);
-      const fresh = await recordProcessedMessages(em, WALLET_COMMANDS_CONSUMER, decided.map((c) => c.eventId));
-      const outcomes: HandlerOutcome[] = [];
-      const events: ClaimOutcomeEvent[] = [];
-      for (const cmd of decided) {
-        // Not fresh: decided before, or a repeat within this run.
-        if (!fresh.delete(cmd.eventId)) {
-          outcomes.push(Outcome.duplicate);
-          continue;
-        }
-        const event = (await decideClaim(cmd, state, new Date()))!;
-        if (event.type === WalletEventTypes.couponClaimed) {
-          const p = event.payload as CouponClaimed;
-          state.issued(p.couponId, p.userId, p.issuedCount!, p.userClaimSeq!);
-        }
-        events.push(event);
-        outcomes.push(Outcome.done);
-      }
-      await walletProjection.applyMany(em, events);
-      await appendAllToOutbox(em, events.map((envelope) => ({ topic: Topics.walletEvents, envelope })));
-      return outcomes;
-    });
-  }
-
-  async foldEvent(e: Envelope): Promise<HandlerOutcome> {
-    return (await walletProjection.consume(this.dataSource, [e]))[0];
-  }
-
-  /** A run of catalog/ordering events of one partition folded in one transaction. */
-  foldEvents(messages: BatchMessage[]): Promise<HandlerOutcome[]> {
-    return walletProjection.consume(this.dataSource, messages.map((m) => m.envelope));
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper) clearTimeout(this.sweeper);
+    this.sweeper = null;
+    await this.sweeping.catch(() => undefined);
   }
 }

@@ -6,7 +6,6 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource, In } from 'typeorm';
 import { ClaimEntity, ClaimRedemptionEntity } from './entities';
 import { walletCouponView } from './wallet-view';
-import { WALLET_COMMANDS_CONSUMER } from './wallet.projection';
 
 /** Read-only request/reply queries over Kafka. */
 @Controller()
@@ -37,7 +36,7 @@ export class WalletQueriesController {
     return answerQuery<Envelope>(async () => {
       const parsed = parseQuery(CommandOutcomeQuery, data);
       if (!parsed.ok) return parsed.reply;
-      const outcome = await findCommandOutcome(this.dataSource, WALLET_COMMANDS_CONSUMER, parsed.query.commandId);
+      const outcome = await findCommandOutcome(this.dataSource, parsed.query.commandId);
       return outcome ? { ok: true, value: outcome } : { ok: false, code: 'COMMAND_NOT_FOUND', message: `no outcome for command ${parsed.query.commandId}` };
     }, this.logError);
   }

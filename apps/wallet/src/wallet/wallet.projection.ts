@@ -3,18 +3,15 @@ import {
   OrderingEventTypes, Topics, WalletEventTypes,
 } from '@coupons/contracts';
 import {
-  Projector, RunFold, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
+  Projector, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
 } from '@coupons/messaging';
 import { ClaimEntity, ClaimRedemptionEntity, CouponQuotaEntity, CouponStockEntity } from './entities';
 
-/** processed_message consumer name for claim commands and their outcome events. */
+/** The consumer name claim commands were recorded under in processed_message before command_outcome (migration). */
 export const WALLET_COMMANDS_CONSUMER = 'wallet.commands';
 
-/** Own events store the outcome of their command (commandOutcome), live and on replay alike. */
-const withOutcomes = <P>(fold: RunFold<P>): RunFold<P> => withCommandOutcomes(WALLET_COMMANDS_CONSUMER, fold);
-
 /**
- * The wallet's projection: its own claim outcomes, coupon definitions from the catalog (what claims are decided
+ * The wallet's projection: its own claim outcomes (each also stored as its command's outcome, live and on replay), coupon definitions from the catalog (what claims are decided
  * against) and redemptions from ordering. Folds read only the event and the rows they touch.
  *
  * Every fold is set-based (one statement per table for a run of events of its type, see Projector): a decision folds
@@ -23,8 +20,8 @@ const withOutcomes = <P>(fold: RunFold<P>): RunFold<P> => withCommandOutcomes(WA
  * as one of its events would fail alone (every event's values are converted before the winners are picked; what
  * PostgreSQL could still refuse of a row left out, an out-of-range number, the contracts' validation already bounds).
  */
-export const walletProjection = new Projector('wallet.projection', [Topics.walletEvents, Topics.catalogEvents, Topics.orderingEvents], {
-  [WalletEventTypes.couponClaimed]: foldRuns<CouponClaimed>(withOutcomes(async (em, events) => {
+export const walletProjection = new Projector('wallet.projection', { own: Topics.walletEvents, consumed: [Topics.catalogEvents, Topics.orderingEvents] }, {
+  [WalletEventTypes.couponClaimed]: foldRuns<CouponClaimed>(withCommandOutcomes(async (em, events) => {
     for (const e of events) {
       const p = e.payload;
       if (p.userClaimSeq === undefined || p.totalQuantity === undefined || p.perUserLimit === undefined) {
@@ -45,7 +42,8 @@ export const walletProjection = new Projector('wallet.projection', [Topics.walle
       [quotas.map((r) => r.coupon_id), quotas.map((r) => r.total_quantity), quotas.map((r) => r.per_user_limit)],
     );
     // A plain insert, never ON CONFLICT DO NOTHING: a clash on a sequence means a race the decision must redo, not
-    // a row to drop while its event is published. Repeats of the same event never get here (Projector.applyMany).
+    // a row to drop while its event is published. Repeats of the same event never get here (decided once; replay
+    // skips an event it has seen).
     await em.query(
       `INSERT INTO ${tableName(em, ClaimEntity)}
          (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit)
@@ -55,7 +53,7 @@ export const walletProjection = new Projector('wallet.projection', [Topics.walle
       [JSON.stringify(rows)],
     );
   })),
-  [WalletEventTypes.claimRejected]: foldRuns<ClaimRejected>(withOutcomes(async () => undefined)),
+  [WalletEventTypes.claimRejected]: foldRuns<ClaimRejected>(withCommandOutcomes(async () => undefined)),
   [CatalogEventTypes.couponCreated]: foldRuns<CouponCreated>(async (em, events) => {
     // First creation wins: a repeated CreateCoupon re-emits the original and must not reset the status.
     const rows = firstOfEach(events.map(({ payload: p }) => ({

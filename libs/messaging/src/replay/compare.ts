@@ -3,7 +3,7 @@ type Queryable = { query(sql: string, params?: unknown[]): Promise<any> };
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Tables that are bookkeeping, not projection: never compared (and their rows hold wall-clock times). */
-export const BOOKKEEPING_TABLES = ['migrations', 'outbox', 'processed_message'];
+export const BOOKKEEPING_TABLES = ['migrations', 'outbox', 'processed_message', 'fold_position', 'parked_command', 'command_outcome'];
 
 /** The projection tables of a schema: its base tables minus bookkeeping and `exclude`. */
 export async function projectionTables(db: Queryable, schema: string, exclude: readonly string[] = []): Promise<string[]> {
@@ -23,15 +23,15 @@ export interface TableSummary {
 }
 
 /**
- * A pseudo-table compared with the projections: the command outcomes kept in processed_message (what answers an
- * idempotent repeat). Compared by (consumer, command id, outcome event id and type), not by the stored JSON, whose
- * shape may differ after an upcast; the processed-event ids and processed_at are bookkeeping and left out.
+ * A pseudo-table compared with the projections: the command outcomes (what answers an idempotent repeat). Compared by
+ * (command id, outcome event id and type, request fingerprint), not by the stored JSON, whose shape may differ after
+ * an upcast.
  */
-export const COMMAND_OUTCOMES = 'processed_message (command outcomes)';
+export const COMMAND_OUTCOMES = 'command_outcome';
 
 function rowsSql(schema: string, table: string): string {
   if (table === COMMAND_OUTCOMES) {
-    return `SELECT concat_ws('|', consumer, message_id, outcome->>'eventId', outcome->>'type') AS r FROM ${q(schema)}.processed_message WHERE outcome IS NOT NULL`;
+    return `SELECT concat_ws('|', command_id, outcome->>'eventId', outcome->>'type', outcome->>'requestHash') AS r FROM ${q(schema)}.command_outcome`;
   }
   return `SELECT t::text AS r FROM ${q(schema)}.${q(table)} t`;
 }

@@ -1,7 +1,7 @@
 import { DecodeResult, Envelope } from '@coupons/contracts';
 import { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isRetryableError } from '../outcome';
 import { FoldResult, Projector } from '../projector';
 import { decodeWithUpcasters } from '../upcasters';
@@ -85,11 +85,6 @@ export interface ReplayRangeOptions {
    * deadlock, which is retried like any transient failure.
    */
   concurrency?: number;
-  /**
-   * Runs in each transaction after its folds, with the partition and offset of the last event folded in it (e.g.
-   * ordering's fold_position bookkeeping: how far a partition has been folded).
-   */
-  afterApply?: (em: EntityManager, topic: string, partition: number, offset: string) => Promise<void>;
   onProgress?: (p: ReplayProgress) => void;
   /**
    * Stop at the first event whose fold fails for good (throw {@link FoldFailedError}) instead of skipping it: for a
@@ -119,8 +114,10 @@ export class FoldFailedError extends Error {
 
 /**
  * Reads `marks`' partitions from `from` (default offset 0 / the log start) up to the marks and folds every event
- * with `projector.applyMany`: the same fold code as the live consumers and decisions (they apply batches of one),
- * never a copy. Several events share a transaction (batchSize), each run of same-type events folded by a few set-based
+ * once: the same fold code as the live consumers and decisions, never a copy. An event seen before in this replay (an
+ * event published twice) is skipped by its id, kept in memory for the replay (about 100 bytes per event); consumed
+ * topics also go through the projection's own dedupe and bookkeeping (Projector.applyConsumed: fold positions or
+ * processed ids), as live, so that the live consumers go on from where the rebuild got. Several events share a transaction (batchSize), each run of same-type events folded by a few set-based
  * statements; a batch that fails is split until the event at fault is alone, and that one is skipped (as the live
  * consumer dead-letters it); a transient failure (database down) is retried with backoff, never skipped. Cross-topic
  * order is whatever the broker serves: the folds are order-insensitive.
@@ -128,6 +125,7 @@ export class FoldFailedError extends Error {
  */
 export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
   const stats = emptyStats();
+  const seen = new Set<string>();
   const decode = o.decode ?? decodeWithUpcasters;
   const batchSize = o.batchSize ?? 2000;
   const remaining = new Map<string, { from: bigint; high: bigint }>();
@@ -177,7 +175,7 @@ export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
                 ? { topic: batch.topic, partition: batch.partition, offset: m.offset, envelope: d.envelope }
                 : { topic: batch.topic, partition: batch.partition, offset: m.offset, invalid: d.reason };
             });
-            await applyChunk(o, chunk, stats);
+            await applyChunk(o, chunk, stats, seen);
             stats.messages += chunk.length;
             range.from = BigInt(chunk[chunk.length - 1].offset) + 1n;
             o.onProgress?.({ done: stats.messages, total });
@@ -210,15 +208,22 @@ export async function replayRange(o: ReplayRangeOptions): Promise<ReplayStats> {
 }
 
 /**
- * Folds a chunk in one transaction (Projector.applyMany: one processed_message statement, then a few statements per
- * run of same-type events). A chunk that fails for good is split in two and each half folded in turn, down to single
+ * Folds a chunk in one transaction (a few statements per run of same-type events). A chunk that fails for good is split in two and each half folded in turn, down to single
  * events, so that an event that fails for good is skipped alone (as the live consumer dead-letters it) while every
  * other event is folded, in order, exactly once. A transient failure (database down, deadlock) is retried as is.
  */
-async function applyChunk(o: ReplayRangeOptions, chunk: Decoded[], stats: ReplayStats): Promise<void> {
+async function applyChunk(o: ReplayRangeOptions, chunk: Decoded[], stats: ReplayStats, seen: Set<string>): Promise<void> {
   for (const d of chunk) if (d.invalid) stats.skipped.push({ topic: d.topic, partition: d.partition, offset: d.offset, reason: `invalid message: ${d.invalid}` });
-  const events = chunk.filter((d) => d.envelope && o.projector.handles(d.envelope.type));
-  stats.ignored += chunk.filter((d) => d.envelope && !o.projector.handles(d.envelope.type)).length;
+  const events: Decoded[] = [];
+  for (const d of chunk) {
+    if (!d.envelope) continue;
+    if (!o.projector.handles(d.envelope.type)) stats.ignored++;
+    else if (seen.has(d.envelope.eventId)) stats.duplicates++;
+    else {
+      seen.add(d.envelope.eventId);
+      events.push(d);
+    }
+  }
   if (events.length) await applyEvents(o, events, stats);
 }
 
@@ -231,11 +236,11 @@ async function applyEvents(o: ReplayRangeOptions, events: Decoded[], stats: Repl
       // schema). The WAL is flushed in order, so the synchronous commit that ends a rebuild (the marker cleared) makes
       // every commit before it durable too.
       await em.query(`SET LOCAL synchronous_commit = off`);
-      const r = await o.projector.applyMany(em, events.map((d) => d.envelope!));
-      // One chunk is one partition's, in offset order: its last event is how far the partition got.
-      const last = events[events.length - 1];
-      if (o.afterApply) await o.afterApply(em, last.topic, last.partition, last.offset);
-      return r;
+      // One chunk is one partition's, in offset order.
+      const { topic, partition } = events[0];
+      return topic === o.projector.sources.own
+        ? o.projector.applyMany(em, events.map((d) => d.envelope!))
+        : o.projector.applyConsumed(em, topic, partition, events.map((d) => ({ envelope: d.envelope!, offset: d.offset })));
     }));
   } catch (err) {
     if (o.failFast) throw new FoldFailedError(`${events[0].topic}/${events[0].partition}@${events[0].offset}-${events[events.length - 1].offset}`, err);

@@ -3,7 +3,7 @@ import {
 } from '@coupons/service-kit';
 import { Kafka } from 'kafkajs';
 import { hostname } from 'node:os';
-import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { createKafka } from '../kafka';
 import { Projector } from '../projector';
 import { TableComparison, compareSchemas, rowCounts } from './compare';
@@ -26,11 +26,6 @@ export interface ReplayTarget {
    * when it decides): --verify waits until their committed offsets reach the positions it replayed.
    */
   liveConsumers: Array<{ groupId: string; topics: string[] }>;
-  /**
-   * Runs in each replay transaction with the last event folded in it (e.g. ordering records how far it has folded each
-   * partition). A transaction folds events of one partition, in order.
-   */
-  afterApply?: (em: EntityManager, topic: string, partition: number, offset: string) => Promise<void>;
   /** Bookkeeping tables of the service left out of comparisons and summaries (e.g. `fold_position`). */
   excludeTables?: string[];
   /**
@@ -134,7 +129,6 @@ class ReplayRun {
       marks,
       from,
       batchSize,
-      afterApply: this.target.afterApply,
       onProgress,
       log: (l) => this.io.err(l),
     };

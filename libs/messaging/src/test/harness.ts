@@ -4,7 +4,7 @@ import { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { MESSAGING_ENTITIES } from '../entities';
-import { createMessagingTables, dropMessagingTables } from '../schema';
+import { createMessagingTables, createPipelineTables, dropMessagingTables, dropPipelineTables } from '../schema';
 
 /** A projection table for tests: one counter per id. */
 @Entity({ name: 'counter' })
@@ -17,10 +17,12 @@ export class TestMessagingTables1700000000000 implements MigrationInterface {
   name = 'TestMessagingTables1700000000000';
   async up(q: QueryRunner): Promise<void> {
     await createMessagingTables(q);
+    await createPipelineTables(q, 'test.commands');
     await q.query(`CREATE TABLE counter (id text PRIMARY KEY, value integer NOT NULL)`);
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE counter`);
+    await dropPipelineTables(q);
     await dropMessagingTables(q);
   }
 }
