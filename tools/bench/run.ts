@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [--out <dir>] [--seconds <n>] [--only scans,claims,...] [--profile scan-gateway,wallet]`
+ * `npm run bench [-- --quick] [--out <dir>] [--seconds <n>] [--only scans,claims,...] [--profile scan-gateway,wallet]
+ *   [--no-sql-statements]`
  *
  * Starts the whole system (embedded broker and PostgreSQL, or KAFKA_BROKERS / DATABASE_URL), loads it as a chain's
  * terminals would, and prints every figure next to a baseline measured in the same run on the same machine, with the
@@ -18,6 +19,7 @@ import { Figure, Report, formatReport } from './report';
 import { NotAvailable, Settings, bareFastify, claimNotification, claims, orders, peakRssMb, rawRoundTrip, replayWallet, scans } from './scenarios';
 import type { ClaimRecord } from './scenarios';
 import { startSystem } from './system';
+import { PhaseCost, PhaseMeter, costFigures } from './phase-cost';
 
 const SCENARIOS = ['scans', 'claims', 'orders', 'notifications', 'broker', 'replay'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -52,6 +54,8 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       only: { type: 'string' },
       profile: { type: 'string' },
+      // pg_stat_statements costs a little per statement; off gives the figures without it (statements then n/a).
+      'no-sql-statements': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick!;
@@ -87,7 +91,7 @@ async function main(): Promise<number> {
   say(`bench: ${quick ? 'quick' : 'full'} run, ${settings.seconds} s per load phase; chain of ${chain.users.length} users, ${chain.stores.length} stores, ${chain.products.length} products, ${chain.coupons.length} coupons`);
   const profileDir = join(root, 'tmp', 'bench-profiles', stamp);
   const profile = values.profile ? { services: values.profile.split(','), dir: profileDir } : undefined;
-  const system = await startSystem({ runDir, log: (l) => say(`bench: ${l}`), profile });
+  const system = await startSystem({ runDir, log: (l) => say(`bench: ${l}`), profile, sqlStatements: !values['no-sql-statements'] });
   let memory: Record<string, number | null> = {};
   let replayDb = system.databaseUrl;
   try {
@@ -128,6 +132,10 @@ async function main(): Promise<number> {
 
     let claimed: ClaimRecord[] = [];
     if (only.has('claims') || only.has('orders')) {
+      // CPU per process and SQL statements, read around the claims and the orders phases.
+      const meter = await PhaseMeter.open(system);
+      let claimCost: PhaseCost | undefined;
+      let orderCost: PhaseCost | undefined;
       let rr: Awaited<ReturnType<typeof rawRoundTrip>> | undefined;
       await attempt('raw-round-trip', 'raw kafkajs request/reply', async () => {
         rr = await rawRoundTrip(settings, system.brokers);
@@ -150,7 +158,11 @@ async function main(): Promise<number> {
         });
       });
       await attempt('claims', 'claims/s end to end (201)', async () => {
-        const c = await claims(settings, system.gatewayUrl, chain, tokens);
+        const c = await claims(settings, system.gatewayUrl, chain, tokens, async (phase) => {
+          const { result, cost } = await meter.measure(phase);
+          claimCost = cost;
+          return result;
+        });
         claimed = c.claimed;
         figures.push({
           id: 'claims',
@@ -164,10 +176,15 @@ async function main(): Promise<number> {
           met: rr ? ratio(c.rate.perSecond, rr.perSecond) >= TARGETS.claimsRatio : undefined,
           raw: { claims: c.rate, baseline: rr },
         });
+        if (claimCost) figures.push(...costFigures('claim', claimCost, c.rate.ok));
       });
       if (only.has('orders')) {
         await attempt('orders', 'orders/s end to end, best coupon', async () => {
-          const o = await orders(settings, system.gatewayUrl, chain, tokens, claimed);
+          const o = await orders(settings, system.gatewayUrl, chain, tokens, claimed, async (phase) => {
+            const { result, cost } = await meter.measure(phase);
+            orderCost = cost;
+            return result;
+          });
           figures.push({
             id: 'orders',
             label: 'orders/s end to end, best coupon',
@@ -180,8 +197,10 @@ async function main(): Promise<number> {
             met: rr ? ratio(o.rate.perSecond, rr.perSecond) >= TARGETS.ordersRatio : undefined,
             raw: { orders: o.rate, withCoupon: o.withCoupon, baseline: rr },
           });
+          if (orderCost) figures.push(...costFigures('order', orderCost, o.rate.ok));
         });
       }
+      await meter.close();
     }
 
     if (only.has('notifications')) {

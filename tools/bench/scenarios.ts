@@ -41,6 +41,10 @@ export interface Settings {
 
 const root = () => workspaceRoot(__dirname);
 
+/** Wraps a scenario's measured load phase (not its probe or warm-up), e.g. to read every process's CPU around it. */
+export type AroundPhase = <T>(phase: () => Promise<T>) => Promise<T>;
+const bare: AroundPhase = (phase) => phase();
+
 /** Spawns a compiled child (dist/tools/bench/...) and waits for a line matching `ready`. */
 async function child(script: string, args: string[], ready: RegExp): Promise<{ proc: ChildProcess; match: RegExpExecArray; stop: () => Promise<void> }> {
   const proc = spawn(process.execPath, [join(root(), 'dist', 'tools', 'bench', script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -249,7 +253,7 @@ async function probe(url: string, init: RequestInit, feature: string): Promise<{
 }
 
 /** POST /v1/claims by many users over all coupons; 201s are recorded for the order scenario. */
-export async function claims(s: Settings, gatewayUrl: string, chain: Chain, tokens: Map<string, string>): Promise<{ rate: Rate; claimed: ClaimRecord[] }> {
+export async function claims(s: Settings, gatewayUrl: string, chain: Chain, tokens: Map<string, string>, around: AroundPhase = bare): Promise<{ rate: Rate; claimed: ClaimRecord[] }> {
   const couponIds = chain.coupons.map((c) => c.couponId!).filter(Boolean);
   const first = await probe(`${gatewayUrl}/v1/claims`, {
     method: 'POST',
@@ -277,7 +281,7 @@ export async function claims(s: Settings, gatewayUrl: string, chain: Chain, toke
     },
   ];
   await cannon({ label: 'claims: warm-up', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: 1, requests });
-  const rate = await cannon({ label: 'claims', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15, okStatus: 201 });
+  const rate = await around(() => cannon({ label: 'claims', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15, okStatus: 201 }));
   return { rate, claimed };
 }
 
@@ -296,7 +300,14 @@ function orderFor(coupon: BenchCoupon | undefined, chain: Chain, r: () => number
 }
 
 /** POST /v1/orders without couponId (the best claimed coupon is applied) by users who claimed in the claim scenario. */
-export async function orders(s: Settings, gatewayUrl: string, chain: Chain, tokens: Map<string, string>, claimed: ClaimRecord[]): Promise<{ rate: Rate; withCoupon: number }> {
+export async function orders(
+  s: Settings,
+  gatewayUrl: string,
+  chain: Chain,
+  tokens: Map<string, string>,
+  claimed: ClaimRecord[],
+  around: AroundPhase = bare,
+): Promise<{ rate: Rate; withCoupon: number }> {
   const byId = new Map(chain.coupons.map((c) => [c.couponId, c]));
   const r = rng(13);
   const bodies = claimed.map((c) => ({ userId: c.userId, body: JSON.stringify(orderFor(byId.get(c.couponId), chain, r)) }));
@@ -324,7 +335,9 @@ export async function orders(s: Settings, gatewayUrl: string, chain: Chain, toke
       },
     },
   ];
-  const rate = await cannon({ label: 'orders (best coupon)', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15, okStatus: 201 });
+  const rate = await around(() =>
+    cannon({ label: 'orders (best coupon)', url: gatewayUrl, connections: s.commandConcurrency, durationSeconds: s.seconds, requests, timeoutSeconds: 15, okStatus: 201 }),
+  );
   return { rate, withCoupon };
 }
 

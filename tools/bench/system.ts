@@ -3,7 +3,8 @@
 // services as processes from dist/. Everything it starts it stops again, also when the benchmark fails half-way.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -12,6 +13,7 @@ import {
   DATABASE_SCHEMAS, SERVICE_NAMES, ServiceName, ServiceProcess, createTestDatabase, freePort, serviceEnv, serviceScript,
   startEmbeddedPostgres, workspaceRoot,
 } from '@coupons/testing';
+import { childPids } from './process-cpu';
 
 export interface BenchSystem {
   gatewayUrl: string;
@@ -23,6 +25,8 @@ export interface BenchSystem {
   services: ServiceProcess[];
   /** The embedded broker process, when this run started one (its pid, for memory figures). */
   brokerPid?: number;
+  /** The embedded PostgreSQL's postmaster, when this run started one (its backends are its children). */
+  postgresPid?: number;
   description: { kafka: string; postgres: string };
   logDir: string;
   /** Stops the services only (the broker and PostgreSQL keep running, e.g. for the replay scenario). */
@@ -81,8 +85,16 @@ export async function startBrokerProcess(dataDir: string): Promise<EmbeddedBroke
   };
 }
 
-/** A fresh database on the embedded server, or per-run schemas in the database of DATABASE_URL. */
-async function databaseFor(runId: string, log: (l: string) => void): Promise<{ url: string; schemas: Partial<Record<ServiceName, string>>; description: string; stop: () => Promise<void> }> {
+/**
+ * A fresh database on the embedded server, or per-run schemas in the database of DATABASE_URL. The embedded server is
+ * started twice when `statements` is set: once to write shared_preload_libraries = pg_stat_statements (which only a
+ * server start reads), then for good.
+ */
+async function databaseFor(
+  runId: string,
+  log: (l: string) => void,
+  statements: boolean,
+): Promise<{ url: string; schemas: Partial<Record<ServiceName, string>>; description: string; postgresPid?: number; stop: () => Promise<void> }> {
   const external = process.env.DATABASE_URL;
   if (external) {
     // Schemas of this run only, so the benchmark never touches a deployment's own rows; dropped at the end.
@@ -102,10 +114,35 @@ async function databaseFor(runId: string, log: (l: string) => void): Promise<{ u
       },
     };
   }
-  log('starting the embedded PostgreSQL');
-  const pg = await startEmbeddedPostgres({ ownProcessGroup: true, timeoutMs: 120_000 });
-  const url = await createTestDatabase(pg.url, 'bench');
-  return { url, schemas: { ...DATABASE_SCHEMAS }, description: 'embedded PostgreSQL', stop: () => pg.stop() };
+  log(`starting the embedded PostgreSQL${statements ? ' (with pg_stat_statements)' : ''}`);
+  // In the system's temporary directory, as the test servers are: as root the server runs as the postgres user.
+  const dataDir = mkdtempSync(join(tmpdir(), 'coupons-bench-pg-'));
+  const start = () => startEmbeddedPostgres({ dataDir, ownProcessGroup: true, timeoutMs: 120_000 });
+  let pg = await start();
+  try {
+    if (statements) {
+      const c = new Client({ connectionString: pg.url });
+      await c.connect();
+      try {
+        await c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+      } finally {
+        await c.end();
+      }
+      await pg.stop();
+      pg = await start();
+    }
+    const url = await createTestDatabase(pg.url, 'bench');
+    const postgresPid = pg.pid === undefined ? undefined : childPids(pg.pid)[0];
+    const stop = async () => {
+      await pg.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    return { url, schemas: { ...DATABASE_SCHEMAS }, description: `embedded PostgreSQL${statements ? ' with pg_stat_statements' : ''}`, postgresPid, stop };
+  } catch (err) {
+    await pg.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export interface StartSystemOptions {
@@ -115,6 +152,8 @@ export interface StartSystemOptions {
   env?: Record<string, string>;
   /** Services to run under the V8 profiler (`--cpu-prof`), profiles written to this directory when they stop. */
   profile?: { services: string[]; dir: string };
+  /** Preload pg_stat_statements into the embedded PostgreSQL (SQL statements per claim); default true. */
+  sqlStatements?: boolean;
 }
 
 /** Starts everything and resolves once every service answers /health. */
@@ -150,7 +189,7 @@ export async function startSystem(opts: StartSystemOptions): Promise<BenchSystem
       brokerPid = b.pid;
       kafka = `embedded dev-broker ${brokers} (on disk)`;
     }
-    const db = await databaseFor(runId, opts.log);
+    const db = await databaseFor(runId, opts.log, opts.sqlStatements ?? true);
     stops.push(db.stop);
 
     const jwtSecret = randomBytes(32).toString('hex');
@@ -180,7 +219,7 @@ export async function startSystem(opts: StartSystemOptions): Promise<BenchSystem
     services.forEach((s) => s.start());
     await Promise.all(services.map((s) => s.waitHealthy(120_000)));
     const gateway = services.find((s) => s.service === 'scan-gateway')!;
-    return { gatewayUrl: gateway.url, brokers, databaseUrl: db.url, jwtSecret, schemas: db.schemas, services, brokerPid, description: { kafka, postgres: db.description }, logDir, stopServices, stop };
+    return { gatewayUrl: gateway.url, brokers, databaseUrl: db.url, jwtSecret, schemas: db.schemas, services, brokerPid, postgresPid: db.postgresPid, description: { kafka, postgres: db.description }, logDir, stopServices, stop };
   } catch (err) {
     await stop();
     throw err;
