@@ -25,7 +25,7 @@ export class PhaseMeter {
   private constructor(private readonly system: BenchSystem, private readonly sql: SqlStatements | undefined) {}
 
   static async open(system: BenchSystem): Promise<PhaseMeter> {
-    const sql = await SqlStatements.open(system.databaseUrl).catch(() => undefined);
+    const sql = await SqlStatements.open(system.databaseUrl, system.postgresPid !== undefined).catch(() => undefined);
     return new PhaseMeter(system, sql);
   }
 

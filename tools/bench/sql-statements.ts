@@ -35,13 +35,16 @@ const OWN = /pg_stat_statements|pg_stat_database|pg_stat_activity/;
 export class SqlStatements {
   private constructor(private readonly client: Client, readonly hasStatements: boolean) {}
 
-  /** Connects to the bench database; uses pg_stat_statements when the extension can be created and is preloaded. */
-  static async open(databaseUrl: string): Promise<SqlStatements> {
+  /**
+   * Connects to the bench database; uses pg_stat_statements when it is preloaded and its view exists, creating the
+   * view only with `createExtension` (a server of our own: DATABASE_URL's database is left as it is).
+   */
+  static async open(databaseUrl: string, createExtension: boolean): Promise<SqlStatements> {
     const client = new Client({ connectionString: databaseUrl, application_name: 'bench' });
     await client.connect();
     let has = false;
     try {
-      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      if (createExtension) await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
       await client.query('SELECT 1 FROM pg_stat_statements LIMIT 1'); // fails unless shared_preload_libraries has it
       has = true;
     } catch {
