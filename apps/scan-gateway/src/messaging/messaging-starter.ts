@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { retryWithBackoff } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
 import { CommandBus } from './command-bus';
 import { KAFKA } from './kafka';
@@ -30,18 +31,11 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async bringUp(): Promise<void> {
-    let delay = 250;
-    while (!this.stopped) {
-      try {
-        await ensureGatewayTopics(this.kafka);
-        break;
-      } catch (err) {
-        this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
-    if (this.stopped) return;
+    const ok = await retryWithBackoff(() => ensureGatewayTopics(this.kafka), {
+      stopped: () => this.stopped,
+      onFailure: (err, delay) => this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`),
+    });
+    if (!ok) return;
     this.outcomes.start();
     this.scanModel.start();
     this.queries.start();
