@@ -3,6 +3,7 @@ export * from './entities';
 export * from './schema';
 export * from './kafka';
 export * from './retry';
+export * from './tail-reader';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './outcome';
