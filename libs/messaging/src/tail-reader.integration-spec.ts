@@ -66,6 +66,9 @@ describe('TailReader', () => {
     expect(reader.isReady()).toBe(false);
     reader.start();
     expect(await reader.whenReady(30_000)).toBe(true);
+    // Caught up once the history before start-up is handed out: the two old events of the 'beginning' topic.
+    expect(await reader.whenCaughtUp(20_000)).toBe(true);
+    expect(startSeen).toEqual([{ name: 'old-1', live: false }, { name: 'old-2', live: false }]);
     // Sent right after ready, before any fetch could have happened: must not be missed.
     await send(kafka, fromEnd, ['new-1']);
     await send(kafka, fromStart, ['new-1']);

@@ -49,7 +49,10 @@ export class TailReader {
   private readonly starts = new Map<string, bigint>();
   private consumer: Consumer | null = null;
   private ready = false;
-  private readyWaiters: Array<() => void> = [];
+  private readonly readyWaiters: Array<() => void> = [];
+  /** Every partition handed out up to its end at first start (latched: it stays true). */
+  private caughtUp = false;
+  private readonly caughtUpWaiters: Array<() => void> = [];
   private lastError: string | null = null;
   private stopped = false;
 
@@ -69,25 +72,52 @@ export class TailReader {
     return this.ready;
   }
 
-  /** Why the reader is not ready (for /health). */
-  status(): string {
-    return this.ready ? 'ok' : this.lastError ?? 'joining its consumer group';
+  /** Ready, and the history of 'beginning' topics handed out (up to the ends found at first start). */
+  isCaughtUp(): boolean {
+    return this.ready && this.caughtUp;
   }
 
-  /** Resolves true once ready, false after timeoutMs. */
-  whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.ready) return Promise.resolve(true);
+  /** Why the reader is not ready or not caught up (for /health). */
+  status(): string {
+    if (!this.ready) return this.lastError ?? 'joining its consumer group';
+    if (!this.caughtUp) return `catching up (behind on ${this.behind().join(', ')})`;
+    return 'ok';
+  }
+
+  /** Resolves true once ready (positioned), false after timeoutMs. */
+  whenReady(timeoutMs?: number): Promise<boolean> {
+    return this.waitUntil(() => this.ready, this.readyWaiters, timeoutMs);
+  }
+
+  /** Resolves true once caught up (see isCaughtUp), false after timeoutMs (none: no time limit). */
+  whenCaughtUp(timeoutMs?: number): Promise<boolean> {
+    return this.waitUntil(() => this.isCaughtUp(), this.caughtUpWaiters, timeoutMs);
+  }
+
+  private waitUntil(done: () => boolean, waiters: Array<() => void>, timeoutMs?: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const done = () => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+        const i = waiters.indexOf(waiter);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = () => {
         clearTimeout(timer);
         resolve(true);
       };
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
-      this.readyWaiters.push(done);
+      waiters.push(waiter);
     });
+  }
+
+  private behind(): string[] {
+    return [...(this.ends ?? [])].filter(([tp, end]) => (this.positions.get(tp) ?? this.starts.get(tp) ?? 0n) < end).map(([tp]) => tp);
+  }
+
+  /** Latches caughtUp once every partition is past its end at first start; wakes the waiters when also ready. */
+  private checkCaughtUp(): void {
+    if (!this.caughtUp && this.ends && this.behind().length === 0) this.caughtUp = true;
+    if (this.isCaughtUp() && this.caughtUpWaiters.length) this.caughtUpWaiters.splice(0).forEach((w) => w());
   }
 
   /** The next offset the reader will hand out for a partition (0 before it read any). */
@@ -196,6 +226,7 @@ export class TailReader {
     if (missing.length === 0) {
       this.lastError = null;
       this.setReady(true);
+      this.checkCaughtUp();
     } else {
       this.lastError = `assigned ${[...assigned].join(', ') || 'nothing'}, waiting for ${missing.join(', ')}`;
     }
@@ -223,15 +254,12 @@ export class TailReader {
         this.opts.log?.error(`a subscriber of ${tp} failed: ${(err as Error).message}`);
       }
     }
+    this.checkCaughtUp();
   }
 
   private setReady(ready: boolean): void {
     this.ready = ready;
-    if (ready) {
-      const waiters = this.readyWaiters;
-      this.readyWaiters = [];
-      waiters.forEach((w) => w());
-    }
+    if (ready && this.readyWaiters.length) this.readyWaiters.splice(0).forEach((w) => w());
   }
 
   /** Stops reading; `start` is not meant to be called again. */

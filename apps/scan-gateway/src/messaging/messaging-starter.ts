@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { retryWithBackoff } from '@coupons/messaging';
+import { TailReader, retryWithBackoff } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
 import { CommandBus } from './command-bus';
 import { KAFKA } from './kafka';
-import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
 import { ensureGatewayTopics } from './topic-setup';
-import { ScanReadModel } from '../scans/scan-read-model';
 
 /**
- * Brings Kafka up in the background once the app is built: topics, then the outcome consumer, the scan read model,
- * the query client and the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
+ * Brings Kafka up in the background once the app is built: topics, then the event reader (outcomes and the scan read
+ * model), the query client and the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
  * so a gateway started before the broker recovers by itself.
  */
 @Injectable()
@@ -20,10 +18,9 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    private readonly outcomes: OutcomeListener,
+    private readonly events: TailReader,
     private readonly queries: QueryClient,
     private readonly commands: CommandBus,
-    private readonly scanModel: ScanReadModel,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,13 +33,14 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
       onFailure: (err, delay) => this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`),
     });
     if (!ok) return;
-    this.outcomes.start();
-    this.scanModel.start();
+    // The outcome listener and the scan read model subscribed to it when they were built.
+    this.events.start();
     this.queries.start();
     this.commands.warmUp().catch((err) => this.logger.warn(`producer not connected yet: ${(err as Error).message}`));
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.events.stop();
   }
 }

@@ -1,5 +1,10 @@
 import { Global, Module } from '@nestjs/common';
+import { TailReader } from '@coupons/messaging';
+import { Kafka } from 'kafkajs';
+import { GatewayEnv } from '../config/gateway.env';
 import { CommandBus } from './command-bus';
+import { gatewayEventReader } from './event-reader';
+import { KAFKA } from './kafka';
 import { MessagingStarter } from './messaging-starter';
 import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
@@ -13,6 +18,7 @@ import { ScanReadModel } from '../scans/scan-read-model';
 @Global()
 @Module({
   providers: [
+    { provide: TailReader, inject: [KAFKA, GatewayEnv], useFactory: (kafka: Kafka, env: GatewayEnv) => gatewayEventReader(kafka, env) },
     OutcomeListener,
     CommandBus,
     QueryClient,

@@ -1,16 +1,13 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   CatalogEventTypes, CouponCreated, CouponStatusChanged, CouponTargetView, DiscountSpec, OfferView, ProductUpserted, ScanQuery, ScanResult,
-  StoreDisplaysSet, StoreUpserted, Topics, WalletEventTypes, decodeMessage,
+  StoreDisplaysSet, StoreUpserted, Topics, WalletEventTypes,
 } from '@coupons/contracts';
 import { CouponDefinition, CouponWithStock, Offer, ProductInfo, offersForScan } from '@coupons/coupon-rules';
-import { randomBytes } from 'node:crypto';
-import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { GatewayEnv } from '../config/gateway.env';
-import { KAFKA } from '../messaging/kafka';
+import { TailMessage, TailReader } from '@coupons/messaging';
 
 /** The topics the scan answer is a fold of: catalog facts, and claims for the issued counts (remaining stock). */
-export const SCAN_MODEL_TOPICS = [Topics.catalogEvents, Topics.walletEvents];
+export const SCAN_MODEL_TOPICS: readonly string[] = [Topics.catalogEvents, Topics.walletEvents];
 
 interface ProductRow {
   info: ProductInfo;
@@ -265,9 +262,9 @@ type Waiter = { topic: string; partition: number; offset: bigint; resolve: (ok: 
 
 /**
  * Keeps a {@link ScanModel} folded from catalog.events.v1 and wallet.events.v1, from offset 0, in this gateway
- * process, so a scan is answered without a Kafka round trip to the catalog. Its consumer group is this process's own
- * (every instance reads everything) and commits nothing. Ready once it has folded every partition up to the end it
- * found at start-up; `waitFor` lets a merchant's write wait until the event that answered it is folded here too
+ * process, so a scan is answered without a Kafka round trip to the catalog. It reads through the process's tail reader
+ * (the consumer it shares with the outcome listener). Ready once the reader has handed out every partition up to the
+ * end it found at start-up; `waitFor` lets a merchant's write wait until the event that answered it is folded here too
  * (read-your-writes on this instance).
  */
 @Injectable()
@@ -276,17 +273,19 @@ export class ScanReadModel implements OnApplicationShutdown {
   readonly model = new ScanModel();
   /** Next offset to fold, per `topic:partition`. */
   private readonly positions = new Map<string, bigint>();
-  private targets: Map<string, bigint> | null = null;
   private ready = false;
-  private readyWaiters: Array<() => void> = [];
   private waiters: Waiter[] = [];
-  private consumer: Consumer | null = null;
-  private stopped = false;
-  private lastError: string | null = null;
-  private readonly groupId: string;
 
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka, env: GatewayEnv) {
-    this.groupId = `scan-gateway-${env.INSTANCE_ID}-${randomBytes(4).toString('hex')}-scan-model`;
+  constructor(private readonly reader: TailReader) {
+    reader.subscribe((topic, partition, messages) => {
+      if (SCAN_MODEL_TOPICS.includes(topic)) this.onMessages(topic, partition, messages);
+    });
+    void reader.whenCaughtUp().then((caughtUp) => {
+      if (!caughtUp || this.ready) return;
+      this.ready = true;
+      const c = this.model.counts();
+      this.logger.log(`scan read model ready: ${c.stores} stores, ${c.products} products, ${c.coupons} coupons`);
+    });
   }
 
   isReady(): boolean {
@@ -294,26 +293,12 @@ export class ScanReadModel implements OnApplicationShutdown {
   }
 
   status(): string {
-    if (this.ready) return 'ok';
-    if (this.lastError) return this.lastError;
-    if (!this.targets) return 'joining its consumer group';
-    const behind = [...this.targets].filter(([tp, end]) => (this.positions.get(tp) ?? 0n) < end).map(([tp]) => tp);
-    return `folding catalog and wallet events (behind on ${behind.join(', ')})`;
+    return this.ready ? 'ok' : this.reader.status();
   }
 
-  whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.ready) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
-      this.readyWaiters.push(done);
-    });
+  /** Resolves true once ready (false after timeoutMs). */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    return this.ready || this.reader.whenCaughtUp(timeoutMs);
   }
 
   /** Resolves true once the event at `topic:partition:offset` is folded (false after timeoutMs). Unknown positions (< 0) resolve at once. */
@@ -336,98 +321,9 @@ export class ScanReadModel implements OnApplicationShutdown {
     return (this.positions.get(`${topic}:${partition}`) ?? 0n) > offset;
   }
 
-  start(): void {
-    void this.run();
-  }
-
-  private async run(): Promise<void> {
-    let delay = 250;
-    while (!this.stopped) {
-      try {
-        await this.connect();
-        return;
-      } catch (err) {
-        this.lastError = `cannot consume catalog and wallet events: ${(err as Error).message}`;
-        this.logger.warn(`${this.lastError}; retrying in ${delay} ms`);
-        await this.consumer?.disconnect().catch(() => undefined);
-        this.consumer = null;
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
-  }
-
-  private async connect(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, maxBytesPerPartition: 4 * 1024 * 1024, retry: { retries: 10 } });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.lastError = `scan read model consumer crashed: ${e.payload.error?.message}`;
-      this.logger.error(this.lastError);
-      if (!e.payload.restart && !this.stopped) void consumer.disconnect().catch(() => undefined).then(() => this.run());
-    });
-    await consumer.connect();
-    // The ends at start-up: folded up to them, the model is as current as the catalog's projection was then.
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const targets = new Map<string, bigint>();
-      for (const topic of SCAN_MODEL_TOPICS) {
-        for (const p of await admin.fetchTopicOffsets(topic)) targets.set(`${topic}:${p.partition}`, BigInt(p.high ?? p.offset));
-      }
-      this.targets = targets;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    await consumer.subscribe({ topics: SCAN_MODEL_TOPICS, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const tp = `${batch.topic}:${batch.partition}`;
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          // After a rebalance the group restarts from offset 0 (nothing is committed): skip what is folded already,
-          // so the model never steps back to an older state.
-          if (offset < (this.positions.get(tp) ?? 0n)) continue;
-          this.fold(batch.topic, message);
-          this.positions.set(tp, offset + 1n);
-        }
-        this.afterProgress();
-        await heartbeat();
-      },
-    });
-    this.lastError = null;
-    this.afterProgress();
-  }
-
-  private fold(topic: string, message: KafkaMessage): void {
-    if (!message.value) return;
-    if (topic === Topics.walletEvents) {
-      // Claims arrive at the claim rate: read only the two fields used, without the full payload validation the
-      // outcome listener already does for the same events.
-      try {
-        const env = JSON.parse(message.value.toString('utf8')) as { type?: unknown; payload?: { couponId?: unknown; issuedCount?: unknown } };
-        const p = env.payload;
-        if (env.type === WalletEventTypes.couponClaimed && typeof p?.couponId === 'string' && Number.isSafeInteger(p.issuedCount)) {
-          this.model.applyIssued(p.couponId, p.issuedCount as number);
-        }
-      } catch {
-        // not JSON: the services dead-letter it; nothing to count here
-      }
-      return;
-    }
-    const decoded = decodeMessage(message.value);
-    if (!decoded.ok) {
-      this.logger.warn(`ignoring an undecodable message at ${topic}:${message.offset}: ${decoded.reason}`);
-      return;
-    }
-    try {
-      this.model.applyCatalog(decoded.envelope as CatalogEvent);
-    } catch (err) {
-      this.logger.error(`cannot fold ${decoded.envelope.type} ${decoded.envelope.eventId}: ${(err as Error).message}`);
-    }
-  }
-
-  private afterProgress(): void {
+  private onMessages(topic: string, partition: number, messages: TailMessage[]): void {
+    for (const m of messages) this.fold(m);
+    this.positions.set(`${topic}:${partition}`, BigInt(messages[messages.length - 1].offset) + 1n);
     if (this.waiters.length) {
       const still: Waiter[] = [];
       for (const w of this.waiters) {
@@ -438,24 +334,52 @@ export class ScanReadModel implements OnApplicationShutdown {
       }
       this.waiters = still;
     }
-    if (!this.ready && this.targets && [...this.targets].every(([tp, end]) => (this.positions.get(tp) ?? 0n) >= end)) {
-      this.ready = true;
-      const c = this.model.counts();
-      this.logger.log(`scan read model ready: ${c.stores} stores, ${c.products} products, ${c.coupons} coupons`);
-      const waiters = this.readyWaiters;
-      this.readyWaiters = [];
-      waiters.forEach((w) => w());
+  }
+
+  private fold(m: TailMessage): void {
+    if (!m.message.value) return;
+    if (m.topic === Topics.walletEvents) {
+      // Claims arrive at the claim rate. A live one is decoded anyway (the outcome listener's, shared); history is
+      // read for the two fields used only, without the full payload validation.
+      const env = m.live ? this.decodedOrNull(m) : quickClaim(m.message.value);
+      const p = env?.payload as { couponId?: unknown; issuedCount?: unknown } | undefined;
+      if (env?.type === WalletEventTypes.couponClaimed && typeof p?.couponId === 'string' && Number.isSafeInteger(p.issuedCount)) {
+        this.model.applyIssued(p.couponId, p.issuedCount as number);
+      }
+      return;
+    }
+    const decoded = m.decoded();
+    if (!decoded.ok) {
+      this.logger.warn(`ignoring an undecodable message at ${m.topic}:${m.partition}:${m.offset}: ${decoded.reason}`);
+      return;
+    }
+    try {
+      this.model.applyCatalog(decoded.envelope as CatalogEvent);
+    } catch (err) {
+      this.logger.error(`cannot fold ${decoded.envelope.type} ${decoded.envelope.eventId}: ${(err as Error).message}`);
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  private decodedOrNull(m: TailMessage): { type?: unknown; payload?: unknown } | null {
+    const d = m.decoded();
+    return d.ok ? d.envelope : null; // not valid: the services dead-letter it; nothing to count here
+  }
+
+  onApplicationShutdown(): void {
     this.ready = false;
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve(false);
     }
     this.waiters = [];
-    await this.consumer?.disconnect().catch(() => undefined);
+  }
+}
+
+/** A wallet event's type and payload by JSON.parse alone (null when not JSON). */
+function quickClaim(value: Buffer): { type?: unknown; payload?: unknown } | null {
+  try {
+    return JSON.parse(value.toString('utf8')) as { type?: unknown; payload?: unknown };
+  } catch {
+    return null;
   }
 }
