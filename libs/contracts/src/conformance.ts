@@ -7,7 +7,7 @@ import { NestedType, nestedTypeOf } from './nested-type';
 
 interface Check {
   constraint: ValidatorConstraintInterface;
-  constraints: any[];
+  constraints: unknown[];
   each: boolean;
 }
 

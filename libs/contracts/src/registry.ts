@@ -35,7 +35,7 @@ export const PayloadClasses: Readonly<Record<string, ClassConstructor<object>>> 
   CouponReleased: orderingEvents.CouponReleased,
 };
 
-export type DecodeResult = { ok: true; envelope: Envelope<any> } | { ok: false; reason: string };
+export type DecodeResult = { ok: true; envelope: Envelope<unknown> } | { ok: false; reason: string };
 
 /** Flattens class-validator errors into `field: constraint` lines (nested paths joined with dots). */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -55,7 +55,7 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
  */
 export function decodeMessage(
   value: Buffer | string | object | null,
-  upcast?: (env: Envelope<any>) => Envelope<any>,
+  upcast?: (env: Envelope<unknown>) => Envelope<unknown>,
 ): DecodeResult {
   let parsed: unknown = value;
   try {

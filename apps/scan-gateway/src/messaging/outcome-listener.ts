@@ -5,7 +5,7 @@ import { Observable, Subject } from 'rxjs';
 
 /** An event as the gateway saw it, with its position (the SSE event id is `<topic>:<partition>:<offset>`). */
 export interface ObservedEvent {
-  envelope: Envelope<any>;
+  envelope: Envelope<unknown>;
   topic: string;
   partition: number;
   offset: string;
