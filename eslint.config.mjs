@@ -8,7 +8,8 @@ export default [
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
+      // CONVENTIONS.md: no `any` outside tests (tests below may use it for fixtures and mutations).
+      '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'Import other projects through @coupons/* aliases.' }] }],
       '@nx/enforce-module-boundaries': [
@@ -49,5 +50,21 @@ export default [
         }
       ]
     }
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts', 'apps/e2e/src/support/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // Still to be typed (issue 13): files other work is changing at the same time. Remove a line once its file is clean.
+    files: [
+      'apps/scan-gateway/src/errors/error-mapping.ts',
+      'libs/messaging/src/consumer.ts',
+      'libs/messaging/src/projector.ts',
+      'libs/messaging/src/upcasters.ts',
+      'libs/service-kit/src/observability.ts',
+      'libs/service-kit/src/rebuild-marker.ts',
+    ],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   }
 ];

@@ -124,7 +124,7 @@ export async function signTokens(userIds: readonly string[], secret: string, rol
 
 /** Loads the chain through the admin API (stores, products, coupons, displays), a few requests at a time. */
 export async function seedChain(gatewayUrl: string, merchantToken: string, chain: Chain): Promise<void> {
-  const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> => {
+  const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ couponId?: string }> => {
     for (let attempt = 1; ; attempt++) {
       const res = await fetch(`${gatewayUrl}${path}`, {
         method,

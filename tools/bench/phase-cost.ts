@@ -105,7 +105,7 @@ export function costFigures(unit: 'claim' | 'order', cost: PhaseCost, count: num
     label: `CPU per ${unit}, all processes`,
     value: per(total, count),
     unit: 'ms',
-    detail: `${Math.round(total)} ms of CPU over ${cost.seconds.toFixed(1)} s and ${count} ${unit}s (/proc utime+stime; every answer's work counted, divided by the 201s)`,
+    detail: `${Math.round(total)} ms of CPU over ${cost.seconds.toFixed(1)} s and ${count} ${unit}s (/proc utime+stime; every answer's work counted, divided by the 201s)${cost.cpuMs[POSTGRES] === undefined ? '; PostgreSQL not included (not started by this run)' : ''}`,
     target: unit === 'claim' ? `<= ${CPU_BUDGET_MS} ms` : undefined,
     met: unit === 'claim' ? per(total, count) <= CPU_BUDGET_MS : undefined,
     raw: cost,

@@ -237,16 +237,19 @@ export interface ClaimRecord {
   couponId: string;
 }
 
-async function probe(url: string, init: RequestInit, feature: string): Promise<{ status: number; body: any }> {
+/** A response body as far as the probes read it. */
+type ProbeBody = { error?: { code?: string } } | string;
+
+async function probe(url: string, init: RequestInit, feature: string): Promise<{ status: number; body: ProbeBody }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
   const text = await res.text();
-  let body: any = text;
+  let body: ProbeBody = text;
   try {
     body = JSON.parse(text);
   } catch {
     // not JSON
   }
-  if (res.status === 404 && !(body?.error?.code ?? '').endsWith('_NOT_FOUND')) throw new NotAvailable(`${feature}: the route is missing (404)`);
+  if (res.status === 404 && !((typeof body === 'object' ? body.error?.code : undefined) ?? '').endsWith('_NOT_FOUND')) throw new NotAvailable(`${feature}: the route is missing (404)`);
   if (res.status === 202) throw new NotAvailable(`${feature}: no decision within the gateway's timeout (202 PENDING)`);
   if (res.status >= 500 || res.status === 501) throw new NotAvailable(`${feature}: ${res.status} ${text.slice(0, 200)}`);
   return { status: res.status, body };
@@ -267,7 +270,7 @@ export async function claims(s: Settings, gatewayUrl: string, chain: Chain, toke
     {
       method: 'POST',
       path: '/v1/claims',
-      setupRequest: (req, context: any) => {
+      setupRequest: (req, context: { claim?: ClaimRecord }) => {
         const userId = chain.users[Math.floor(r() * chain.users.length)];
         const couponId = couponIds[Math.floor(r() * couponIds.length)];
         context.claim = { userId, couponId };
@@ -275,8 +278,8 @@ export async function claims(s: Settings, gatewayUrl: string, chain: Chain, toke
         req.body = JSON.stringify({ couponId });
         return req;
       },
-      onResponse: (status, _body, context: any) => {
-        if (status === 201) claimed.push(context.claim);
+      onResponse: (status, _body, context: { claim?: ClaimRecord }) => {
+        if (status === 201 && context.claim) claimed.push(context.claim);
       },
     },
   ];

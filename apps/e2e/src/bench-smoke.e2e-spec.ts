@@ -48,6 +48,11 @@ describe('npm run bench -- --quick', () => {
       // Each figure is measured, or names why it is not.
       expect(f.na !== undefined || typeof f.value === 'number').toBe(true);
     }
+    // A measured claims (or orders) phase comes with its cost lines: CPU per process and SQL per claim.
+    for (const unit of ['claim', 'order']) {
+      if (report.figures.find((f) => f.id === `${unit}s`)?.value === undefined) continue;
+      expect(ids).toEqual(expect.arrayContaining([`cost-${unit}-cpu-total`, `cost-${unit}-cpu-scan-gateway`, `cost-${unit}-cpu-load-generator`, `cost-${unit}-sql`]));
+    }
     const scans = report.figures.find((f) => f.id === 'scans')!;
     expect(scans.na).toBeUndefined();
     expect(scans.value).toBeGreaterThan(0);

@@ -6,7 +6,9 @@ import { AbuseModule } from './abuse/abuse.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfigModule } from './config/config.module';
 import { GatewayEnv } from './config/gateway.env';
-import { MessagingModule } from './messaging/messaging.module';
+import { MessagingModule } from '@coupons/messaging';
+import { GATEWAY_KAFKA } from './messaging/kafka';
+import { GatewayMessagingModule } from './messaging/messaging.module';
 import { OutcomeListener } from './messaging/outcome-listener';
 import { QueryClient } from './messaging/query-client';
 import { ClaimsModule } from './claims/claims.module';
@@ -74,7 +76,9 @@ export class GatewayModule {
         loggerModule(SERVICE_NAME, { level: env.LOG_LEVEL, instanceId: env.INSTANCE_ID, destination: opts.logDestination }),
         ObservabilityModule.forRoot({ serviceName: SERVICE_NAME, checks: readinessChecks(env) }),
         AbuseModule,
-        MessagingModule,
+        // The Kafka client only: the gateway has no database, so no outbox relay.
+        MessagingModule.forRoot({ serviceName: SERVICE_NAME, brokers: env.KAFKA_BROKERS, instanceId: env.INSTANCE_ID, kafka: GATEWAY_KAFKA }),
+        GatewayMessagingModule,
         AuthModule,
         AdminModule,
         ScansModule,

@@ -1,4 +1,4 @@
-import { Headers, Queries, Topics } from '@coupons/contracts';
+import { Headers, Topics } from '@coupons/contracts';
 import { GatewayHarness, HttpOptions, startHarness } from '../test/gateway-harness';
 
 jest.setTimeout(60_000);
@@ -105,7 +105,7 @@ describe('scan-gateway over a real broker', () => {
   });
 
   it('answers a scan from its read model of the catalog events, without asking the catalog: GTIN-13 found as GTIN-14', async () => {
-    const queriesBefore = h.catalog.queries.filter((x) => x.pattern === Queries.scan).length;
+    const queriesBefore = h.catalog.queries.length;
     const res = await http('POST', '/v1/scans', { body: { code: '6901234567892', storeId: 'store-1' }, headers: { 'x-correlation-id': 'corr-scan' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -117,7 +117,7 @@ describe('scan-gateway over a real broker', () => {
     expect(res.body.coupons.map((c: { title: string }) => c.title)).toEqual(['1 off']);
     expect(res.body.best).toMatchObject({ title: '1 off', remaining: 5, matchScore: 0, claimableUntil: null });
     expect(Object.keys(res.body).sort()).toEqual(['best', 'coupons', 'displays', 'product', 'storeId']);
-    expect(h.catalog.queries.filter((x) => x.pattern === Queries.scan).length).toBe(queriesBefore);
+    expect(h.catalog.queries.length).toBe(queriesBefore);
   });
 
   it('takes the store from a store QR, and answers 200 with product null for an unknown product (an unknown store is no store)', async () => {

@@ -1,4 +1,4 @@
-import { CatalogEventTypes, CouponAdminView, Envelope, Queries, ScanQuery, ScanResult, Topics, causedBy, envelope } from '@coupons/contracts';
+import { CatalogEventTypes, CouponAdminView, Envelope, Queries, Topics, causedBy, envelope } from '@coupons/contracts';
 import { FakeService } from './fake-service';
 
 type Product = { sku: string; gtin: string | null; name: string; price: number; currency: string };
@@ -11,7 +11,7 @@ export function fakeCatalog(brokers: string) {
     name: 'catalog',
     commandsTopic: Topics.catalogCommands,
     eventsTopic: Topics.catalogEvents,
-    queryPatterns: [Queries.scan, Queries.getCoupon, Queries.commandOutcome.catalog],
+    queryPatterns: [Queries.getCoupon, Queries.commandOutcome.catalog],
     decide(cmd: Envelope<any>) {
       const p = cmd.payload;
       switch (cmd.type) {
@@ -47,16 +47,6 @@ export function fakeCatalog(brokers: string) {
         const coupon = coupons.get(payload.couponId);
         // As on the wire from a Nest handler returning {ok: true, value}: Nest's serializer sends the value alone.
         return coupon ? coupon : { ok: false, code: 'COUPON_NOT_FOUND', message: `no coupon ${payload.couponId}` };
-      }
-      if (pattern === Queries.scan) {
-        const q = payload as ScanQuery;
-        const product = [...products.values()].find((p) => (q.gtin && p.gtin === q.gtin) || (q.sku && p.sku === q.sku)) ?? null;
-        const offers = [...coupons.values()].map((c) => ({
-          couponId: c.couponId, title: c.title, discount: c.discount, minSpend: c.minSpend, target: c.target, storeIds: c.storeIds,
-          claimableUntil: c.claimableUntil, remaining: c.totalQuantity - c.issued, matchScore: 0,
-        }));
-        const result: ScanResult = { product, storeId: q.storeId ?? null, coupons: offers, best: offers[0] ?? null, displays: [] };
-        return { ok: true, value: result };
       }
       const stored = outcomes.get(payload.commandId);
       return stored ? { ok: true, value: stored } : { ok: false, code: 'COMMAND_NOT_FOUND', message: 'no stored outcome' };

@@ -1,10 +1,12 @@
 // decodeMessage skips class-transformer and class-validator for payloads conformsTo vouches for. This proves, on a
 // valid payload of every message type and thousands of mutations of them, that decodeMessage gives exactly what the
 // full path (plainToInstance + validateSync, whitelist + forbidNonWhitelisted) gives: the same verdict, the same
-// reason, the same payload values; and that conformsTo never vouches for a payload the full path refuses.
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { conformsTo } from './conformance';
+// reason, the same payload values in instances of the same classes (toStrictEqual); and that conformsTo never vouches
+// for a payload the full path refuses.
+import { Transform, Type, plainToInstance } from 'class-transformer';
+import { IsString, ValidateNested, validateSync } from 'class-validator';
+import { conformingInstance, conformsTo } from './conformance';
+import { ValidateNestedType } from './nested-type';
 import { envelope, isEnvelope } from './envelope';
 import { DecodeResult, PayloadClasses, decodeMessage, describeValidationErrors } from './registry';
 
@@ -139,7 +141,8 @@ describe('conformsTo and decodeMessage', () => {
     expect(conformsTo(PayloadClasses[type], JSON.parse(json).payload)).toBe(true);
     const full = fullPath(type, json);
     expect(full.ok).toBe(true);
-    expect(decodeMessage(json)).toEqual(full);
+    // One shape: the same classes as the full path's instances, not only the same values.
+    expect(decodeMessage(json)).toStrictEqual(full);
   });
 
   it.each(Object.keys(PayloadClasses))('decodes 400 mutations of %s exactly as the full path, and vouches only for valid ones', (type) => {
@@ -158,7 +161,7 @@ describe('conformsTo and decodeMessage', () => {
         continue;
       }
       if (decoded.ok !== full.ok) throw new Error(`decodeMessage says ${decoded.ok}, the full path ${full.ok}, for ${json}`);
-      expect(decoded).toEqual(full);
+      expect(decoded).toStrictEqual(full);
       if (conformsTo(PayloadClasses[type], JSON.parse(json).payload)) {
         if (!full.ok) throw new Error(`conformsTo vouched for an invalid payload: ${json}`);
         vouched++;
@@ -183,7 +186,7 @@ describe('conformsTo and decodeMessage', () => {
     const withConstructor = `{${JSON.stringify(claimed).slice(1, -1)},"constructor":1}`;
     expect(conformsTo(PayloadClasses.CouponClaimed, JSON.parse(withConstructor))).toBe(false);
     const json = message('CouponClaimed', JSON.parse(withConstructor));
-    expect(decodeMessage(json)).toEqual(fullPath('CouponClaimed', json));
+    expect(decodeMessage(json)).toStrictEqual(fullPath('CouponClaimed', json));
     expect(fullPath('CouponClaimed', json).ok).toBe(true);
     expect(conformsTo(PayloadClasses.CouponClaimed, null)).toBe(false);
     expect(conformsTo(PayloadClasses.CouponClaimed, [claimed])).toBe(false);
@@ -191,5 +194,26 @@ describe('conformsTo and decodeMessage', () => {
     const env = JSON.parse(message('CouponClaimed', claimed));
     const r = decodeMessage(env);
     expect(r.ok && r.envelope.payload).not.toBe(env.payload);
+  });
+
+  it('leaves to the full path a class whose values plainToInstance converts, or whose nested type it cannot read', () => {
+    class Inner {
+      @IsString() name!: string;
+    }
+    class Trimmed {
+      @IsString() @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)) name!: string;
+    }
+    class RawNested {
+      @ValidateNested() @Type(() => Inner) inner!: Inner;
+    }
+    class Declared {
+      @ValidateNestedType(() => Inner) inner!: Inner;
+    }
+    expect(conformsTo(Trimmed, { name: ' a ' })).toBe(false);
+    expect(conformsTo(RawNested, { inner: { name: 'a' } })).toBe(false);
+    // The same shape declared with ValidateNestedType is followed, and built as plainToInstance builds it.
+    const built = conformingInstance(Declared, { inner: { name: 'a' } });
+    expect(built).toStrictEqual(plainToInstance(Declared, { inner: { name: 'a' } }));
+    expect((built as Declared).inner).toBeInstanceOf(Inner);
   });
 });

@@ -2,7 +2,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import * as catalogCommands from './catalog/catalog.commands';
 import * as catalogEvents from './catalog/catalog.events';
-import { conformsTo } from './conformance';
+import { conformingInstance } from './conformance';
 import { Envelope, isEnvelope } from './envelope';
 import * as orderingCommands from './ordering/ordering.commands';
 import * as orderingEvents from './ordering/ordering.events';
@@ -35,7 +35,7 @@ export const PayloadClasses: Readonly<Record<string, ClassConstructor<object>>> 
   CouponReleased: orderingEvents.CouponReleased,
 };
 
-export type DecodeResult = { ok: true; envelope: Envelope<any> } | { ok: false; reason: string };
+export type DecodeResult = { ok: true; envelope: Envelope<unknown> } | { ok: false; reason: string };
 
 /** Flattens class-validator errors into `field: constraint` lines (nested paths joined with dots). */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -55,7 +55,7 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
  */
 export function decodeMessage(
   value: Buffer | string | object | null,
-  upcast?: (env: Envelope<any>) => Envelope<any>,
+  upcast?: (env: Envelope<unknown>) => Envelope<unknown>,
 ): DecodeResult {
   let parsed: unknown = value;
   try {
@@ -72,8 +72,12 @@ export function decodeMessage(
     const env = upcast ? upcast(parsed) : parsed;
     const cls = PayloadClasses[env.type];
     if (!cls) return { ok: false, reason: `unknown message type ${env.type}` };
-    // A payload parsed here (no one else holds it) that certainly passes: used as it is, what plainToInstance would copy.
-    if (parsed !== value && conformsTo(cls, env.payload)) return { ok: true, envelope: { ...env } };
+    // A payload parsed here (no one else holds it) that certainly passes: the instance plainToInstance would build,
+    // built without its generic walk and without validateSync's bookkeeping. The same shape as the full path's.
+    if (parsed !== value) {
+      const fast = conformingInstance(cls, env.payload);
+      if (fast) return { ok: true, envelope: { ...env, payload: fast } };
+    }
     const payload = plainToInstance(cls, env.payload);
     const errors = validateSync(payload, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) return { ok: false, reason: `invalid ${env.type}: ${describeValidationErrors(errors).join('; ')}` };

@@ -26,7 +26,6 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
  * Queries read projections and never change state.
  */
 export const Queries = {
-  scan: 'catalog.scan.v1',
   getCoupon: 'catalog.coupon-get.v1',
   getWallet: 'wallet.list.v1',
   getOrder: 'ordering.order-get.v1',

@@ -8,6 +8,7 @@ export * from './order-pricing';
 export * from './claim-validity';
 export * from './order-coupon-selection';
 export * from './gtin';
+export * from './scan-model';
 export {
   decodeScanCode,
   MAX_SCAN_CODE_LENGTH,

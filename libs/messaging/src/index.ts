@@ -2,6 +2,8 @@ import 'reflect-metadata';
 export * from './entities';
 export * from './schema';
 export * from './kafka';
+export * from './retry';
+export * from './tail-reader';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './outcome';

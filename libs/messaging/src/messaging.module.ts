@@ -2,7 +2,7 @@ import {
   BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, Optional,
 } from '@nestjs/common';
 import { MetricsService, withLogContext } from '@coupons/service-kit';
-import { Kafka, Producer } from 'kafkajs';
+import { Kafka, KafkaConfig, Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { BatchHandler, FetchTuning, KafkaConsumerRunner, MessageHandler } from './consumer';
@@ -14,8 +14,11 @@ export interface MessagingOptions {
   brokers: string[];
   /** Distinguishes this process's Kafka client ids. */
   instanceId: string;
-  /** The service's database schema (the relay publishes that schema's outbox). */
-  schema: string;
+  /** The service's database schema (the relay publishes that schema's outbox); absent for a service without a
+   *  database (the gateway): no outbox relay then. */
+  schema?: string;
+  /** kafkajs client settings over createKafka's defaults (the gateway's shorter timeouts and its log routing). */
+  kafka?: Partial<KafkaConfig>;
   /** Partitions for topics this service creates. Default 3. */
   numPartitions?: number;
   /** Relay tuning (tests use short intervals). */
@@ -119,6 +122,7 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
   ) {
     const published = metrics?.counter('outbox_published_total', 'Outbox rows published to Kafka');
     const o = dataSource.options as { url?: string; host?: string; port?: number; username?: string; password?: string; database?: string };
+    if (!opts.schema) throw new Error('the outbox relay needs MessagingOptions.schema');
     this.relay = new OutboxRelay({
       database: o.url ? { connectionString: o.url } : { host: o.host, port: o.port, user: o.username, password: o.password, database: o.database },
       schema: opts.schema,
@@ -143,8 +147,9 @@ export class OutboxRelayHost implements OnApplicationBootstrap, BeforeApplicatio
 }
 
 /**
- * Kafka plumbing for a service: a kafkajs client, the outbox relay and the consumer host. Needs the TypeORM
- * DataSource (TypeOrmModule) in the application; PinoLogger and MetricsService are used when present.
+ * Kafka plumbing for a service: a kafkajs client, the outbox relay and the consumer host. With a `schema` it needs the
+ * TypeORM DataSource (TypeOrmModule) in the application; without one (the gateway) it is the client and the consumer
+ * host only. PinoLogger and MetricsService are used when present.
  */
 @Global()
 @Module({})
@@ -154,11 +159,11 @@ export class MessagingModule {
       module: MessagingModule,
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: opts },
-        { provide: KAFKA, useFactory: () => createKafka(opts.brokers, `${opts.serviceName}-${opts.instanceId}`) },
+        { provide: KAFKA, useFactory: () => createKafka(opts.brokers, `${opts.serviceName}-${opts.instanceId}`, opts.kafka) },
         MessageConsumers,
-        OutboxRelayHost,
+        ...(opts.schema ? [OutboxRelayHost] : []),
       ],
-      exports: [MESSAGING_OPTIONS, KAFKA, MessageConsumers, OutboxRelayHost],
+      exports: [MESSAGING_OPTIONS, KAFKA, MessageConsumers, ...(opts.schema ? [OutboxRelayHost] : [])],
     };
   }
 }

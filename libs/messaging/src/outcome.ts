@@ -47,25 +47,30 @@ const RETRYABLE_MESSAGES = [
   /terminating connection/i,
 ];
 
+/** The fields of a (TypeORM-wrapped) driver error that the checks below read. */
+type DriverError = { code?: unknown; constraint?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+const asDriverError = (e: unknown): DriverError | undefined => (typeof e === 'object' && e !== null ? (e as DriverError) : undefined);
+
 /**
  * True for failures that say nothing about the message: the database is down or busy, the transaction lost a
  * serialization race or a deadlock. Such a message must be retried, never skipped or dead-lettered.
  */
 export function isRetryableError(error: unknown): boolean {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.driverError ?? e.cause, depth++) {
+  for (let e: DriverError | undefined = asDriverError(error), depth = 0; e && depth < 5; e = asDriverError(e.driverError ?? e.cause), depth++) {
     const code: unknown = e.code;
     if (typeof code === 'string') {
       if (RETRYABLE_SQLSTATE.has(code) || code.startsWith('08')) return true; // 08xxx: connection exceptions
       if (RETRYABLE_NODE_CODES.has(code)) return true;
     }
-    if (typeof e.message === 'string' && RETRYABLE_MESSAGES.some((re) => re.test(e.message))) return true;
+    const message = e.message;
+    if (typeof message === 'string' && RETRYABLE_MESSAGES.some((re) => re.test(message))) return true;
   }
   return false;
 }
 
 /** A unique_violation (23505), optionally on a given constraint. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.driverError ?? e.cause, depth++) {
+  for (let e = asDriverError(error), depth = 0; e && depth < 5; e = asDriverError(e.driverError ?? e.cause), depth++) {
     if (e.code === '23505') return constraint === undefined || e.constraint === constraint;
   }
   return false;

@@ -1,5 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaConfig, logLevel, LogEntry } from 'kafkajs';
+
+// The client itself and its injection token are libs/messaging's (createKafka, KAFKA); re-exported for the
+// gateway's providers.
+export { KAFKA } from '@coupons/messaging';
 
 /** Routes kafkajs's own log lines (warnings and errors only) into the service's logger. */
 export function kafkaLogCreator(context: string) {
@@ -12,17 +16,14 @@ export function kafkaLogCreator(context: string) {
   };
 }
 
-export const KAFKA = Symbol('KAFKA');
-
-/** One kafkajs client per gateway process (producer, outcome consumer and admin share its connections' config). */
-export function createKafka(clientId: string, brokers: string[]): Kafka {
-  return new Kafka({
-    clientId,
-    brokers,
-    logLevel: logLevel.WARN,
-    logCreator: kafkaLogCreator('kafkajs'),
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
-    retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 3000 },
-  });
-}
+/**
+ * The gateway's kafkajs settings over createKafka's: an HTTP request waits on these, so connections and retries give
+ * up sooner than a service's consumers do, and kafkajs's warnings reach the log.
+ */
+export const GATEWAY_KAFKA: Partial<KafkaConfig> = {
+  logLevel: logLevel.WARN,
+  logCreator: kafkaLogCreator('kafkajs'),
+  connectionTimeout: 3000,
+  requestTimeout: 10_000,
+  retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 3000 },
+};

@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TailReader, retryWithBackoff } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
 import { CommandBus } from './command-bus';
 import { KAFKA } from './kafka';
-import { OutcomeListener } from './outcome-listener';
 import { QueryClient } from './query-client';
 import { ensureGatewayTopics } from './topic-setup';
-import { ScanReadModel } from '../scans/scan-read-model';
 
 /**
- * Brings Kafka up in the background once the app is built: topics, then the outcome consumer, the scan read model,
- * the query client and the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
+ * Brings Kafka up in the background once the app is built: topics, then the event reader (outcomes and the scan read
+ * model), the query client and the producer. The HTTP server listens meanwhile; /health stays 503 and commands answer 503 until all are ready,
  * so a gateway started before the broker recovers by itself.
  */
 @Injectable()
@@ -19,10 +18,9 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
-    private readonly outcomes: OutcomeListener,
+    private readonly events: TailReader,
     private readonly queries: QueryClient,
     private readonly commands: CommandBus,
-    private readonly scanModel: ScanReadModel,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,25 +28,19 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async bringUp(): Promise<void> {
-    let delay = 250;
-    while (!this.stopped) {
-      try {
-        await ensureGatewayTopics(this.kafka);
-        break;
-      } catch (err) {
-        this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`);
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
-    if (this.stopped) return;
-    this.outcomes.start();
-    this.scanModel.start();
+    const ok = await retryWithBackoff(() => ensureGatewayTopics(this.kafka), {
+      stopped: () => this.stopped,
+      onFailure: (err, delay) => this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`),
+    });
+    if (!ok) return;
+    // The outcome listener and the scan read model subscribed to it when they were built.
+    this.events.start();
     this.queries.start();
     this.commands.warmUp().catch((err) => this.logger.warn(`producer not connected yet: ${(err as Error).message}`));
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.events.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Topics, envelope } from '@coupons/contracts';
 import { Kafka } from 'kafkajs';
 import { GatewayEnv } from '../config/gateway.env';
+import { gatewayEventReader } from './event-reader';
 import { ObservedEvent, OutcomeListener } from './outcome-listener';
 
 function event(causationId: string | null, offset = '0'): ObservedEvent {
@@ -16,7 +17,7 @@ describe('OutcomeListener (dispatch, without a broker)', () => {
   let sut: OutcomeListener;
   beforeEach(() => {
     const env = Object.assign(new GatewayEnv(), { INSTANCE_ID: 'test', KAFKA_BROKERS: ['x:1'] });
-    sut = new OutcomeListener({} as Kafka, env);
+    sut = new OutcomeListener(gatewayEventReader({} as Kafka, env));
   });
 
   it('resolves the waiter whose command caused the event', async () => {
@@ -67,10 +68,11 @@ describe('OutcomeListener (dispatch, without a broker)', () => {
     await expect(sut.whenReady(10)).rejects.toThrow(/not ready/);
   });
 
-  it('has a consumer group of its own per instance', () => {
+  it("reads through a tail reader whose consumer group is this process's own", () => {
     const env = Object.assign(new GatewayEnv(), { INSTANCE_ID: 'test', KAFKA_BROKERS: ['x:1'] });
-    const other = new OutcomeListener({} as Kafka, env);
-    expect(sut.groupId).toMatch(/^scan-gateway-test-[0-9a-f]{8}$/);
-    expect(other.groupId).not.toBe(sut.groupId);
+    const one = gatewayEventReader({} as Kafka, env);
+    const other = gatewayEventReader({} as Kafka, env);
+    expect(one.groupId).toMatch(/^scan-gateway-test-[0-9a-f]{8}$/);
+    expect(other.groupId).not.toBe(one.groupId);
   });
 });

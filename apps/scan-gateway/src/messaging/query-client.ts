@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Headers, QueryReply } from '@coupons/contracts';
+import { retryWithBackoff } from '@coupons/messaging';
 import { ClientKafka } from '@nestjs/microservices';
 import { randomBytes } from 'node:crypto';
 import { TimeoutError, firstValueFrom, timeout } from 'rxjs';
@@ -82,19 +83,10 @@ export class QueryClient implements OnApplicationShutdown {
 
   /** Starts connecting in the background, retrying until connected. */
   start(): void {
-    void (async () => {
-      let delay = 250;
-      while (!this.connected && !this.stopped) {
-        try {
-          await this.connect(30_000);
-          return;
-        } catch (err) {
-          this.logger.warn(`query client not ready: ${(err as Error).message}; retrying in ${delay} ms`);
-          await new Promise((r) => setTimeout(r, delay).unref());
-          delay = Math.min(delay * 2, 5000);
-        }
-      }
-    })();
+    void retryWithBackoff(() => this.connect(30_000), {
+      stopped: () => this.connected || this.stopped,
+      onFailure: (err, delay) => this.logger.warn(`query client not ready: ${(err as Error).message}; retrying in ${delay} ms`),
+    });
   }
 
   /**

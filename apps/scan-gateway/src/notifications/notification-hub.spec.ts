@@ -1,6 +1,7 @@
 import { Topics, envelope } from '@coupons/contracts';
 import { Kafka } from 'kafkajs';
 import { GatewayEnv } from '../config/gateway.env';
+import { gatewayEventReader } from '../messaging/event-reader';
 import { ObservedEvent, OutcomeListener } from '../messaging/outcome-listener';
 import { Notification, NotificationHub, RING_SIZE, toNotification } from './notification-hub';
 
@@ -32,7 +33,7 @@ describe('NotificationHub', () => {
   let listener: OutcomeListener;
   let sut: NotificationHub;
   beforeEach(() => {
-    listener = new OutcomeListener({} as Kafka, Object.assign(new GatewayEnv(), { INSTANCE_ID: 't', KAFKA_BROKERS: ['x:1'] }));
+    listener = new OutcomeListener(gatewayEventReader({} as Kafka, Object.assign(new GatewayEnv(), { INSTANCE_ID: 't', KAFKA_BROKERS: ['x:1'] })));
     sut = new NotificationHub(listener);
     sut.onModuleInit();
   });

@@ -1,278 +1,18 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import {
-  CatalogEventTypes, CouponCreated, CouponStatusChanged, CouponTargetView, DiscountSpec, OfferView, ProductUpserted, ScanQuery, ScanResult,
-  StoreDisplaysSet, StoreUpserted, Topics, WalletEventTypes, decodeMessage,
-} from '@coupons/contracts';
-import { CouponDefinition, CouponWithStock, Offer, ProductInfo, offersForScan } from '@coupons/coupon-rules';
-import { randomBytes } from 'node:crypto';
-import { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { GatewayEnv } from '../config/gateway.env';
-import { KAFKA } from '../messaging/kafka';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Topics, WalletEventTypes } from '@coupons/contracts';
+import { CatalogEvent, ScanModel } from '@coupons/coupon-rules';
+import { TailMessage, TailReader } from '@coupons/messaging';
 
 /** The topics the scan answer is a fold of: catalog facts, and claims for the issued counts (remaining stock). */
-export const SCAN_MODEL_TOPICS = [Topics.catalogEvents, Topics.walletEvents];
-
-interface ProductRow {
-  info: ProductInfo;
-  view: NonNullable<ScanResult['product']>;
-}
-
-/** A catalog event as this model folds it (decoded and validated). */
-type CatalogEvent =
-  | { type: typeof CatalogEventTypes.storeUpserted; payload: StoreUpserted }
-  | { type: typeof CatalogEventTypes.productUpserted; payload: ProductUpserted }
-  | { type: typeof CatalogEventTypes.couponCreated; payload: CouponCreated }
-  | { type: typeof CatalogEventTypes.couponStatusChanged; payload: CouponStatusChanged }
-  | { type: typeof CatalogEventTypes.storeDisplaysSet; payload: StoreDisplaysSet };
-
-const epochOrNull = (s: string | null | undefined): number | null => (s ? new Date(s).getTime() : null);
-
-/** The discount as a plain object, as the catalog stores it (maxDiscount only when set). */
-function plainDiscount(d: DiscountSpec): DiscountSpec {
-  return d.type === 'AMOUNT_OFF'
-    ? { type: 'AMOUNT_OFF', amount: d.amount }
-    : { type: 'PERCENT_OFF', percent: d.percent, ...(d.maxDiscount !== undefined && d.maxDiscount !== null ? { maxDiscount: d.maxDiscount } : {}) };
-}
-
-/** The target as given, without absent lists; an empty object means the whole order. */
-function normalizeTarget(t: { skus?: string[]; categories?: string[]; brands?: string[] } | undefined | null): CouponTargetView {
-  const out: CouponTargetView = {};
-  if (t?.skus) out.skus = [...t.skus];
-  if (t?.categories) out.categories = [...t.categories];
-  if (t?.brands) out.brands = [...t.brands];
-  return out;
-}
-
-export function couponDefinitionFromCreated(p: CouponCreated): CouponDefinition {
-  return {
-    couponId: p.couponId,
-    title: p.title,
-    discount: plainDiscount(p.discount),
-    minSpend: p.minSpend,
-    target: normalizeTarget(p.target),
-    storeIds: [...p.storeIds],
-    totalQuantity: p.totalQuantity,
-    perUserLimit: p.perUserLimit,
-    claimableFrom: epochOrNull(p.claimableFrom),
-    claimableUntil: epochOrNull(p.claimableUntil),
-    validDaysAfterClaim: p.validDaysAfterClaim ?? null,
-    validUntil: epochOrNull(p.validUntil),
-    priority: p.priority,
-    status: p.status,
-  };
-}
-
-/** The parts of a coupon's offer view that only its definition decides (definitions are immutable once created). */
-type StaticOfferView = Omit<OfferView, 'remaining' | 'matchScore'>;
-
-function staticOfferView(c: CouponDefinition): StaticOfferView {
-  return {
-    couponId: c.couponId,
-    title: c.title,
-    discount: c.discount as DiscountSpec,
-    minSpend: c.minSpend ?? 0,
-    target: (c.target ?? {}) as CouponTargetView,
-    storeIds: [...(c.storeIds ?? [])],
-    claimableUntil: c.claimableUntil === null || c.claimableUntil === undefined ? null : new Date(c.claimableUntil).toISOString(),
-  };
-}
-
-/** The catalog's offer view: the definition's part, with this scan's stock and score. */
-function offerView(s: StaticOfferView, o: Offer): OfferView {
-  return {
-    couponId: s.couponId,
-    title: s.title,
-    discount: s.discount,
-    minSpend: s.minSpend,
-    target: s.target,
-    storeIds: s.storeIds,
-    claimableUntil: s.claimableUntil,
-    remaining: o.remaining,
-    matchScore: o.matchScore,
-  };
-}
-
-function addTo(index: Map<string, Set<string>>, key: string, couponId: string): void {
-  let set = index.get(key);
-  if (!set) index.set(key, (set = new Set()));
-  set.add(couponId);
-}
-
-/** A value computed from the model, kept until the model changes in a way that can change it. */
-interface Derived<T> {
-  generation: number;
-  value: T;
-}
-
-/**
- * The catalog's scan answer as an in-memory fold: stores, products, coupon definitions and statuses, displays (from
- * catalog.events.v1) and issued counts (from wallet.events.v1). Pure: no I/O, so it can be tested and benchmarked
- * alone. The rules are the shared ones (`offersForScan`), the views the catalog's, so a scan answered here is the
- * answer the catalog's scan query gives for the same events.
- *
- * A scan is the hot path, folds are rare: what a scan needs besides the rules is prepared when events are folded or
- * on first use, and kept until an event that can change it (each product's candidate coupons until a coupon is
- * created, each coupon's view part and stock record until its status or issued count changes, each store's
- * displays until a product or the displays change). The answers are the same objects' JSON as before; only the
- * per-scan allocations are gone.
- */
-export class ScanModel {
-  private readonly stores = new Set<string>();
-  private readonly products = new Map<string, ProductRow>();
-  private readonly skuByGtin = new Map<string, string>();
-  private readonly coupons = new Map<string, CouponDefinition>();
-  private readonly issued = new Map<string, number>();
-  private readonly displays = new Map<string, Array<{ sku: string; headline: string }>>();
-  // Candidate indexes: which coupons can possibly match a product (the rules decide).
-  private readonly untargeted = new Set<string>();
-  private readonly bySku = new Map<string, Set<string>>();
-  private readonly byCategory = new Map<string, Set<string>>();
-  private readonly byBrand = new Map<string, Set<string>>();
-  // Derived, for scans (see the class comment).
-  /** Each coupon with its issued count, as offersForScan takes it; replaced when either changes. */
-  private readonly stock = new Map<string, CouponWithStock>();
-  private readonly staticViews = new Map<string, StaticOfferView>();
-  /** Bumped when a coupon is created: the candidate lists below are of an older generation then. */
-  private couponGeneration = 0;
-  private readonly candidatesBySku = new Map<string, Derived<string[]>>();
-  private untargetedCandidates: Derived<string[]> | null = null;
-  /** Bumped when a product is upserted or a store's displays are set: the joined displays below are older then. */
-  private displayGeneration = 0;
-  private readonly displayViews = new Map<string, Derived<ScanResult['displays']>>();
-
-  /** Folds one catalog event (idempotent: upserts, first creation wins, statuses and displays replaced). */
-  applyCatalog(e: CatalogEvent): void {
-    switch (e.type) {
-      case CatalogEventTypes.storeUpserted:
-        this.stores.add(e.payload.storeId);
-        return;
-      case CatalogEventTypes.productUpserted: {
-        const p = e.payload;
-        const previous = this.products.get(p.sku);
-        if (previous?.info.gtin && this.skuByGtin.get(previous.info.gtin) === p.sku) this.skuByGtin.delete(previous.info.gtin);
-        const gtin = p.gtin ?? null;
-        const info: ProductInfo = { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency, category: p.category ?? null, brand: p.brand ?? null };
-        this.products.set(p.sku, { info, view: { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency } });
-        if (gtin) this.skuByGtin.set(gtin, p.sku);
-        // The product's category or brand may have changed: its candidates are worked out again on its next scan.
-        this.candidatesBySku.delete(p.sku);
-        this.displayGeneration++;
-        return;
-      }
-      case CatalogEventTypes.couponCreated: {
-        // First creation wins: a repeated CreateCoupon re-emits the original definition and must not reset the status.
-        if (this.coupons.has(e.payload.couponId)) return;
-        const c = couponDefinitionFromCreated(e.payload);
-        this.coupons.set(c.couponId, c);
-        this.stock.set(c.couponId, { coupon: c, issued: this.issued.get(c.couponId) ?? 0 });
-        this.staticViews.set(c.couponId, staticOfferView(c));
-        const t = c.target ?? {};
-        if (!t.skus?.length && !t.categories?.length && !t.brands?.length) this.untargeted.add(c.couponId);
-        for (const sku of t.skus ?? []) addTo(this.bySku, sku, c.couponId);
-        for (const category of t.categories ?? []) addTo(this.byCategory, category, c.couponId);
-        for (const brand of t.brands ?? []) addTo(this.byBrand, brand, c.couponId);
-        this.couponGeneration++;
-        return;
-      }
-      case CatalogEventTypes.couponStatusChanged: {
-        const c = this.coupons.get(e.payload.couponId);
-        if (c) {
-          const changed = { ...c, status: e.payload.status };
-          this.coupons.set(c.couponId, changed);
-          this.stock.set(c.couponId, { coupon: changed, issued: this.issued.get(c.couponId) ?? 0 });
-        }
-        return;
-      }
-      case CatalogEventTypes.storeDisplaysSet:
-        this.displays.set(e.payload.storeId, e.payload.items.map((i) => ({ sku: i.sku, headline: i.headline })));
-        this.displayGeneration++;
-        return;
-    }
-  }
-
-  /**
-   * A claim's issue sequence: the wallet numbers the claims of a coupon 1, 2, 3... in the order it decides them, so
-   * the highest number seen is the issued count, whatever the duplicates or redeliveries.
-   */
-  applyIssued(couponId: string, issuedCount: number): void {
-    if (issuedCount > (this.issued.get(couponId) ?? 0)) {
-      this.issued.set(couponId, issuedCount);
-      const coupon = this.coupons.get(couponId);
-      if (coupon) this.stock.set(couponId, { coupon, issued: issuedCount });
-    }
-  }
-
-  /** The scan answer: product by GTIN (else sku), the store if known, ranked offers, the store's displays. */
-  scan(q: ScanQuery, now: number): ScanResult {
-    let product: ProductRow | undefined;
-    if (q.gtin) {
-      const sku = this.skuByGtin.get(q.gtin);
-      if (sku) product = this.products.get(sku);
-    }
-    if (!product && q.sku) product = this.products.get(q.sku);
-    // An unknown store counts as no store: it neither excludes store coupons nor scores them.
-    const storeId = q.storeId && this.stores.has(q.storeId) ? q.storeId : null;
-
-    const candidates = this.candidatesFor(product?.info ?? null);
-    const coupons: CouponWithStock[] = new Array(candidates.length);
-    for (let i = 0; i < candidates.length; i++) coupons[i] = this.stock.get(candidates[i])!;
-    const { offers } = offersForScan({ product: product?.info ?? null, storeId, coupons, now });
-    const views: OfferView[] = new Array(offers.length);
-    for (let i = 0; i < offers.length; i++) views[i] = offerView(this.staticViews.get(offers[i].couponId)!, offers[i]);
-
-    return { product: product ? product.view : null, storeId, coupons: views, best: views[0] ?? null, displays: storeId ? this.displaysOf(storeId) : [] };
-  }
-
-  /** The coupons that can possibly match a product (or, without one, the whole-order coupons); the rules decide. */
-  private candidatesFor(product: ProductInfo | null): string[] {
-    if (!product) {
-      if (this.untargetedCandidates?.generation !== this.couponGeneration) {
-        this.untargetedCandidates = { generation: this.couponGeneration, value: [...this.untargeted] };
-      }
-      return this.untargetedCandidates.value;
-    }
-    const kept = this.candidatesBySku.get(product.sku);
-    if (kept?.generation === this.couponGeneration) return kept.value;
-    const ids = new Set<string>(this.untargeted);
-    this.bySku.get(product.sku)?.forEach((id) => ids.add(id));
-    if (product.category) this.byCategory.get(product.category)?.forEach((id) => ids.add(id));
-    if (product.brand) this.byBrand.get(product.brand)?.forEach((id) => ids.add(id));
-    const value = [...ids];
-    this.candidatesBySku.set(product.sku, { generation: this.couponGeneration, value });
-    return value;
-  }
-
-  /** A known store's promoted products, joined with the current products (unknown skus left out). */
-  private displaysOf(storeId: string): ScanResult['displays'] {
-    const kept = this.displayViews.get(storeId);
-    if (kept?.generation === this.displayGeneration) return kept.value;
-    const value: ScanResult['displays'] = [];
-    for (const item of this.displays.get(storeId) ?? []) {
-      const p = this.products.get(item.sku);
-      if (p) value.push({ sku: item.sku, name: p.info.name, headline: item.headline, price: p.info.price, currency: p.info.currency });
-    }
-    this.displayViews.set(storeId, { generation: this.displayGeneration, value });
-    return value;
-  }
-
-  /** Whether a CouponCreated for this id has been folded (whatever its status now). */
-  hasCoupon(couponId: string): boolean {
-    return this.coupons.has(couponId);
-  }
-
-  /** Sizes, for logs and metrics. */
-  counts(): { stores: number; products: number; coupons: number } {
-    return { stores: this.stores.size, products: this.products.size, coupons: this.coupons.size };
-  }
-}
+export const SCAN_MODEL_TOPICS: readonly string[] = [Topics.catalogEvents, Topics.walletEvents];
 
 type Waiter = { topic: string; partition: number; offset: bigint; resolve: (ok: boolean) => void; timer: NodeJS.Timeout };
 
 /**
- * Keeps a {@link ScanModel} folded from catalog.events.v1 and wallet.events.v1, from offset 0, in this gateway
- * process, so a scan is answered without a Kafka round trip to the catalog. Its consumer group is this process's own
- * (every instance reads everything) and commits nothing. Ready once it has folded every partition up to the end it
- * found at start-up; `waitFor` lets a merchant's write wait until the event that answered it is folded here too
+ * Keeps a {@link ScanModel} (the shared scan engine) folded from catalog.events.v1 and wallet.events.v1, from offset 0, in this gateway
+ * process, so a scan is answered without a Kafka round trip to the catalog. It reads through the process's tail reader
+ * (the consumer it shares with the outcome listener). Ready once the reader has handed out every partition up to the
+ * end it found at start-up; `waitFor` lets a merchant's write wait until the event that answered it is folded here too
  * (read-your-writes on this instance).
  */
 @Injectable()
@@ -281,17 +21,19 @@ export class ScanReadModel implements OnApplicationShutdown {
   readonly model = new ScanModel();
   /** Next offset to fold, per `topic:partition`. */
   private readonly positions = new Map<string, bigint>();
-  private targets: Map<string, bigint> | null = null;
   private ready = false;
-  private readyWaiters: Array<() => void> = [];
   private waiters: Waiter[] = [];
-  private consumer: Consumer | null = null;
-  private stopped = false;
-  private lastError: string | null = null;
-  private readonly groupId: string;
 
-  constructor(@Inject(KAFKA) private readonly kafka: Kafka, env: GatewayEnv) {
-    this.groupId = `scan-gateway-${env.INSTANCE_ID}-${randomBytes(4).toString('hex')}-scan-model`;
+  constructor(private readonly reader: TailReader) {
+    reader.subscribe((topic, partition, messages) => {
+      if (SCAN_MODEL_TOPICS.includes(topic)) this.onMessages(topic, partition, messages);
+    });
+    void reader.whenCaughtUp().then((caughtUp) => {
+      if (!caughtUp || this.ready) return;
+      this.ready = true;
+      const c = this.model.counts();
+      this.logger.log(`scan read model ready: ${c.stores} stores, ${c.products} products, ${c.coupons} coupons`);
+    });
   }
 
   isReady(): boolean {
@@ -299,26 +41,17 @@ export class ScanReadModel implements OnApplicationShutdown {
   }
 
   status(): string {
-    if (this.ready) return 'ok';
-    if (this.lastError) return this.lastError;
-    if (!this.targets) return 'joining its consumer group';
-    const behind = [...this.targets].filter(([tp, end]) => (this.positions.get(tp) ?? 0n) < end).map(([tp]) => tp);
-    return `folding catalog and wallet events (behind on ${behind.join(', ')})`;
+    return this.ready ? 'ok' : this.reader.status();
   }
 
-  whenReady(timeoutMs: number): Promise<boolean> {
-    if (this.ready) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== done);
-        resolve(false);
-      }, timeoutMs);
-      this.readyWaiters.push(done);
-    });
+  /** Resolves true once ready (false after timeoutMs). */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    return this.ready || this.reader.whenCaughtUp(timeoutMs);
+  }
+
+  /** Whether the catalog ever announced this coupon, as far as this instance has folded (see claims/known-coupons.ts). */
+  hasEverSeenCoupon(couponId: string): boolean {
+    return this.model.hasCoupon(couponId);
   }
 
   /** Resolves true once the event at `topic:partition:offset` is folded (false after timeoutMs). Unknown positions (< 0) resolve at once. */
@@ -337,107 +70,13 @@ export class ScanReadModel implements OnApplicationShutdown {
     });
   }
 
-  /** Whether the catalog ever announced this coupon, as far as this instance has folded (see claims/known-coupons.ts). */
-  hasEverSeenCoupon(couponId: string): boolean {
-    return this.model.hasCoupon(couponId);
-  }
-
   private folded(topic: string, partition: number, offset: bigint): boolean {
     return (this.positions.get(`${topic}:${partition}`) ?? 0n) > offset;
   }
 
-  start(): void {
-    void this.run();
-  }
-
-  private async run(): Promise<void> {
-    let delay = 250;
-    while (!this.stopped) {
-      try {
-        await this.connect();
-        return;
-      } catch (err) {
-        this.lastError = `cannot consume catalog and wallet events: ${(err as Error).message}`;
-        this.logger.warn(`${this.lastError}; retrying in ${delay} ms`);
-        await this.consumer?.disconnect().catch(() => undefined);
-        this.consumer = null;
-        await new Promise((r) => setTimeout(r, delay).unref());
-        delay = Math.min(delay * 2, 5000);
-      }
-    }
-  }
-
-  private async connect(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.groupId, maxWaitTimeInMs: 200, maxBytesPerPartition: 4 * 1024 * 1024, retry: { retries: 10 } });
-    this.consumer = consumer;
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.lastError = `scan read model consumer crashed: ${e.payload.error?.message}`;
-      this.logger.error(this.lastError);
-      if (!e.payload.restart && !this.stopped) void consumer.disconnect().catch(() => undefined).then(() => this.run());
-    });
-    await consumer.connect();
-    // The ends at start-up: folded up to them, the model is as current as the catalog's projection was then.
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const targets = new Map<string, bigint>();
-      for (const topic of SCAN_MODEL_TOPICS) {
-        for (const p of await admin.fetchTopicOffsets(topic)) targets.set(`${topic}:${p.partition}`, BigInt(p.high ?? p.offset));
-      }
-      this.targets = targets;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    await consumer.subscribe({ topics: SCAN_MODEL_TOPICS, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const tp = `${batch.topic}:${batch.partition}`;
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          // After a rebalance the group restarts from offset 0 (nothing is committed): skip what is folded already,
-          // so the model never steps back to an older state.
-          if (offset < (this.positions.get(tp) ?? 0n)) continue;
-          this.fold(batch.topic, message);
-          this.positions.set(tp, offset + 1n);
-        }
-        this.afterProgress();
-        await heartbeat();
-      },
-    });
-    this.lastError = null;
-    this.afterProgress();
-  }
-
-  private fold(topic: string, message: KafkaMessage): void {
-    if (!message.value) return;
-    if (topic === Topics.walletEvents) {
-      // Claims arrive at the claim rate: read only the two fields used, without the full payload validation the
-      // outcome listener already does for the same events.
-      try {
-        const env = JSON.parse(message.value.toString('utf8')) as { type?: unknown; payload?: { couponId?: unknown; issuedCount?: unknown } };
-        const p = env.payload;
-        if (env.type === WalletEventTypes.couponClaimed && typeof p?.couponId === 'string' && Number.isSafeInteger(p.issuedCount)) {
-          this.model.applyIssued(p.couponId, p.issuedCount as number);
-        }
-      } catch {
-        // not JSON: the services dead-letter it; nothing to count here
-      }
-      return;
-    }
-    const decoded = decodeMessage(message.value);
-    if (!decoded.ok) {
-      this.logger.warn(`ignoring an undecodable message at ${topic}:${message.offset}: ${decoded.reason}`);
-      return;
-    }
-    try {
-      this.model.applyCatalog(decoded.envelope as CatalogEvent);
-    } catch (err) {
-      this.logger.error(`cannot fold ${decoded.envelope.type} ${decoded.envelope.eventId}: ${(err as Error).message}`);
-    }
-  }
-
-  private afterProgress(): void {
+  private onMessages(topic: string, partition: number, messages: TailMessage[]): void {
+    for (const m of messages) this.fold(m);
+    this.positions.set(`${topic}:${partition}`, BigInt(messages[messages.length - 1].offset) + 1n);
     if (this.waiters.length) {
       const still: Waiter[] = [];
       for (const w of this.waiters) {
@@ -448,24 +87,52 @@ export class ScanReadModel implements OnApplicationShutdown {
       }
       this.waiters = still;
     }
-    if (!this.ready && this.targets && [...this.targets].every(([tp, end]) => (this.positions.get(tp) ?? 0n) >= end)) {
-      this.ready = true;
-      const c = this.model.counts();
-      this.logger.log(`scan read model ready: ${c.stores} stores, ${c.products} products, ${c.coupons} coupons`);
-      const waiters = this.readyWaiters;
-      this.readyWaiters = [];
-      waiters.forEach((w) => w());
+  }
+
+  private fold(m: TailMessage): void {
+    if (!m.message.value) return;
+    if (m.topic === Topics.walletEvents) {
+      // Claims arrive at the claim rate. A live one is decoded anyway (the outcome listener's, shared); history is
+      // read for the two fields used only, without the full payload validation.
+      const env = m.live ? this.decodedOrNull(m) : quickClaim(m.message.value);
+      const p = env?.payload as { couponId?: unknown; issuedCount?: unknown } | undefined;
+      if (env?.type === WalletEventTypes.couponClaimed && typeof p?.couponId === 'string' && Number.isSafeInteger(p.issuedCount)) {
+        this.model.applyIssued(p.couponId, p.issuedCount as number);
+      }
+      return;
+    }
+    const decoded = m.decoded();
+    if (!decoded.ok) {
+      this.logger.warn(`ignoring an undecodable message at ${m.topic}:${m.partition}:${m.offset}: ${decoded.reason}`);
+      return;
+    }
+    try {
+      this.model.applyCatalog(decoded.envelope as CatalogEvent);
+    } catch (err) {
+      this.logger.error(`cannot fold ${decoded.envelope.type} ${decoded.envelope.eventId}: ${(err as Error).message}`);
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  private decodedOrNull(m: TailMessage): { type?: unknown; payload?: unknown } | null {
+    const d = m.decoded();
+    return d.ok ? d.envelope : null; // not valid: the services dead-letter it; nothing to count here
+  }
+
+  onApplicationShutdown(): void {
     this.ready = false;
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve(false);
     }
     this.waiters = [];
-    await this.consumer?.disconnect().catch(() => undefined);
+  }
+}
+
+/** A wallet event's type and payload by JSON.parse alone (null when not JSON). */
+function quickClaim(value: Buffer): { type?: unknown; payload?: unknown } | null {
+  try {
+    return JSON.parse(value.toString('utf8')) as { type?: unknown; payload?: unknown };
+  } catch {
+    return null;
   }
 }

@@ -1,6 +1,6 @@
 import { CatalogEventTypes, ScanResult } from '@coupons/contracts';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ScanModel } from './scan-read-model';
+import { ScanModel } from '@coupons/coupon-rules';
 import { SCAN_RESPONSE_SCHEMA } from './scan-response.schema';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');

@@ -1,8 +1,8 @@
-import { Type } from 'class-transformer';
 import { IsApiTimestamp } from '../timestamps';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
+import { ValidateNestedType } from '../nested-type';
 import {
   AmountOffDiscount, COUPON_STATUSES, CURRENCY_PATTERN, CouponStatus, CouponTargetSpec, DiscountSpec, DisplayItemSpec, ID_PATTERN,
   MAX_MONEY, discountTypeOptions,
@@ -37,9 +37,9 @@ export class CreateCoupon {
   /** Assigned by the gateway, so a retried command creates one coupon. */
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsString() @MinLength(1) @MaxLength(200) title!: string;
-  @ValidateNested() @Type(() => AmountOffDiscount, discountTypeOptions) discount!: DiscountSpec;
+  @ValidateNestedType(() => AmountOffDiscount, discountTypeOptions) discount!: DiscountSpec;
   @IsInt() @Min(0) @Max(MAX_MONEY) minSpend!: number;
-  @ValidateNested() @Type(() => CouponTargetSpec) target!: CouponTargetSpec;
+  @ValidateNestedType(() => CouponTargetSpec) target!: CouponTargetSpec;
   @IsArray() @ArrayMaxSize(1000) @Matches(ID_PATTERN, { each: true }) storeIds!: string[];
   @IsInt() @Min(1) @Max(100_000_000) totalQuantity!: number;
   @IsInt() @Min(1) @Max(1_000_000) perUserLimit!: number;
@@ -57,5 +57,5 @@ export class SetCouponStatus {
 
 export class SetStoreDisplays {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
-  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DisplayItemSpec) items!: DisplayItemSpec[];
+  @IsArray() @ArrayMaxSize(100) @ValidateNestedType(() => DisplayItemSpec, { each: true }) items!: DisplayItemSpec[];
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { ValidateNestedType } from '../nested-type';
 import { COUPON_STATUSES, CouponStatus, DisplayItemSpec, ID_PATTERN } from '../values';
 import { CreateCoupon, UpsertProduct, UpsertStore } from './catalog.commands';
 
@@ -30,7 +30,7 @@ export class CouponStatusChanged {
 
 export class StoreDisplaysSet {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => DisplayItemSpec) items!: DisplayItemSpec[];
+  @IsArray() @ValidateNestedType(() => DisplayItemSpec, { each: true }) items!: DisplayItemSpec[];
 }
 
 export class CatalogCommandRejected {

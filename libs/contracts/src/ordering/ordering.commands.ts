@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { ValidateNestedType } from '../nested-type';
 import { ID_PATTERN, OrderLineSpec, TopicPosition } from '../values';
 
 export const OrderingCommandTypes = { placeOrder: 'PlaceOrder', cancelOrder: 'CancelOrder' } as const;
@@ -12,7 +12,7 @@ export class PlaceOrder {
   @IsString() @Matches(ID_PATTERN) orderId!: string;
   @IsString() @Matches(ID_PATTERN) userId!: string;
   @IsString() @Matches(ID_PATTERN) storeId!: string;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => OrderLineSpec) items!: OrderLineSpec[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ValidateNestedType(() => OrderLineSpec, { each: true }) items!: OrderLineSpec[];
   /** undefined: choose the best coupon; null: apply none; a string: that coupon or refuse. */
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @Matches(ID_PATTERN) couponId?: string | null;
   @IsISO8601({ strict: true }) requestedAt!: string;
@@ -20,7 +20,7 @@ export class PlaceOrder {
    * Read-your-writes: wallet events the terminal has seen acknowledged (e.g. a claim's 201). Ordering waits, bounded,
    * until it has folded them before deciding.
    */
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => TopicPosition) mustHaveSeen?: TopicPosition[];
+  @IsOptional() @IsArray() @ValidateNestedType(() => TopicPosition, { each: true }) mustHaveSeen?: TopicPosition[];
 }
 
 export class CancelOrder {

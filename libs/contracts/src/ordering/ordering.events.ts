@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { ValidateNestedType } from '../nested-type';
 import { AppliedCoupon, CURRENCY_PATTERN, ID_PATTERN, PricedOrderLine } from '../values';
 
 export const OrderingEventTypes = {
@@ -19,12 +19,12 @@ export class OrderProcessed {
   @IsString() @Matches(ID_PATTERN) orderId!: string;
   @IsString() @Matches(ID_PATTERN) userId!: string;
   @IsString() @Matches(ID_PATTERN) storeId!: string;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => PricedOrderLine) items!: PricedOrderLine[];
+  @IsArray() @ValidateNestedType(() => PricedOrderLine, { each: true }) items!: PricedOrderLine[];
   @IsInt() @Min(0) subtotal!: number;
   @IsInt() @Min(0) discount!: number;
   @IsInt() @Min(0) total!: number;
   @IsString() @Matches(CURRENCY_PATTERN) currency!: string;
-  @IsOptional() @ValidateNested() @Type(() => AppliedCoupon) appliedCoupon!: AppliedCoupon | null;
+  @IsOptional() @ValidateNestedType(() => AppliedCoupon) appliedCoupon!: AppliedCoupon | null;
   @IsISO8601({ strict: true }) processedAt!: string;
 }
 

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { ValidateNestedType } from '../nested-type';
 import { AmountOffDiscount, DiscountSpec, ID_PATTERN, discountTypeOptions } from '../values';
 
 export const WalletEventTypes = {
@@ -16,7 +16,7 @@ export class CouponClaimed {
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsString() @Matches(ID_PATTERN) userId!: string;
   @IsString() title!: string;
-  @ValidateNested() @Type(() => AmountOffDiscount, discountTypeOptions) discount!: DiscountSpec;
+  @ValidateNestedType(() => AmountOffDiscount, discountTypeOptions) discount!: DiscountSpec;
   @IsISO8601({ strict: true }) claimedAt!: string;
   /** null: no expiry */
   @IsOptional() @IsISO8601({ strict: true }) validUntil!: string | null;

@@ -1,3 +1,5 @@
+// TypeORM's DataSource.query answers rows of whatever shape the SQL selects: each caller names the shape it reads.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Queryable = { query(sql: string, params?: unknown[]): Promise<any> };
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;

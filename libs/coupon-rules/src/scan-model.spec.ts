@@ -1,5 +1,5 @@
 import { CatalogEventTypes } from '@coupons/contracts';
-import { ScanModel } from './scan-read-model';
+import { ScanModel } from './scan-model';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
