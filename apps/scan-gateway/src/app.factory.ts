@@ -8,6 +8,7 @@ import { GatewayEnv } from './config/gateway.env';
 import { mapError } from './errors/error-mapping';
 import { ErrorFilter } from './errors/error.filter';
 import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
+import { serveWebTerminal } from './web/web-terminal';
 
 export interface GatewayAppOptions {
   /** Default 0.0.0.0; tests use 127.0.0.1. */
@@ -15,6 +16,8 @@ export interface GatewayAppOptions {
   /** Overrides GATEWAY_PORT (tests pass 0). */
   port?: number;
   logDestination?: DestinationStream;
+  /** The built web terminal to serve at `/` (default: dist/apps/web-terminal/site). */
+  webTerminalDir?: string;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -77,6 +80,9 @@ export async function startGateway(env: GatewayEnv, opts: GatewayAppOptions = {}
     port: opts.port ?? env.GATEWAY_PORT,
     host: opts.host,
     bodyLimit: env.BODY_LIMIT_BYTES,
-    configure: configureGateway,
+    configure: async (app) => {
+      configureGateway(app);
+      await serveWebTerminal(app, opts.webTerminalDir);
+    },
   });
 }
