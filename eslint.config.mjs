@@ -5,7 +5,7 @@ export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', '**/tmp/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
@@ -22,6 +22,8 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // A web app runs in the browser: it shares the API's types and nothing that runs on the server.
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] }
           ]
@@ -31,7 +33,7 @@ export default [
   },
   {
     // Tests may start the dev-only broker and database, but only through the test-support lib (type:test).
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts', '**/*.test.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -43,6 +45,7 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:test'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] }
           ]

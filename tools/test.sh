@@ -38,7 +38,7 @@ else
   echo "embedded PostgreSQL did not start:"; cat "$log_dir/postgres.log"; exit 1
 fi
 
-step typecheck npx tsc -p tsconfig.json --noEmit
+step typecheck npm run typecheck --silent
 # The module-boundary rule needs Nx's project graph; without it eslint silently skips the rule.
 step lint bash -c 'npx nx show projects > /dev/null && npx eslint apps libs tools'
 step unit-and-integration npx nx run-many -t test --parallel=1 --skip-nx-cache --outputStyle=static
