@@ -44,9 +44,11 @@ step lint bash -c 'npx nx show projects > /dev/null && npx eslint apps libs tool
 step unit-and-integration npx nx run-many -t test --parallel=1 --skip-nx-cache --outputStyle=static
 step build npm run build --silent
 if [[ " ${failed_steps[*]} " == *" build "* ]]; then
-  echo "=== e2e: skipped (the build failed)"; failed_steps+=("e2e")
+  echo "=== e2e, browser: skipped (the build failed)"; failed_steps+=("e2e" "browser")
 else
   step e2e npx jest -c apps/e2e/jest.config.js
+  # The web terminal in Debian's Chromium (playwright-core, headless), once, against a stack of its own.
+  step browser npx jest -c apps/e2e/browser.jest.config.js
 fi
 
 # Sum jest's own "Tests:" lines over every run into one closing line.

@@ -255,6 +255,18 @@ export class ScanModel {
     return value;
   }
 
+  /** Where a coupon applies (its stores, target and minimum spend), or null for a coupon this model has not seen. */
+  couponScope(couponId: string): { storeIds: string[]; target: CouponTargetView; minSpend: number } | null {
+    const c = this.coupons.get(couponId);
+    if (!c) return null;
+    const t = c.target ?? {};
+    const target: CouponTargetView = {};
+    if (t.skus) target.skus = [...t.skus];
+    if (t.categories) target.categories = [...t.categories];
+    if (t.brands) target.brands = [...t.brands];
+    return { storeIds: [...(c.storeIds ?? [])], target, minSpend: c.minSpend ?? 0 };
+  }
+
   /** Sizes, for logs and metrics. */
   counts(): { stores: number; products: number; coupons: number } {
     return { stores: this.stores.size, products: this.products.size, coupons: this.coupons.size };

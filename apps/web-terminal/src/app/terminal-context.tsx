@@ -89,7 +89,7 @@ export function TerminalProvider({ children }: { children: ReactNode }) {
   const dismiss = useCallback((id: number) => setNotices((list) => list.filter((n) => n.id !== id)), []);
   const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => {
     const id = ++noticeSeq.current;
-    setNotices((list) => [...list.slice(-3), { id, text, tone }]);
+    setNotices((list) => [...list.slice(-1), { id, text, tone }]);
     setTimeout(() => dismiss(id), 8000);
   }, [dismiss]);
 

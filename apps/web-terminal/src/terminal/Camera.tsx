@@ -69,7 +69,7 @@ export function Camera({ onCode }: { onCode: (code: string) => void }) {
 
   return (
     <div className="camera">
-      {on && <video ref={video} muted playsInline aria-label={t('cameraLooking')} />}
+      {on && <video ref={video} muted playsInline aria-label={t('cameraView')} />}
       {on && <p className="hint">{t('cameraLooking')}</p>}
       {problem && !on && <p className="hint">{problem}</p>}
       <button type="button" onClick={() => { setProblem(null); setOn(!on); }}>{on ? t('cameraStop') : t('cameraStart')}</button>

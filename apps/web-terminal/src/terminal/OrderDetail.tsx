@@ -5,6 +5,9 @@ import { ApiProblem, newIdempotencyKey, sendOnce } from '../shared/api';
 import { refusalInWords } from './offer-words';
 import { Receipt } from './Receipt';
 
+/** The end of an order id is enough to tell a shopper's orders apart on a small screen (the full id is the accessible name). */
+export const shortOrderId = (orderId: string) => (orderId.length > 12 ? `…${orderId.slice(-8)}` : orderId);
+
 /** One order with its receipt and, while it stands, a Cancel order button. */
 export function OrderDetail({ order, names, onChange }: { order: OrderView; names?: Record<string, string>; onChange: (o: OrderView) => void }) {
   const { t, api, notify } = useTerminal();
@@ -27,7 +30,7 @@ export function OrderDetail({ order, names, onChange }: { order: OrderView; name
 
   return (
     <article className="order" aria-label={t('orderHeading', { orderId: order.orderId })}>
-      <h3>{t('orderHeading', { orderId: order.orderId })}</h3>
+      <h3>{t('orderHeading', { orderId: shortOrderId(order.orderId) })}</h3>
       <p className={`order-status order-${order.status.toLowerCase()}`}>{t(`orderStatus${order.status}`)}</p>
       <Receipt order={order} names={names} />
       {order.status === 'PROCESSED' && (

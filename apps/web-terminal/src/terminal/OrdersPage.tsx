@@ -6,7 +6,7 @@ import { useTerminal } from '../app/terminal-context';
 import { ApiProblem } from '../shared/api';
 import { formatDate, formatMoney } from '../shared/format';
 import { refusalInWords } from './offer-words';
-import { OrderDetail } from './OrderDetail';
+import { OrderDetail, shortOrderId } from './OrderDetail';
 
 const PAGE = 20;
 
@@ -64,10 +64,10 @@ export function OrdersPage() {
         <ul className="order-list">
           {orders.map((o) => (
             <li key={o.orderId}>
-              <Link to={orderPath(o.orderId)}>{t('orderHeading', { orderId: o.orderId })}</Link>
+              <Link to={orderPath(o.orderId)} aria-label={t('orderHeading', { orderId: o.orderId })}>{t('orderHeading', { orderId: shortOrderId(o.orderId) })}</Link>
               <span className={`order-status order-${o.status.toLowerCase()}`}>{t(`orderStatus${o.status}`)}</span>
-              <span className="num">{formatMoney(o.total, o.currency, locale)}</span>
               <small>{t('placedAt', { date: formatDate(o.processedAt, locale) })}</small>
+              <span className="num">{formatMoney(o.total, o.currency, locale)}</span>
             </li>
           ))}
         </ul>

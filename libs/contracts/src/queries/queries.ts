@@ -69,6 +69,10 @@ export interface WalletCouponView {
   claimedAt: string;
   validUntil: string | null;
   orderId?: string;
+  /** Added by the gateway from its catalog read model: where the coupon applies. */
+  storeIds?: string[];
+  target?: CouponTargetView;
+  minSpend?: number;
 }
 
 export interface WalletView { coupons: WalletCouponView[] }
