@@ -1,7 +1,10 @@
 // The shopper's web terminal in a real browser (Debian's Chromium, headless, via playwright-core) against every
 // service as a process. The camera is Chromium's fake device playing a video of a barcode made here with bwip-js.
 // Elements are found as people and screen readers find them: by role, label and text, with the issue's names.
+import { Envelope, Headers, Topics, envelope } from '@coupons/contracts';
 import { RunningStack, startStack } from '@coupons/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +95,8 @@ beforeAll(async () => {
   await createCoupon('milk3', { title: '¥3 off Web Fresh Milk', discount: { type: 'AMOUNT_OFF', amount: 300 }, target: { skus: [MILK.sku] }, totalQuantity: 100, perUserLimit: 1 });
   await createCoupon('dairy10', { title: '10% off dairy', discount: { type: 'PERCENT_OFF', percent: 10, maxDiscount: 200 }, target: { categories: ['dairy'] }, totalQuantity: 100, minSpend: 1000 });
   await createCoupon('rare', { title: 'Last truffle ¥20 off', discount: { type: 'AMOUNT_OFF', amount: 2000 }, target: { skus: [RARE.sku] }, totalQuantity: 1 });
+  await createCoupon('tea', { title: 'Tea 50 off', discount: { type: 'AMOUNT_OFF', amount: 50 }, target: { skus: [TEA.sku] }, totalQuantity: 100, perUserLimit: 1 });
+  await createCoupon('teaOffline', { title: 'Tea while the gateway was away', discount: { type: 'AMOUNT_OFF', amount: 60 }, target: { skus: [TEA.sku] }, totalQuantity: 100, perUserLimit: 1 });
   await createCoupon('gum', { title: 'Gum 1 off, five per shopper', discount: { type: 'AMOUNT_OFF', amount: 100 }, target: { skus: [GUM.sku] }, totalQuantity: 100, perUserLimit: 5 });
   expect((await merchant.put(`/v1/admin/stores/${STORE}/displays`, { items: [{ sku: TEA.sku, headline: 'Fresh this week' }] })).status).toBe(200);
 });
@@ -204,6 +209,51 @@ describe('the web terminal in Chromium', () => {
     await page.getByRole('button', { name: 'Claim' }).click();
     await seen(page.getByRole('status').filter({ hasText: 'Sorry, this coupon has run out.' }));
     await shot(page, '09-refused');
+  });
+
+  it('reconnects after the gateway restarts and shows an event that happened while it was down', async () => {
+    const page = await newPage();
+    const userId = uniqueUser('restart');
+    await signIn(page, userId);
+    await lookUp(page, TEA.gtin);
+    const first = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Tea 50 off' }) });
+    await first.getByRole('button', { name: 'Claim' }).click();
+    await seen(page.getByRole('status').filter({ hasText: 'Coupon claimed: Tea 50 off' }));
+
+    const gateway = stack.proc('scan-gateway');
+    await gateway.kill('SIGTERM');
+    await seen(page.getByText('Reconnecting…'));
+    await shot(page, '11-reconnecting');
+
+    // While no gateway runs, the wallet decides a claim of this shopper sent straight to its command topic.
+    const kafka = new Kafka({ clientId: 'browser-spec', brokers: stack.brokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const reader = kafka.consumer({ groupId: `browser-spec-${randomUUID()}` });
+    const decided: Envelope[] = [];
+    try {
+      await reader.connect();
+      await reader.subscribe({ topics: [Topics.walletEvents], fromBeginning: true });
+      await reader.run({ eachMessage: async ({ message }) => void decided.push(JSON.parse(message.value!.toString())) });
+      await producer.connect();
+      const claimId = `clm_offline_${randomUUID().slice(0, 8)}`;
+      const cmd = envelope('ClaimCoupon', { claimId, couponId: couponIds.teaOffline, userId, requestedAt: new Date().toISOString() }, {
+        aggregateId: couponIds.teaOffline, correlationId: randomUUID(),
+      });
+      await producer.send({
+        topic: Topics.walletCommands, acks: -1,
+        messages: [{ key: cmd.aggregateId, value: JSON.stringify(cmd), headers: { [Headers.type]: cmd.type, [Headers.version]: String(cmd.version), [Headers.correlationId]: cmd.correlationId } }],
+      });
+      await waitFor('the wallet to decide the claim', async () => decided.some((e) => e.type === 'CouponClaimed' && (e.payload as { claimId: string }).claimId === claimId), 30_000);
+    } finally {
+      await producer.disconnect();
+      await reader.disconnect();
+    }
+    expect(await page.getByText('Coupon claimed: Tea while the gateway was away').count()).toBe(0);
+
+    gateway.start();
+    await gateway.waitHealthy(60_000);
+    await seen(page.getByRole('status').filter({ hasText: 'Coupon claimed: Tea while the gateway was away' }), 30_000);
+    await seen(page.getByText('Live'));
   });
 
   it('speaks Chinese when the browser prefers it', async () => {
