@@ -258,6 +258,8 @@ describe('orders (all services as processes, two ordering instances)', () => {
       expect(error.details).toEqual([expect.objectContaining({ field })]);
     }
     expectError(await api.as(undefined).get('/v1/orders'), 401, 'UNAUTHORIZED');
+    const doc = (await api.get('/docs/json')).body;
+    expect(doc.paths['/v1/orders'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit']);
   });
 
   it('Idempotency-Key: repeats in sequence, concurrently and after a gateway restart return the first response with one effect', async () => {

@@ -256,6 +256,16 @@ describe('the web terminal in Chromium', () => {
     await seen(page.getByText('Live'));
   });
 
+  it('shows when the tab is offline, and goes live again when it is back', async () => {
+    const page = await newPage();
+    await signIn(page, uniqueUser('offline'));
+    await page.context().setOffline(true);
+    await seen(page.getByText('You are offline.'));
+    await shot(page, '12-offline');
+    await page.context().setOffline(false);
+    await seen(page.getByText('Live'), 30_000);
+  });
+
   it('speaks Chinese when the browser prefers it', async () => {
     const page = await newPage('zh-CN');
     await page.goto(`${stack.gatewayUrl}/sign-in`);
