@@ -100,7 +100,8 @@ describe('NotificationHub after a restart', () => {
     const order = ['wallet.events.v1:0:2', 'wallet.events.v1:1:4', 'wallet.events.v1:0:8', 'wallet.events.v1:0:9'];
     expect(sut.missedSince('alice', 'wallet.events.v1:0:0').map((n) => n.id)).toEqual(order);
     expect(sut.missedSince('alice', 'wallet.events.v1:1:4').map((n) => n.id)).toEqual(order.slice(2));
-    expect(live.map((n) => n.id)).toEqual(order);
+    // The past is for replays after a Last-Event-ID; only what happened since this start is pushed.
+    expect(live.map((n) => n.id)).toEqual(['wallet.events.v1:0:9', 'wallet.events.v1:0:8']);
     sut.onModuleDestroy();
   });
 });

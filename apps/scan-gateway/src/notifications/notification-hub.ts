@@ -66,7 +66,7 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
     }
     this.subscription = this.outcomes.events.subscribe((e) => {
       if (this.held) this.held.push(e);
-      else this.observe(e);
+      else this.observe(e, 'live');
     });
   }
 
@@ -79,9 +79,15 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
     return Promise.race([this.historyRead, new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
-  private observe(e: ObservedEvent): void {
+  /**
+   * `past` events only fill the rings (terminals get them by replay, after their Last-Event-ID); `held` live events
+   * are pushed even when the past already held them, as nobody got them yet (each stream drops ids it sent).
+   */
+  private observe(e: ObservedEvent, kind: 'live' | 'past' | 'held'): void {
     const n = toNotification(e);
-    if (n) this.publish(n.userId, n.notification);
+    if (!n) return;
+    const added = this.remember(n.userId, n.notification);
+    if (kind === 'held' || (kind === 'live' && added)) this.listeners.get(n.userId)?.forEach((l) => l(n.notification));
   }
 
   /**
@@ -93,20 +99,25 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
       for (const until = Date.now() + 60_000; !this.outcomes.isReady() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100).unref());
       const past = await history.read();
       past.sort((a, b) => a.envelope.occurredAt.localeCompare(b.envelope.occurredAt));
-      past.forEach((e) => this.observe(e));
+      past.forEach((e) => this.observe(e, 'past'));
       this.logger.log(`notifications of the recent past loaded: ${past.length} events`);
     } catch (err) {
       this.logger.warn(`cannot read the recent past of the notification topics: ${(err as Error).message}; streams replay from this start on`);
     } finally {
       const held = this.held ?? [];
       this.held = null;
-      held.forEach((e) => this.observe(e));
+      held.forEach((e) => this.observe(e, 'held'));
     }
   }
 
   publish(userId: string, n: Notification): void {
+    if (this.remember(userId, n)) this.listeners.get(userId)?.forEach((l) => l(n));
+  }
+
+  /** Keeps the notification in the user's ring; false when it was there already (a redelivered event is pushed once). */
+  private remember(userId: string, n: Notification): boolean {
     const ring = this.rings.get(userId) ?? [];
-    if (ring.some((x) => x.id === n.id)) return; // a redelivered event is pushed once
+    if (ring.some((x) => x.id === n.id)) return false;
     ring.push(n);
     if (ring.length > RING_SIZE) ring.shift();
     this.rings.delete(userId);
@@ -115,7 +126,7 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
       const oldest = this.rings.keys().next().value!;
       if (!this.listeners.has(oldest)) this.rings.delete(oldest);
     }
-    this.listeners.get(userId)?.forEach((l) => l(n));
+    return true;
   }
 
   /**
