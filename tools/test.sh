@@ -51,9 +51,9 @@ else
   step browser npx jest -c apps/e2e/browser.jest.config.js
 fi
 
-# Sum jest's own "Tests:" lines over every run into one closing line.
+# Sum jest's own "Tests:" lines (and Vitest's "Tests  N passed") over every run into one closing line.
 read -r passed failed skipped < <(cat "$log_dir"/*.log | sed 's/\x1b\[[0-9;]*m//g' | awk '
-  /^Tests:/ {
+  /^Tests:/ || /^ *Tests  +[0-9]/ {
     for (i = 2; i <= NF; i++) {
       n = $i + 0; w = $(i + 1); gsub(/,/, "", w)
       if (w == "passed") p += n; else if (w == "failed") f += n; else if (w == "skipped" || w == "todo") s += n

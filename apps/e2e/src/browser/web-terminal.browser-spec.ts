@@ -180,6 +180,9 @@ describe('the web terminal in Chromium', () => {
     await page.getByRole('link', { name: 'Orders' }).click();
     await seen(page.getByRole('link', { name: `Order ${placed.orderId}` }));
     await shot(page, '08-orders');
+    await page.getByRole('link', { name: `Order ${placed.orderId}` }).click();
+    await seen(page.getByRole('article', { name: `Order ${placed.orderId}` }).getByText('Cancelled'));
+    await shot(page, '08b-order-detail');
     await page.getByRole('link', { name: 'Wallet' }).click();
     await seen(page.getByRole('region', { name: 'Available' }).getByRole('heading', { name: '¥3 off Web Fresh Milk' }), 20_000);
     expect((await api.get('/v1/wallet')).body.coupons).toEqual([expect.objectContaining({ couponId: couponIds.milk3, status: 'AVAILABLE' })]);
@@ -264,6 +267,15 @@ describe('the web terminal in Chromium', () => {
     await shot(page, '12-offline');
     await page.context().setOffline(false);
     await seen(page.getByText('Live'), 30_000);
+  });
+
+  it('lays out on a desktop screen too', async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signIn(page, uniqueUser('desktop'));
+    await lookUp(page, MILK.gtin);
+    await seen(page.getByRole('heading', { name: MILK.name }));
+    await page.screenshot({ path: join(SCREENS, '13-desktop-offers.png') });
   });
 
   it('speaks Chinese when the browser prefers it', async () => {

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router';
 import { formatMoney } from '../shared/format';
 import { CartPage } from '../terminal/CartPage';
+import { shortOrderId } from '../terminal/OrderDetail';
 import { OrdersPage } from '../terminal/OrdersPage';
 import { ScanPage } from '../terminal/ScanPage';
 import { SignInPage } from '../terminal/SignInPage';
@@ -20,7 +21,7 @@ function EventNotices() {
       notify(t('orderProcessedNotice', { total: formatMoney(e.data.total, 'CNY', locale) }), 'success');
       void refreshHeld();
     } else if (e.type === 'order.cancelled') {
-      notify(t('orderCancelledNotice', { orderId: e.data.orderId }), 'info');
+      notify(t('orderCancelledNotice', { orderId: shortOrderId(e.data.orderId) }), 'info');
       void refreshHeld();
     }
   }), [onEvent, notify, t, locale, refreshHeld]);

@@ -34,6 +34,8 @@ export interface Terminal {
   /** The last scan answer, kept while moving between screens. */
   lastScan: ScanResult | null;
   setLastScan(scan: ScanResult | null): void;
+  /** Names of the products this tab has seen (orders carry skus only). */
+  productNames: Record<string, string>;
   /** Coupon ids the shopper holds AVAILABLE (refreshed on sign-in, claims and orders). */
   held: Set<string>;
   refreshHeld(): Promise<void>;
@@ -119,7 +121,14 @@ export function TerminalProvider({ children }: { children: ReactNode }) {
   const [cart, updateCart] = useReducer(cartReducer, undefined, readCart);
   useEffect(() => sessionStorage.setItem(CART_KEY, JSON.stringify(cart)), [cart]);
 
-  const [lastScan, setLastScan] = useState<ScanResult | null>(null);
+  const [lastScan, setScan] = useState<ScanResult | null>(null);
+  const [productNames, setProductNames] = useState<Record<string, string>>({});
+  const setLastScan = useCallback((scan: ScanResult | null) => {
+    setScan(scan);
+    if (!scan) return;
+    const seen = Object.fromEntries([...(scan.product ? [[scan.product.sku, scan.product.name]] : []), ...scan.displays.map((d) => [d.sku, d.name])]);
+    setProductNames((names) => ({ ...names, ...seen }));
+  }, []);
 
   const [held, setHeld] = useState<Set<string>>(new Set());
   const refreshHeld = useCallback(async () => {
@@ -173,7 +182,7 @@ export function TerminalProvider({ children }: { children: ReactNode }) {
 
   const value: Terminal = {
     t, locale, session, signIn, signOut, api, streamState, online, notices, notify, dismiss, storeId, setStoreId, cart, updateCart,
-    lastScan, setLastScan, held, refreshHeld, onEvent,
+    lastScan, setLastScan, productNames, held, refreshHeld, onEvent,
   };
   return <TerminalContext.Provider value={value}>{children}</TerminalContext.Provider>;
 }

@@ -4,7 +4,7 @@ import { formatMoney } from '../shared/format';
 
 /** An order as the server priced it: lines, subtotal, discount, total and the coupon applied. */
 export function Receipt({ order, names }: { order: OrderView; names?: Record<string, string> }) {
-  const { t, locale } = useTerminal();
+  const { t, locale, productNames } = useTerminal();
   const money = (n: number) => formatMoney(n, order.currency, locale);
   return (
     <div className="receipt">
@@ -12,7 +12,7 @@ export function Receipt({ order, names }: { order: OrderView; names?: Record<str
         <tbody>
           {order.items.map((i) => (
             <tr key={i.sku}>
-              <td>{names?.[i.sku] ?? i.sku}</td>
+              <td>{names?.[i.sku] ?? productNames[i.sku] ?? i.sku}</td>
               <td className="num">{i.quantity} × {money(i.unitPrice)}</td>
               <td className="num">{money(i.lineTotal)}</td>
             </tr>
