@@ -5,7 +5,7 @@ export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', '**/tmp/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     plugins: { '@nx': nx },
     rules: {
       // CONVENTIONS.md: no `any` outside tests (tests below may use it for fixtures and mutations).
@@ -23,6 +23,8 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // A web app runs in the browser: it shares the API's types and nothing that runs on the server.
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] }
           ]
@@ -32,7 +34,7 @@ export default [
   },
   {
     // Tests may start the dev-only broker and database, but only through the test-support lib (type:test).
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts', '**/*.test.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -44,6 +46,7 @@ export default [
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:test'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] },
             { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['scope:dev', 'type:contracts', 'type:domain', 'type:infra', 'type:test'] }
           ]

@@ -38,20 +38,22 @@ else
   echo "embedded PostgreSQL did not start:"; cat "$log_dir/postgres.log"; exit 1
 fi
 
-step typecheck npx tsc -p tsconfig.json --noEmit
+step typecheck npm run typecheck --silent
 # The module-boundary rule needs Nx's project graph; without it eslint silently skips the rule.
 step lint bash -c 'npx nx show projects > /dev/null && npx eslint apps libs tools'
 step unit-and-integration npx nx run-many -t test --parallel=1 --skip-nx-cache --outputStyle=static
 step build npm run build --silent
 if [[ " ${failed_steps[*]} " == *" build "* ]]; then
-  echo "=== e2e: skipped (the build failed)"; failed_steps+=("e2e")
+  echo "=== e2e, browser: skipped (the build failed)"; failed_steps+=("e2e" "browser")
 else
   step e2e npx jest -c apps/e2e/jest.config.js
+  # The web terminal in Debian's Chromium (playwright-core, headless), once, against a stack of its own.
+  step browser npx jest -c apps/e2e/browser.jest.config.js
 fi
 
-# Sum jest's own "Tests:" lines over every run into one closing line.
+# Sum jest's own "Tests:" lines (and Vitest's "Tests  N passed") over every run into one closing line.
 read -r passed failed skipped < <(cat "$log_dir"/*.log | sed 's/\x1b\[[0-9;]*m//g' | awk '
-  /^Tests:/ {
+  /^Tests:/ || /^ *Tests  +[0-9]/ {
     for (i = 2; i <= NF; i++) {
       n = $i + 0; w = $(i + 1); gsub(/,/, "", w)
       if (w == "passed") p += n; else if (w == "failed") f += n; else if (w == "skipped" || w == "todo") s += n

@@ -146,6 +146,11 @@ describe('npm start', () => {
     const banner = await waitForBanner(current);
     expect(banner).toContain(`http://127.0.0.1:${port}`);
     expect(banner).toContain('demo data loaded just now');
+    // The shopper's web app, at the URL the banner prints.
+    const appUrl = /Shopper app:\s+(?:\x1b\[[0-9;]*m)*(http:\/\/\S+?\/)(?:\x1b|\s)/.exec(banner)?.[1];
+    expect(appUrl).toBe(`http://127.0.0.1:${port}/`);
+    const app = await fetch(appUrl!);
+    expect([app.status, app.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
 
     const curls = bannerCurls(banner);
     expect(curls).toHaveLength(2);

@@ -227,6 +227,41 @@ describe('orders (all services as processes, two ordering instances)', () => {
     expect(await order(alice, { storeId: S1, items: [{ sku: CAKE.sku, quantity: 1 }], couponId })).toMatchObject({ discount: 200, total: 2350 });
   });
 
+  it('GET /v1/orders: the caller\'s own orders, newest first, cursor-paged; a bad limit or cursor is 400 naming it', async () => {
+    const api = await shopper('list');
+    const other = await shopper('list-other');
+    await order(other, { storeId: S1, items: [{ sku: GUM.sku, quantity: 1 }] });
+    const placed: string[] = [];
+    for (let i = 1; i <= 5; i++) placed.push((await order(api, { storeId: S1, items: [{ sku: TEA.sku, quantity: i }] })).orderId);
+    const cancelled = await api.post(`/v1/orders/${placed[1]}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+
+    const seen: any[] = [];
+    let path = '/v1/orders?limit=2';
+    for (let page = 0; page < 5 && path; page++) {
+      const res = await api.get(path);
+      expect(res.status).toBe(200);
+      expect(res.body.orders.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.orders);
+      path = res.body.nextCursor ? `/v1/orders?limit=2&cursor=${res.body.nextCursor}` : '';
+    }
+    expect(path).toBe('');
+    expect(seen.map((o) => o.orderId)).toEqual([...placed].reverse());
+    expect(seen.find((o) => o.orderId === placed[1])).toMatchObject({ status: 'CANCELLED', cancelledAt: expect.any(String) });
+    expect(seen[0]).toMatchObject({ storeId: S1, items: [{ sku: TEA.sku, quantity: 5, unitPrice: 1000, lineTotal: 5000 }], total: 5000, processedAt: expect.any(String) });
+    const all = await api.get('/v1/orders');
+    expect(all.body).toMatchObject({ nextCursor: null });
+    expect(all.body.orders).toHaveLength(5);
+
+    for (const [query, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['limit=two', 'limit'], ['limit=1.5', 'limit'], ['cursor=not-ours', 'cursor'], ['cursor=%20', 'cursor'], ['page=2', 'page']]) {
+      const error = expectError(await api.get(`/v1/orders?${query}`), 400, 'VALIDATION_FAILED');
+      expect(error.details).toEqual([expect.objectContaining({ field })]);
+    }
+    expectError(await api.as(undefined).get('/v1/orders'), 401, 'UNAUTHORIZED');
+    const doc = (await api.get('/docs/json')).body;
+    expect(doc.paths['/v1/orders'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cursor', 'limit']);
+  });
+
   it('Idempotency-Key: repeats in sequence, concurrently and after a gateway restart return the first response with one effect', async () => {
     const big = await createCoupon({ title: 'Idem 3 off', discount: { type: 'AMOUNT_OFF', amount: 300 } });
     const small = await createCoupon({ title: 'Idem 2 off', discount: { type: 'AMOUNT_OFF', amount: 200 } });

@@ -1,5 +1,6 @@
 import {
-  CouponClaimed, Envelope, OrderProcessed, OrderView, PlaceOrder, Queries, QueryReply, Topics, TopicPosition, envelope,
+  CouponClaimed, Envelope, OrderListView, OrderProcessed, OrderView, PlaceOrder, Queries, QueryReply, Topics, TopicPosition, decodeOrderCursor,
+  envelope,
 } from '@coupons/contracts';
 import { createKafka, findCommandOutcome } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
@@ -193,6 +194,41 @@ describe('ordering service', () => {
     });
     expect(await query(Queries.getOrder, { orderId: 'o-1', userId: 'someone-else' })).toMatchObject({ ok: false, code: 'ORDER_NOT_FOUND' });
     expect(await query(Queries.commandOutcome.ordering, { commandId: 'cmd-1' })).toEqual({ ok: true, value: e });
+  });
+
+  it('lists a user\'s own orders newest first, page by page, ties broken by order id', async () => {
+    const folded = async (orderId: string, userId: string, processedAt: string) => {
+      const p: OrderProcessed = {
+        orderId, userId, storeId: 's-1', items: [{ sku: 'tea', quantity: 1, unitPrice: 1000, lineTotal: 1000 }], subtotal: 1000, discount: 0, total: 1000,
+        currency: 'CNY', appliedCoupon: null, processedAt,
+      };
+      const e = envelope('OrderProcessed', p, { aggregateId: userId, correlationId: randomUUID() });
+      await db.transaction((em) => orderingProjection.applyMany(em, [e]));
+      await publish(Topics.orderingEvents, e); // the topic is the record (replay below)
+    };
+    await folded('o-list-a', 'u-list', '2026-03-01T00:00:00.000Z');
+    await folded('o-list-c', 'u-list', '2026-03-03T00:00:00.000Z');
+    await folded('o-list-b1', 'u-list', '2026-03-02T00:00:00.000Z');
+    await folded('o-list-b2', 'u-list', '2026-03-02T00:00:00.000Z');
+    await folded('o-list-other', 'u-list-other', '2026-03-04T00:00:00.000Z');
+
+    const seen: string[] = [];
+    let cursor: { afterProcessedAt: string; afterOrderId: string } | undefined;
+    for (let page = 0; page < 3; page++) {
+      const reply = await query<OrderListView>(Queries.listOrders, { userId: 'u-list', limit: 3, ...cursor });
+      if (!reply.ok) throw new Error(reply.message);
+      seen.push(...reply.value.orders.map((o) => o.orderId));
+      if (!reply.value.nextCursor) break;
+      const decoded = decodeOrderCursor(reply.value.nextCursor)!;
+      cursor = { afterProcessedAt: decoded.processedAt, afterOrderId: decoded.orderId };
+    }
+    expect(seen).toEqual(['o-list-c', 'o-list-b2', 'o-list-b1', 'o-list-a']);
+    const first = await query<OrderListView>(Queries.listOrders, { userId: 'u-list', limit: 1 });
+    expect(first).toMatchObject({
+      ok: true, value: { orders: [{ orderId: 'o-list-c', status: 'PROCESSED', processedAt: '2026-03-03T00:00:00.000Z', cancelledAt: null, items: [{ sku: 'tea' }] }] },
+    });
+    expect(await query<OrderListView>(Queries.listOrders, { userId: 'u-list-none', limit: 10 })).toEqual({ ok: true, value: { orders: [], nextCursor: null } });
+    expect(await query(Queries.listOrders, { userId: 'u-list', limit: 101 })).toMatchObject({ ok: false });
   });
 });
 

@@ -11,6 +11,7 @@ import { ErrorFilter } from './errors/error.filter';
 import { ApiError } from './errors/api-error';
 import { isAcceptedJsonType, parseJsonBody } from './errors/json-body';
 import { JsonObjectBodyPipe, gatewayValidationPipe } from './errors/validation';
+import { serveWebTerminal } from './web/web-terminal';
 
 export interface GatewayAppOptions {
   /** Default HOST (0.0.0.0); tests use 127.0.0.1. */
@@ -18,6 +19,8 @@ export interface GatewayAppOptions {
   /** Overrides GATEWAY_PORT (tests pass 0). */
   port?: number;
   logDestination?: DestinationStream;
+  /** The built web terminal to serve at `/` (default: dist/apps/web-terminal/site). */
+  webTerminalDir?: string;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -138,6 +141,9 @@ export async function startGateway(env: GatewayEnv, opts: GatewayAppOptions = {}
     port: opts.port ?? env.GATEWAY_PORT,
     host: opts.host ?? env.HOST,
     bodyLimit: env.BODY_LIMIT_BYTES,
-    configure: (app) => configureGateway(app, env),
+    configure: async (app) => {
+      configureGateway(app, env);
+      await serveWebTerminal(app, opts.webTerminalDir);
+    },
   });
 }

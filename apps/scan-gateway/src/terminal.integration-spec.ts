@@ -171,6 +171,23 @@ describe('notification stream', () => {
     }
   });
 
+  it('a gateway started after the events still replays them after a Last-Event-ID (it reads the recent past back)', async () => {
+    const first = await openStream(`${h.base}/v1/notifications/stream`, { authorization: `Bearer ${bob}` });
+    await http('POST', '/v1/claims', { body: { couponId: 'cpn_h1' }, token: bob });
+    const [seen] = await first.waitForEvents(1);
+    await first.close();
+    await http('POST', '/v1/claims', { body: { couponId: 'cpn_h2' }, token: bob });
+    // A gateway that did not run when cpn_h2 was claimed, as after a restart.
+    const late = await h.anotherGateway('it-late');
+    const again = await openStream(`${late}/v1/notifications/stream`, { authorization: `Bearer ${bob}`, 'last-event-id': seen.id! });
+    try {
+      const missed = await again.waitForEvents(1);
+      expect(missed.map((e) => e.data.couponId)).toEqual(['cpn_h2']);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('works across instances: every instance sees every outcome', async () => {
     const second = await h.anotherGateway('it-2');
     const stream = await openStream(`${h.base}/v1/notifications/stream`, { authorization: `Bearer ${alice}` });

@@ -13,3 +13,4 @@ export * from './ordering/ordering.commands';
 export * from './ordering/ordering.events';
 export * from './queries/queries';
 export * from './timestamps';
+export * from './queries/order-cursor';

@@ -29,6 +29,8 @@ export const Queries = {
   getCoupon: 'catalog.coupon-get.v1',
   getWallet: 'wallet.list.v1',
   getOrder: 'ordering.order-get.v1',
+  /** A user's own orders, newest first, cursor-paged. */
+  listOrders: 'ordering.order-list.v1',
   /** Outcome of a command already decided (idempotent repeats, or a gateway that restarted while waiting). */
   commandOutcome: {
     catalog: 'catalog.command-outcome.v1',

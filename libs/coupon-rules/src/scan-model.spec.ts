@@ -56,6 +56,13 @@ describe('ScanModel', () => {
     expect(r.coupons.map((c) => c.couponId)).toEqual(offered);
   });
 
+  it('says where a coupon applies (for wallet entries), and null for a coupon it has not seen', () => {
+    sut.applyCatalog(coupon('c-min', { minSpend: 5000, storeIds: ['s1'], target: { brands: ['Acme'] } }));
+    expect(sut.couponScope('c-min')).toEqual({ storeIds: ['s1'], target: { brands: ['Acme'] }, minSpend: 5000 });
+    expect(sut.couponScope('c-dairy')).toEqual({ storeIds: [], target: { categories: ['dairy'] }, minSpend: 0 });
+    expect(sut.couponScope('c-none')).toBeNull();
+  });
+
   it('counts issued by the highest issue sequence, so a redelivered claim is not counted twice; sold out is not offered', () => {
     sut.applyIssued('c-sku', 3);
     sut.applyIssued('c-sku', 3);

@@ -250,6 +250,18 @@ export class ScanModel {
     return value;
   }
 
+  /** Where a coupon applies (its stores, target and minimum spend), or null for a coupon this model has not seen. */
+  couponScope(couponId: string): { storeIds: string[]; target: CouponTargetView; minSpend: number } | null {
+    const c = this.coupons.get(couponId);
+    if (!c) return null;
+    const t = c.target ?? {};
+    const target: CouponTargetView = {};
+    if (t.skus) target.skus = [...t.skus];
+    if (t.categories) target.categories = [...t.categories];
+    if (t.brands) target.brands = [...t.brands];
+    return { storeIds: [...(c.storeIds ?? [])], target, minSpend: c.minSpend ?? 0 };
+  }
+
   /** Whether a CouponCreated for this id has been folded (whatever its status now). */
   hasCoupon(couponId: string): boolean {
     return this.coupons.has(couponId);

@@ -25,6 +25,7 @@ describe('banner', () => {
       seeded: 'now',
     });
     expect(text).toContain('http://127.0.0.1:3000');
+    expect(text).toMatch(/Shopper app: +\S*http:\/\/127\.0\.0\.1:3000\//);
     expect(text).toContain('cust.tok.en');
     expect(text).toContain('merch.tok.en');
     expect(text.match(/curl -s -X POST/g)).toHaveLength(2);

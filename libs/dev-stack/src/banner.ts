@@ -34,6 +34,7 @@ export function renderBanner(b: BannerInfo): string {
     colors.bold(colors.green('  Scan-to-coupon is running')),
     '',
     `  Gateway:        ${colors.bold(b.gatewayUrl)}   (OpenAPI: ${b.gatewayUrl}/docs)`,
+    `  Shopper app:    ${colors.bold(`${b.gatewayUrl}/`)}   (open it on a phone or a desktop; sign in with any user id)`,
     ...b.services.filter((s) => s.name !== 'scan-gateway').map((s) => `  ${(s.name + ':').padEnd(16)}${s.url}/health`),
     `  Kafka:          ${b.brokers}`,
     `  PostgreSQL:     ${redactPassword(b.databaseUrl)}`,

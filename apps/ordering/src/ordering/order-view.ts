@@ -1,4 +1,4 @@
-import { OrderView } from '@coupons/contracts';
+import { OrderSummaryView, OrderView } from '@coupons/contracts';
 import { CustomerOrderEntity, OrderLineEntity } from './entities';
 
 export function orderView(o: CustomerOrderEntity, lines: OrderLineEntity[]): OrderView {
@@ -13,4 +13,9 @@ export function orderView(o: CustomerOrderEntity, lines: OrderLineEntity[]): Ord
     currency: o.currency,
     appliedCoupon: o.appliedClaimId && o.appliedCouponId ? { claimId: o.appliedClaimId, couponId: o.appliedCouponId, title: o.appliedTitle ?? '' } : null,
   };
+}
+
+/** An order in a list: the view plus when it was placed and cancelled. */
+export function orderSummaryView(o: CustomerOrderEntity, lines: OrderLineEntity[]): OrderSummaryView {
+  return { ...orderView(o, lines), processedAt: o.processedAt.toISOString(), cancelledAt: o.cancelledAt ? o.cancelledAt.toISOString() : null };
 }

@@ -7,7 +7,7 @@ export const DEFAULT_PARTITIONS = 3;
 
 /** Every query pattern the gateway sends (ClientKafka replies come back on `<pattern>.reply`). */
 export const QUERY_PATTERNS: string[] = [
-  Queries.getCoupon, Queries.getWallet, Queries.getOrder,
+  Queries.getCoupon, Queries.getWallet, Queries.getOrder, Queries.listOrders,
   Queries.commandOutcome.catalog, Queries.commandOutcome.wallet, Queries.commandOutcome.ordering,
 ];
 

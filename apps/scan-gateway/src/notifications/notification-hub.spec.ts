@@ -3,11 +3,12 @@ import { Kafka } from 'kafkajs';
 import { GatewayEnv } from '../config/gateway.env';
 import { gatewayEventReader } from '../messaging/event-reader';
 import { ObservedEvent, OutcomeListener } from '../messaging/outcome-listener';
+import { NotificationHistory } from './notification-history';
 import { Notification, NotificationHub, RING_SIZE, toNotification } from './notification-hub';
 
-function claimed(userId: string, partition: number, offset: number): ObservedEvent {
+function claimed(userId: string, partition: number, offset: number, occurredAt?: string): ObservedEvent {
   const payload = { claimId: `clm_${offset}`, couponId: 'cpn_1', userId, title: 'T', discount: { type: 'AMOUNT_OFF', amount: 1 }, claimedAt: '2026-01-01T00:00:00.000Z', validUntil: null, issuedCount: 1 };
-  return { envelope: envelope('CouponClaimed', payload, { aggregateId: 'cpn_1', correlationId: 'c', causationId: 'x' }), topic: Topics.walletEvents, partition, offset: String(offset) };
+  return { envelope: envelope('CouponClaimed', payload, { aggregateId: 'cpn_1', correlationId: 'c', causationId: 'x', occurredAt }), topic: Topics.walletEvents, partition, offset: String(offset) };
 }
 
 describe('toNotification', () => {
@@ -78,5 +79,30 @@ describe('NotificationHub', () => {
     listener.dispatch(claimed('alice', 0, 1));
     expect(got).toEqual([]);
     expect(sut.connectionCount()).toBe(0);
+  });
+});
+
+describe('NotificationHub after a restart', () => {
+  it('puts the recent past in the rings in the order it happened, then the live events that arrived meanwhile', async () => {
+    const listener = new OutcomeListener(gatewayEventReader({} as Kafka, Object.assign(new GatewayEnv(), { INSTANCE_ID: 't', KAFKA_BROKERS: ['x:1'] })));
+    jest.spyOn(listener, 'isReady').mockReturnValue(true);
+    let release!: (events: ObservedEvent[]) => void;
+    const history = { read: () => new Promise<ObservedEvent[]>((r) => (release = r)) } as unknown as NotificationHistory;
+    const sut = new NotificationHub(listener, history);
+    sut.onModuleInit();
+    const live: Notification[] = [];
+    sut.subscribe('alice', (n) => live.push(n));
+    listener.dispatch(claimed('alice', 0, 9, '2026-01-01T00:00:09.000Z')); // live, while the past is read
+    listener.dispatch(claimed('alice', 0, 8, '2026-01-01T00:00:08.000Z')); // also in the history: pushed once
+    await new Promise((r) => setTimeout(r, 10));
+    expect(live).toEqual([]);
+    release([claimed('alice', 1, 4, '2026-01-01T00:00:07.000Z'), claimed('alice', 0, 8, '2026-01-01T00:00:08.000Z'), claimed('alice', 0, 2, '2026-01-01T00:00:02.000Z')]);
+    await sut.whenHistoryRead(1000);
+    const order = ['wallet.events.v1:0:2', 'wallet.events.v1:1:4', 'wallet.events.v1:0:8', 'wallet.events.v1:0:9'];
+    expect(sut.missedSince('alice', 'wallet.events.v1:0:0').map((n) => n.id)).toEqual(order);
+    expect(sut.missedSince('alice', 'wallet.events.v1:1:4').map((n) => n.id)).toEqual(order.slice(2));
+    // The past is for replays after a Last-Event-ID; only what happened since this start is pushed.
+    expect(live.map((n) => n.id)).toEqual(['wallet.events.v1:0:9', 'wallet.events.v1:0:8']);
+    sut.onModuleDestroy();
   });
 });

@@ -1,7 +1,8 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { CouponClaimed, OrderCancelled, OrderProcessed, OrderingEventTypes, Topics, WalletEventTypes } from '@coupons/contracts';
 import { Subscription } from 'rxjs';
 import { ObservedEvent, OutcomeListener } from '../messaging/outcome-listener';
+import { NotificationHistory } from './notification-history';
 
 /** A push to one user's terminal. `id` is the event's position, `<topic>:<partition>:<offset>`. */
 export interface Notification {
@@ -48,16 +49,24 @@ function parseId(id: string): { tp: string; offset: bigint } | null {
  */
 @Injectable()
 export class NotificationHub implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(NotificationHub.name);
   private readonly rings = new Map<string, Notification[]>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private subscription?: Subscription;
+  /** Live events that arrive while the recent past is read are held back, so each ring stays in order. */
+  private held: ObservedEvent[] | null = null;
+  private historyRead: Promise<void> = Promise.resolve();
 
-  constructor(private readonly outcomes: OutcomeListener) {}
+  constructor(private readonly outcomes: OutcomeListener, @Optional() private readonly history?: NotificationHistory) {}
 
   onModuleInit(): void {
+    if (this.history) {
+      this.held = [];
+      this.historyRead = this.readHistory(this.history);
+    }
     this.subscription = this.outcomes.events.subscribe((e) => {
-      const n = toNotification(e);
-      if (n) this.publish(n.userId, n.notification);
+      if (this.held) this.held.push(e);
+      else this.observe(e, 'live');
     });
   }
 
@@ -65,9 +74,50 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
+  /** Resolves once the recent past is in the rings (or `timeoutMs` passed), so a replay after a restart has it. */
+  whenHistoryRead(timeoutMs: number): Promise<void> {
+    return Promise.race([this.historyRead, new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /**
+   * `past` events only fill the rings (terminals get them by replay, after their Last-Event-ID); `held` live events
+   * are pushed even when the past already held them, as nobody got them yet (each stream drops ids it sent).
+   */
+  private observe(e: ObservedEvent, kind: 'live' | 'past' | 'held'): void {
+    const n = toNotification(e);
+    if (!n) return;
+    const added = this.remember(n.userId, n.notification);
+    if (kind === 'held' || (kind === 'live' && added)) this.listeners.get(n.userId)?.forEach((l) => l(n.notification));
+  }
+
+  /**
+   * Once the outcome listener is positioned (so the history's ends are at or after where it started: overlap, never a
+   * gap), the recent past goes into the rings in the order it happened, then the held live events.
+   */
+  private async readHistory(history: NotificationHistory): Promise<void> {
+    try {
+      for (const until = Date.now() + 60_000; !this.outcomes.isReady() && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100).unref());
+      const past = await history.read();
+      past.sort((a, b) => a.envelope.occurredAt.localeCompare(b.envelope.occurredAt));
+      past.forEach((e) => this.observe(e, 'past'));
+      this.logger.log(`notifications of the recent past loaded: ${past.length} events`);
+    } catch (err) {
+      this.logger.warn(`cannot read the recent past of the notification topics: ${(err as Error).message}; streams replay from this start on`);
+    } finally {
+      const held = this.held ?? [];
+      this.held = null;
+      held.forEach((e) => this.observe(e, 'held'));
+    }
+  }
+
   publish(userId: string, n: Notification): void {
+    if (this.remember(userId, n)) this.listeners.get(userId)?.forEach((l) => l(n));
+  }
+
+  /** Keeps the notification in the user's ring; false when it was there already (a redelivered event is pushed once). */
+  private remember(userId: string, n: Notification): boolean {
     const ring = this.rings.get(userId) ?? [];
-    if (ring.some((x) => x.id === n.id)) return; // a redelivered event is pushed once
+    if (ring.some((x) => x.id === n.id)) return false;
     ring.push(n);
     if (ring.length > RING_SIZE) ring.shift();
     this.rings.delete(userId);
@@ -76,7 +126,7 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
       const oldest = this.rings.keys().next().value!;
       if (!this.listeners.has(oldest)) this.rings.delete(oldest);
     }
-    this.listeners.get(userId)?.forEach((l) => l(n));
+    return true;
   }
 
   /**

@@ -70,7 +70,8 @@ export class NotificationsController implements BeforeApplicationShutdown {
       res.write(frame(n));
     };
     const unsubscribe = this.hub.subscribe(user.userId, send);
-    this.hub.missedSince(user.userId, lastEventId).forEach(send);
+    // After a restart the recent past is read back first (notification-history.ts): a replay waits for it, briefly.
+    if (lastEventId) void this.hub.whenHistoryRead(5_000).then(() => this.hub.missedSince(user.userId, lastEventId).forEach(send));
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     const close = () => {

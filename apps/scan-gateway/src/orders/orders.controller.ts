@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags,
 } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { AbuseLimited } from '../abuse/abuse-limits';
 import { UserLimitGuard } from '../abuse/abuse-limit.guards';
 import { CorrelationId } from '../messaging/correlation';
 import { readIdempotencyKey } from '../messaging/idempotency';
+import { ListOrdersRequest, OrderListResponse } from './dto/list-orders.dto';
 import { OrderIdParam, OrderResponse, PendingOrderResponse, PlaceOrderRequest } from './dto/place-order.dto';
 import { OrdersService } from './orders.service';
 import { ApiErrorResponses } from '../errors/api-error-responses';
@@ -40,6 +41,13 @@ export class OrdersController {
     const answer = await this.orders.place(user.userId, body, { correlationId, idempotencyKey: readIdempotencyKey(headers) });
     reply.status(answer.status);
     return answer.body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's own orders, newest first, cursor-paged" })
+  @ApiOkResponse({ type: OrderListResponse })
+  list(@Query() query: ListOrdersRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<OrderListResponse> {
+    return this.orders.list(user.userId, query, correlationId);
   }
 
   @Get(':orderId')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  CancelOrder, OrderCancelRejected, OrderProcessed, OrderRejected, OrderView, OrderingCommandTypes, OrderingEventTypes, PlaceOrder, Queries,
-  Topics,
+  CancelOrder, ListOrdersQuery, OrderCancelRejected, OrderListView, OrderProcessed, OrderRejected, OrderView, OrderingCommandTypes, OrderingEventTypes,
+  PlaceOrder, Queries, Topics, decodeOrderCursor,
 } from '@coupons/contracts';
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../errors/api-error';
@@ -10,6 +10,7 @@ import { derivedId, idempotentCommandId, requestFingerprint } from '../messaging
 import { refusal } from '../messaging/outcome-errors';
 import { QueryClient } from '../messaging/query-client';
 import { UserPositions } from '../messaging/user-positions';
+import { DEFAULT_ORDER_PAGE, ListOrdersRequest } from './dto/list-orders.dto';
 import { PendingOrderResponse, PlaceOrderRequest } from './dto/place-order.dto';
 
 export type OrderAnswer = { status: 200 | 201; body: OrderView } | { status: 202; body: PendingOrderResponse };
@@ -68,6 +69,19 @@ export class OrdersService {
     if (!reply.ok) throw refusal(reply.code, reply.message);
     // Ownership is the ordering service's check (userId is part of the query); null means none of the caller's.
     if (!reply.value) throw ApiError.notFound('ORDER_NOT_FOUND', `no order ${orderId}`);
+    return reply.value;
+  }
+
+  async list(userId: string, request: ListOrdersRequest, correlationId: string): Promise<OrderListView> {
+    const query: ListOrdersQuery = { userId, limit: request.limit ?? DEFAULT_ORDER_PAGE };
+    if (request.cursor !== undefined) {
+      const after = decodeOrderCursor(request.cursor);
+      if (!after) throw ApiError.validation([{ field: 'cursor', message: 'cursor must be a nextCursor from this API' }]);
+      query.afterProcessedAt = after.processedAt;
+      query.afterOrderId = after.orderId;
+    }
+    const reply = await this.queries.query<OrderListView>(Queries.listOrders, query, correlationId);
+    if (!reply.ok) throw refusal(reply.code, reply.message);
     return reply.value;
   }
 

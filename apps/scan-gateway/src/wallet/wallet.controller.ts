@@ -6,6 +6,7 @@ import { AuthUser, RequireRoles } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { refusal } from '../messaging/outcome-errors';
 import { QueryClient } from '../messaging/query-client';
+import { ScanReadModel } from '../scans/scan-read-model';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
 class WalletCouponResponse {
@@ -17,6 +18,9 @@ class WalletCouponResponse {
   @ApiProperty() claimedAt!: string;
   @ApiProperty({ nullable: true, type: String }) validUntil!: string | null;
   @ApiPropertyOptional() orderId?: string;
+  @ApiPropertyOptional({ type: [String], description: 'where it applies: empty means every store' }) storeIds?: string[];
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'what it applies to: empty means the whole order' }) target?: object;
+  @ApiPropertyOptional() minSpend?: number;
 }
 
 class WalletResponse {
@@ -30,7 +34,7 @@ class WalletResponse {
 @RequireRoles('customer')
 @Controller('v1/wallet')
 export class WalletController {
-  constructor(private readonly queries: QueryClient) {}
+  constructor(private readonly queries: QueryClient, private readonly catalog: ScanReadModel) {}
 
   @Get()
   @ApiOperation({ summary: "The caller's claimed coupons (only their own)" })
@@ -42,6 +46,7 @@ export class WalletController {
       if (reply.code.endsWith('_NOT_FOUND')) return { coupons: [] };
       throw refusal(reply.code, reply.message);
     }
-    return { coupons: reply.value?.coupons ?? [] };
+    // Where each coupon applies comes from the gateway's catalog read model (the wallet keeps claims, not terms).
+    return { coupons: (reply.value?.coupons ?? []).map((c) => ({ ...c, ...(this.catalog.model.couponScope(c.couponId) ?? {}) })) };
   }
 }

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsISO8601, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { CouponStatus, DiscountSpec, ID_PATTERN } from '../values';
 
 /** Request/reply payloads and the views they return (see Queries in topics.ts). */
@@ -69,6 +69,10 @@ export interface WalletCouponView {
   claimedAt: string;
   validUntil: string | null;
   orderId?: string;
+  /** Added by the gateway from its catalog read model: where the coupon applies. */
+  storeIds?: string[];
+  target?: CouponTargetView;
+  minSpend?: number;
 }
 
 export interface WalletView { coupons: WalletCouponView[] }
@@ -89,6 +93,29 @@ export interface OrderView {
   total: number;
   currency: string;
   appliedCoupon: { claimId: string; couponId: string; title: string } | null;
+}
+
+/** The most orders one page of GET /v1/orders holds. */
+export const MAX_ORDER_PAGE = 100;
+
+/** A user's orders, newest first (processedAt desc, orderId desc), starting after the given order. */
+export class ListOrdersQuery {
+  @IsString() @Matches(ID_PATTERN) userId!: string;
+  @IsInt() @Min(1) @Max(MAX_ORDER_PAGE) limit!: number;
+  /** Both or neither: the position of the last order of the previous page. */
+  @IsOptional() @IsISO8601({ strict: true }) afterProcessedAt?: string;
+  @IsOptional() @IsString() @Matches(ID_PATTERN) afterOrderId?: string;
+}
+
+export interface OrderSummaryView extends OrderView {
+  processedAt: string;
+  cancelledAt: string | null;
+}
+
+export interface OrderListView {
+  orders: OrderSummaryView[];
+  /** Opaque; pass as `cursor` for the next page. Null on the last page. */
+  nextCursor: string | null;
 }
 
 /** Asks a service for the outcome event of a command it may already have decided. */

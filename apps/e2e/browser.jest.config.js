@@ -1,0 +1,9 @@
+// Browser tests: the web terminal in Debian's Chromium (playwright-core, headless), against a stack of service
+// processes from dist/ (run `npm run build` first; tools/test.sh runs them in their own `browser` step, once).
+module.exports = require('../../jest.preset.js')(__dirname, {
+  displayName: 'browser',
+  database: true,
+  testMatch: ['<rootDir>/**/*.browser-spec.ts'],
+  testTimeout: 180_000,
+  maxWorkers: 1,
+});

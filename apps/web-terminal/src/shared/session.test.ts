@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadSession, saveSession, sessionFromToken, tokenFromFragment } from './session';
+
+const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
+
+describe('session', () => {
+  it('reads the user id and expiry of a token, and refuses an expired or subject-less one', () => {
+    expect(sessionFromToken(jwt({ sub: 'alice', exp: 2000 }), 1000)).toEqual({ token: jwt({ sub: 'alice', exp: 2000 }), userId: 'alice', expiresAt: 2000 });
+    expect(sessionFromToken(jwt({ sub: '张三' }), 1000)?.userId).toBe('张三');
+    expect(sessionFromToken(jwt({ sub: 'alice', exp: 999 }), 1000)).toBeNull();
+    expect(sessionFromToken(jwt({ exp: 2000 }), 1000)).toBeNull();
+    expect(sessionFromToken('garbage', 1000)).toBeNull();
+  });
+
+  it('takes a token an identity provider put in the fragment', () => {
+    expect(tokenFromFragment('#access_token=abc.def.ghi&token_type=Bearer')).toBe('abc.def.ghi');
+    expect(tokenFromFragment('')).toBeNull();
+  });
+
+  it('keeps the token in the given storage', () => {
+    const map = new Map<string, string>();
+    const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v), removeItem: (k: string) => void map.delete(k) };
+    const token = jwt({ sub: 'bob', exp: Date.now() / 1000 + 60 });
+    saveSession(storage, sessionFromToken(token));
+    expect(loadSession(storage)?.userId).toBe('bob');
+    saveSession(storage, null);
+    expect(loadSession(storage)).toBeNull();
+  });
+});

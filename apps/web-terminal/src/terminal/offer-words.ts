@@ -1,0 +1,40 @@
+import type { CouponTargetView, DiscountSpec } from '@coupons/contracts';
+import { formatMoney } from '../shared/format';
+import { Locale, MessageKey, Translate } from '../shared/i18n';
+
+/** "¥3.00 off", "15% off, up to ¥5.00". */
+export function discountInWords(discount: DiscountSpec, currency: string, t: Translate, locale: Locale): string {
+  if (discount.type === 'AMOUNT_OFF') return t('amountOff', { amount: formatMoney(discount.amount, currency, locale) });
+  if (discount.maxDiscount !== undefined && discount.maxDiscount !== null) {
+    return t('percentOffCapped', { percent: discount.percent, cap: formatMoney(discount.maxDiscount, currency, locale) });
+  }
+  return t('percentOff', { percent: discount.percent });
+}
+
+/** What a coupon is for: "on milk-1l, dairy" or "on the whole order". */
+export function targetInWords(target: CouponTargetView | undefined, t: Translate): string {
+  const what = [...(target?.skus ?? []), ...(target?.categories ?? []), ...(target?.brands ?? [])];
+  return what.length ? t('onItems', { what: what.join(', ') }) : t('wholeOrder');
+}
+
+export function storesInWords(storeIds: string[] | undefined, t: Translate): string {
+  return storeIds && storeIds.length ? t('onlyStores', { stores: storeIds.join(', ') }) : t('everyStore');
+}
+
+/** A refusal's code in the shopper's words (the server's message is for developers). */
+export const REFUSAL_MESSAGES: Record<string, MessageKey> = {
+  OUT_OF_STOCK: 'refusedOutOfStock',
+  LIMIT_REACHED: 'refusedLimit',
+  NOT_CLAIMABLE: 'refusedNotClaimable',
+  COUPON_NOT_FOUND: 'refusedNotFound',
+  COUPON_NOT_APPLICABLE: 'refusedCouponNotApplicable',
+  UNKNOWN_SKU: 'refusedUnknownSku',
+  UNKNOWN_STORE: 'refusedUnknownStore',
+  ALREADY_CANCELLED: 'refusedAlreadyCancelled',
+  INVALID_CODE: 'invalidCode',
+};
+
+export function refusalInWords(code: string, message: string, t: Translate): string {
+  const key = REFUSAL_MESSAGES[code];
+  return key ? t(key) : t('refusedGeneric', { message });
+}
