@@ -142,7 +142,7 @@ export async function startGateway(env: GatewayEnv, opts: GatewayAppOptions = {}
     host: opts.host ?? env.HOST,
     bodyLimit: env.BODY_LIMIT_BYTES,
     configure: async (app) => {
-      configureGateway(app, env);
+      await configureGateway(app, env);
       await serveWebTerminal(app, opts.webTerminalDir);
     },
   });
