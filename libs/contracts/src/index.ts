@@ -11,3 +11,4 @@ export * from './wallet/wallet.events';
 export * from './ordering/ordering.commands';
 export * from './ordering/ordering.events';
 export * from './queries/queries';
+export * from './topic-declarations';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 export * from './entities';
 export * from './schema';
 export * from './kafka';
+export * from './topic-provisioning';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './outcome';

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TopicMisconfigured } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
+import { GatewayEnv } from '../config/gateway.env';
 import { CommandBus } from './command-bus';
 import { KAFKA } from './kafka';
 import { OutcomeListener } from './outcome-listener';
@@ -19,6 +21,7 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly env: GatewayEnv,
     private readonly outcomes: OutcomeListener,
     private readonly queries: QueryClient,
     private readonly commands: CommandBus,
@@ -33,9 +36,16 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
     let delay = 250;
     while (!this.stopped) {
       try {
-        await ensureGatewayTopics(this.kafka);
+        await ensureGatewayTopics(this.kafka, this.env.KAFKA_REPLICATION_FACTOR);
         break;
       } catch (err) {
+        if (err instanceof TopicMisconfigured) {
+          // Not a Kafka outage to wait out: the read model folded from this topic would be wrong. Refuse to run.
+          this.logger.error(`refusing to start: ${err.message}`);
+          process.exitCode = 1;
+          process.kill(process.pid, 'SIGTERM');
+          return;
+        }
         this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`);
         await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, 5000);

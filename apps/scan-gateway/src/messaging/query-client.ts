@@ -36,7 +36,9 @@ export class QueryClient implements OnApplicationShutdown {
         retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 3000 },
       },
       consumer: { groupId: `scan-gateway-${env.INSTANCE_ID}-${suffix}`, maxWaitTimeInMs: 200 },
-      producer: { allowAutoTopicCreation: false },
+      // Idempotent with acks=all, as every producer of the platform is.
+      producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
+      send: { acks: -1 },
       // '-queries' keeps this client id and group apart from the outcome listener's.
       postfixId: '-queries',
       run: { autoCommit: false },
