@@ -1,14 +1,23 @@
 // `npm run kafka -- [--brokers 1|3] [--data-dir DIR] [--port FIRST_PORT]`: Apache Kafka here, without Docker. Prints
 // KAFKA_BROKERS=... once every broker answers; Ctrl-C or SIGTERM stops every node. The data dir keeps the log.
+// `--check` only says whether it can run here (and warms Maven's cache).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ApacheKafkaUnavailable } from './requirements';
+import { kafkaClasspath } from './classpath';
+import { ApacheKafkaUnavailable, checkJava } from './requirements';
 import { startApacheKafka } from './cluster';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { brokers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, port: { type: 'string' } },
+    options: { brokers: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, port: { type: 'string' }, check: { type: 'boolean' } },
   });
+  if (values.check) {
+    // Only whether Apache Kafka can run here (java, and Kafka's classpath, resolved into Maven's cache if need be).
+    checkJava();
+    const jars = (await kafkaClasspath()).split(':').length;
+    process.stdout.write(`Apache Kafka can run here (${jars} jars in the classpath)\n`);
+    return;
+  }
   const brokers = Number(values.brokers);
   if (brokers !== 1 && brokers !== 3) throw new UsageError(`--brokers must be 1 or 3, not ${values.brokers}`);
   const firstPort = values.port === undefined ? undefined : Number(values.port);
