@@ -47,7 +47,10 @@ export interface ApacheKafkaCluster {
   readonly brokers: string;
   readonly dataDir: string;
   readonly nodes: ApacheKafkaNode[];
-  /** Waits until every running node answers metadata listing every running node (so the quorum has a leader). */
+  /**
+   * Waits until every running node answers metadata listing every running node (so the quorum has a leader) and a
+   * group coordinator answers.
+   */
   waitReady(timeoutMs?: number): Promise<void>;
   /** node.id of the KRaft quorum's leader (the active controller). */
   quorumLeader(): Promise<number>;
@@ -237,6 +240,23 @@ async function waitReady(nodes: NodeProcess[], timeoutMs: number): Promise<void>
       if (Date.now() > deadline) throw new Error(`Apache Kafka not ready in ${timeoutMs} ms (${last}):\n${node.logTail()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
+  }
+  // A group coordinator answers only once __consumer_offsets exists and is loaded (FindCoordinator creates it):
+  // until then every consumer's join fails, so the cluster is not ready for clients yet.
+  for (;;) {
+    const admin = adminOf(running.map((n) => `${HOST}:${n.brokerPort}`));
+    try {
+      await admin.connect();
+      await admin.describeCluster(); // loads the broker pool the coordinator lookup needs
+      await admin.describeGroups(['apache-kafka-launcher-probe']);
+      return;
+    } catch (err) {
+      last = `group coordinator: ${(err as Error).message}`;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    if (Date.now() > deadline) throw new Error(`Apache Kafka not ready in ${timeoutMs} ms (${last})`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -5,9 +5,9 @@ const parse = (text: string) => Object.fromEntries(text.trim().split('\n').map((
 
 describe('serverProperties', () => {
   it.each([
-    [1, '1', '1'],
+    [1, '1', undefined],
     [3, '3', '2'],
-  ])('a %i-node cluster replicates internal topics %s times with min.insync.replicas %s', (n, replicas, minIsr) => {
+  ])('a %i-node cluster replicates internal topics %s times with min.insync.replicas %s (unset: Kafka\'s 1)', (n, replicas, minIsr) => {
     const all = nodes(n);
     const sut = parse(serverProperties(all[n - 1], all));
     expect(sut['offsets.topic.replication.factor']).toBe(replicas);

@@ -36,10 +36,11 @@ export function serverProperties(node: KafkaNodeSpec, all: KafkaNodeSpec[]): str
     'share.coordinator.state.topic.replication.factor': replicas,
     'share.coordinator.state.topic.min.isr': Math.min(2, replicas),
     'default.replication.factor': replicas,
-    'min.insync.replicas': replicas >= 3 ? 2 : 1,
     'unclean.leader.election.enable': 'false',
     'group.initial.rebalance.delay.ms': 0,
   };
+  // Kafka's default (1) stays the default below 3 replicas, so DescribeConfigs reports it as a default there too.
+  if (replicas >= 3) props['min.insync.replicas'] = 2;
   return `${Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 }
 

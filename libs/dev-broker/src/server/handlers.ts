@@ -452,6 +452,8 @@ function fetch(ctx: BrokerContext, { version: v, correlationId, r, conn }: Req):
         p.logStart = log.logStartOffset;
         if (p.offset < log.logStartOffset || p.offset > log.nextOffset) {
           p.error = ErrorCode.OFFSET_OUT_OF_RANGE;
+          // Kafka answers an error partition with no offsets at all (-1), not the marks it has.
+          p.hw = p.logStart = -1;
           errors = true;
           continue;
         }

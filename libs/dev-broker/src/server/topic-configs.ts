@@ -6,14 +6,15 @@
  */
 type Kind = 'long' | 'int' | 'bool' | 'cleanup' | 'timestamp' | 'compression';
 
-const KNOWN: Record<string, { kind: Kind; default: string; min?: number }> = {
+const KNOWN: Record<string, { kind: Kind; default: string; min?: number; source?: number }> = {
   'cleanup.policy': { kind: 'cleanup', default: 'delete' },
   'compression.type': { kind: 'compression', default: 'producer' },
   'delete.retention.ms': { kind: 'long', default: '86400000', min: 0 },
   'max.message.bytes': { kind: 'int', default: '1048588', min: 0 },
   'message.timestamp.type': { kind: 'timestamp', default: 'CreateTime' },
   'min.compaction.lag.ms': { kind: 'long', default: '0', min: 0 },
-  'min.insync.replicas': { kind: 'int', default: '1', min: 1 },
+  // Kafka 4's controller writes min.insync.replicas as a cluster-wide dynamic default (KIP-966), and says so.
+  'min.insync.replicas': { kind: 'int', default: '1', min: 1, source: 3 },
   'retention.bytes': { kind: 'long', default: '-1' },
   'retention.ms': { kind: 'long', default: '604800000', min: -1 },
   'segment.bytes': { kind: 'int', default: '1073741824', min: 1048576 },
@@ -22,7 +23,7 @@ const KNOWN: Record<string, { kind: Kind; default: string; min?: number }> = {
 };
 
 /** Kafka's ConfigSource values as DescribeConfigs v1+ reports them. */
-export const ConfigSource = { DYNAMIC_TOPIC_CONFIG: 1, DEFAULT_CONFIG: 5 } as const;
+export const ConfigSource = { DYNAMIC_TOPIC_CONFIG: 1, DYNAMIC_DEFAULT_BROKER_CONFIG: 3, DEFAULT_CONFIG: 5 } as const;
 
 /** Why Kafka would refuse this topic config (its INVALID_CONFIG message), or null when it is valid. */
 export function invalidTopicConfig(name: string, value: string | null): string | null {
@@ -57,6 +58,6 @@ export function describeTopicConfigs(set: Record<string, string | null>, names: 
     const value = set[name];
     return value !== undefined && value !== null
       ? { name, value, source: ConfigSource.DYNAMIC_TOPIC_CONFIG }
-      : { name, value: KNOWN[name].default, source: ConfigSource.DEFAULT_CONFIG };
+      : { name, value: KNOWN[name].default, source: KNOWN[name].source ?? ConfigSource.DEFAULT_CONFIG };
   });
 }
