@@ -44,6 +44,27 @@ export class QueryClient implements OnApplicationShutdown {
       run: { autoCommit: false },
     });
     for (const pattern of QUERY_PATTERNS) this.client.subscribeToResponseOf(pattern);
+    // kafkajs does not restart a consumer that crashed on a non-retriable error (Kafka answers "coordinator not
+    // available" for a while after it starts), and Nest's client then waits for replies that never come: start over.
+    this.client.status.subscribe((status) => {
+      if (status === 'crashed') void this.recover();
+    });
+  }
+
+  private recovering = false;
+
+  private async recover(): Promise<void> {
+    if (this.recovering || this.stopped) return;
+    this.recovering = true;
+    this.connected = false;
+    this.lastError = 'the reply consumer crashed; reconnecting';
+    this.logger.warn(this.lastError);
+    try {
+      await this.client.close().catch(() => undefined);
+    } finally {
+      this.recovering = false;
+    }
+    if (!this.stopped) this.start();
   }
 
   isReady(): boolean {
