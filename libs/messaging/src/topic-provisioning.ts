@@ -50,7 +50,9 @@ async function createTopics(admin: Admin, topics: TopicDeclaration[], rf: number
   const minInsync = rf >= 3 ? 2 : 1;
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which Kafka answers until its metadata has the
+      // new topic; waitForLeaders below retries that.
+      waitForLeaders: false,
       topics: topics.map((d) => ({
         topic: d.name,
         numPartitions: d.partitions,
