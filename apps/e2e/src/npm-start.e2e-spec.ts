@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, workspaceRoot } from '@coupons/testing';
+import { ApacheKafkaCluster, startApacheKafka } from '@coupons/apache-kafka';
+import { brokerKindFromEnv, freePort, workspaceRoot } from '@coupons/testing';
 
 const root = workspaceRoot(__dirname);
 const launcher = join(root, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js');
@@ -16,10 +17,11 @@ interface Launch {
   exited: Promise<number | null>;
 }
 
-function launch(dataDir: string, gatewayPort: number): Launch {
+function launch(dataDir: string, gatewayPort: number, kafkaBrokers?: string): Launch {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), NO_COLOR: '1' };
-  // The embedded defaults are what is under test.
+  // The embedded defaults are what is under test (on the Apache run, `KAFKA_BROKERS=<npm run kafka> npm start`).
   for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
+  if (kafkaBrokers) env.KAFKA_BROKERS = kafkaBrokers;
   const child = spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d.toString()));
@@ -97,17 +99,19 @@ async function stopAndCheckNothingLeft(l: Launch, info: RuntimeInfo, postmasterP
   expect(l.output()).toContain('[stack]');
   const pids = [...info.services.map((s) => s.pid), postmasterPid, info.embedded.postgres?.runnerPid].filter((p): p is number => !!p);
   await eventually(() => pids.every((p) => !pidAlive(p)), `processes ${pids.join(', ')} gone`);
-  const ports = [...info.services.map((s) => s.port), info.embedded.broker!.port, info.embedded.postgres!.port];
+  const ports = [...info.services.map((s) => s.port), ...(info.embedded.broker ? [info.embedded.broker.port] : []), info.embedded.postgres!.port];
   for (const port of ports) await eventually(() => portFree(port), `port ${port} free`);
 }
 
 describe('npm start', () => {
   let dataDir: string;
   let current: Launch | undefined;
+  let kafka: ApacheKafkaCluster | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run \`npm run build\` first`);
     dataDir = mkdtempSync(join(tmpdir(), 'coupons-npm-start-'));
+    if (brokerKindFromEnv() === 'apache') kafka = await startApacheKafka({ brokers: 1 });
   });
 
   afterAll(async () => {
@@ -115,12 +119,13 @@ describe('npm start', () => {
       current.child.kill('SIGINT');
       await Promise.race([current.exited, new Promise((r) => setTimeout(r, 30_000))]);
     }
+    await kafka?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('starts everything, answers the banner example scan, stops on Ctrl-C, and keeps its data for the next start', async () => {
     const port = await freePort();
-    current = launch(dataDir, port);
+    current = launch(dataDir, port, kafka?.brokers);
     const banner = await waitForBanner(current);
     expect(banner).toContain(`http://127.0.0.1:${port}`);
     expect(banner).toContain('demo data loaded just now');
@@ -144,7 +149,7 @@ describe('npm start', () => {
     expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
 
     // Second start, same DATA_DIR: the data is still there and the demo data set is not loaded again.
-    current = launch(dataDir, port);
+    current = launch(dataDir, port, kafka?.brokers);
     const banner2 = await waitForBanner(current);
     expect(banner2).toContain('demo data kept from an earlier start');
     expect(banner2).not.toContain('loading the demo data set');
