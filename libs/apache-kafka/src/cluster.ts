@@ -201,6 +201,7 @@ class NodeProcess implements ApacheKafkaNode {
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (!this.running || !this.jvmPid) return;
+    this.runner!.ref(); // waiting for the exit must keep this process alive
     try {
       process.kill(this.jvmPid, signal);
     } catch {
@@ -212,6 +213,7 @@ class NodeProcess implements ApacheKafkaNode {
   /** Controlled shutdown (SIGTERM to the runner, which passes it on and SIGKILLs after its grace period). */
   async stop(): Promise<void> {
     if (!this.running) return;
+    this.runner!.ref(); // waiting for the exit must keep this process alive
     this.runner!.kill('SIGTERM');
     await this.exited;
   }
