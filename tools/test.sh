@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: typecheck, lint, every project's unit and integration tests, build, then the end-to-end tests (the
-# services as processes from dist/). Every step runs even when an earlier one failed, so one run shows everything;
-# the exit code is non-zero if any step failed. Unit and integration tests share one embedded PostgreSQL
+# services as processes from dist/) on the embedded broker and on Apache Kafka. Every step runs even when an earlier
+# one failed, so one run shows everything; the exit code is non-zero if any step failed. Unit and integration tests share one embedded PostgreSQL
 # (TEST_DATABASE_URL), started here once instead of once per project.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,10 +43,13 @@ step typecheck npm run typecheck --silent
 step lint bash -c 'npx nx show projects > /dev/null && npx eslint apps libs tools'
 step unit-and-integration npx nx run-many -t test --parallel=1 --skip-nx-cache --outputStyle=static
 step build npm run build --silent
+# The end-to-end suite twice: on the embedded broker, and on Apache Kafka (a fresh cluster per stack; needs java,
+# and Maven or a resolved classpath: `npm run kafka -- --check` says what is missing).
 if [[ " ${failed_steps[*]} " == *" build "* ]]; then
-  echo "=== e2e, browser: skipped (the build failed)"; failed_steps+=("e2e" "browser")
+  echo "=== e2e, browser: skipped (the build failed)"; failed_steps+=("e2e-embedded" "e2e-apache" "browser")
 else
-  step e2e npx jest -c apps/e2e/jest.config.js
+  step e2e-embedded env E2E_KAFKA=embedded npx jest -c apps/e2e/jest.config.js
+  step e2e-apache bash -c 'node dist/libs/apache-kafka/src/cli.js --check && E2E_KAFKA=apache npx jest -c apps/e2e/jest.config.js'
   # The web terminal in Debian's Chromium (playwright-core, headless), once, against a stack of its own.
   step browser npx jest -c apps/e2e/browser.jest.config.js
 fi

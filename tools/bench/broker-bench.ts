@@ -7,16 +7,20 @@
  *   npm run bench:broker -- --data-dir /tmp/bench-broker   in-process, persisted
  *   npm run bench:broker -- --brokers host:port [--json out.json]
  *   npm run bench:broker -- --mock        librdkafka's mock cluster (kcat), the same-run baseline of `npm run bench`
+ *   npm run bench:broker -- --apache      Apache Kafka itself (one KRaft node, libs/apache-kafka; needs java)
  */
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { startApacheKafka } from '@coupons/apache-kafka';
 import { startBroker } from '@coupons/dev-broker';
 import { startMockCluster } from './mock-cluster';
 
 export interface BrokerBenchOptions {
   /** an existing cluster; when absent the dev-broker is started in-process (in memory) */
   brokers?: string;
+  /** what `brokers` is, for the report (default `external <brokers>`) */
+  targetName?: string;
   /** in-process broker on disk in this directory instead of in memory */
   dataDir?: string;
   quick?: boolean;
@@ -156,7 +160,7 @@ export async function runBrokerBench(opts: BrokerBenchOptions = {}): Promise<Bro
     latencies.sort((a, b) => a - b);
 
     return {
-      target: opts.brokers ? `external ${opts.brokers}` : `dev-broker (in-process, ${opts.dataDir ? `on disk in ${opts.dataDir}` : 'in memory'})`,
+      target: opts.targetName ?? (opts.brokers ? `external ${opts.brokers}` : `dev-broker (in-process, ${opts.dataDir ? `on disk in ${opts.dataDir}` : 'in memory'})`),
       brokers,
       messageBytes,
       batchSize,
@@ -198,18 +202,21 @@ async function main(): Promise<void> {
       'message-bytes': { type: 'string' },
       'batch-size': { type: 'string' },
       mock: { type: 'boolean', default: false },
+      apache: { type: 'boolean', default: false },
     },
   });
   const mock = values.mock ? await startMockCluster() : null;
+  const apache = values.apache ? await startApacheKafka({ brokers: 1 }) : null;
   const result = await runBrokerBench({
-    brokers: mock?.brokers ?? values.brokers,
+    brokers: mock?.brokers ?? apache?.brokers ?? values.brokers,
+    targetName: apache ? 'Apache Kafka 4.4 (one KRaft node, tools/kafka/pom.xml)' : undefined,
     autoCreateTopics: !!mock,
     dataDir: values['data-dir'],
     quick: values.quick,
     messageBytes: values['message-bytes'] ? Number(values['message-bytes']) : undefined,
     batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
     log: (line) => console.error(`… ${line}`),
-  }).finally(() => mock?.close());
+  }).finally(() => Promise.all([mock?.close(), apache?.stop()]));
   console.log(formatBrokerBench(result));
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(result, null, 2) + '\n');
 }

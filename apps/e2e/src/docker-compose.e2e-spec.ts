@@ -19,7 +19,9 @@ describe('docker-compose.yml', () => {
 
   itWithCompose('runs Apache Kafka, PostgreSQL 17 and the four services, each service waiting for healthy dependencies', () => {
     const config = compose('config');
-    expect(compose('config', '--services').trim().split('\n').sort()).toEqual(['coupon-catalog', 'kafka', 'ordering', 'postgres', 'scan-gateway', 'wallet']);
+    expect(compose('--profile', 'cluster', 'config', '--services').trim().split('\n').sort()).toEqual(
+      ['coupon-catalog', 'kafka', 'kafka-2', 'kafka-3', 'kafka-volumes', 'ordering', 'postgres', 'scan-gateway', 'wallet'],
+    );
     expect(config).toMatch(/image: apache\/kafka:/);
     expect(config).toMatch(/KAFKA_PROCESS_ROLES: broker,controller/);
     expect(config).toMatch(/image: postgres:17/);
@@ -30,7 +32,25 @@ describe('docker-compose.yml', () => {
     expect(config).toMatch(/AUTH_DEV_TOKENS: 'false'|AUTH_DEV_TOKENS: "false"/);
     expect(config).not.toMatch(/condition: service_started/);
     expect((config.match(/condition: service_healthy/g) ?? []).length).toBeGreaterThanOrEqual(10);
-    expect((config.match(/healthcheck:/g) ?? []).length).toBe(2);
+    expect((config.match(/healthcheck:/g) ?? []).length).toBe(4);
+  });
+
+  itWithCompose('keeps Kafka\'s log on a named volume its non-root user owns, and never auto-creates topics', () => {
+    const config = compose('config');
+    expect(config).toMatch(/kafka-data:\/var\/lib\/kafka\/data/);
+    expect(config).toMatch(/KAFKA_LOG_DIRS: \/var\/lib\/kafka\/data/);
+    expect(config).toMatch(/chown -R 1000:1000 \/volumes\/kafka-1/);
+    expect(config).toMatch(/condition: service_completed_successfully/);
+    expect(config.match(/KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false'|KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false"/g)).toHaveLength(3);
+  });
+
+  itWithCompose('runs three Kafka nodes under --profile cluster, and the services\' replication follows', () => {
+    const config = compose('--profile', 'cluster', '--env-file', join(root, 'docker', 'kafka', 'cluster.env'), 'config');
+    expect(config.match(/KAFKA_CONTROLLER_QUORUM_VOTERS: 1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093/g)).toHaveLength(3);
+    expect(config.match(/KAFKA_REPLICATION_FACTOR: '3'/g)).toHaveLength(4);
+    expect(config.match(/KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3'/g)).toHaveLength(3);
+    expect(config.match(/KAFKA_MIN_INSYNC_REPLICAS: '2'/g)).toHaveLength(3);
+    expect(config.match(/KAFKA_BROKERS: kafka:9092,kafka-2:9092,kafka-3:9092/g)).toHaveLength(4);
   });
 });
 
@@ -82,7 +102,7 @@ const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status ===
   }
 
   beforeAll(async () => {
-    stack = await startStack({ services, ownPostgres: { databaseUrls: composeDatabase }, env: { LOG_LEVEL: 'warn' }, isolated: true });
+    stack = await startStack({ services, ownPostgres: { databaseUrls: composeDatabase }, env: { LOG_LEVEL: 'warn', KAFKA_REPLICATION_FACTOR: '1' }, isolated: true });
   }, 180_000);
 
   afterAll(async () => {
@@ -93,7 +113,7 @@ const hasPsql = spawnSync('psql', ['--version'], { stdio: 'ignore' }).status ===
     const pid = stack.proc(service).pid!;
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
     // docker-compose.yml's environment of coupon-catalog / wallet / ordering, key for key.
-    expect(environ.map((kv) => kv.slice(0, kv.indexOf('='))).sort()).toEqual(['DATABASE_SCHEMA', 'DATABASE_URL', 'HTTP_PORT', 'KAFKA_BROKERS', 'LOG_LEVEL']);
+    expect(environ.map((kv) => kv.slice(0, kv.indexOf('='))).sort()).toEqual(['DATABASE_SCHEMA', 'DATABASE_URL', 'HTTP_PORT', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR', 'LOG_LEVEL']);
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     expect(cmdline.slice(1)).toEqual([expect.stringMatching(new RegExp(`dist/apps/${service}/src/main\\.js$`))]);
   });

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, workspaceRoot } from '@coupons/testing';
+import { ApacheKafkaCluster, startApacheKafka } from '@coupons/apache-kafka';
+import { brokerKindFromEnv, freePort, workspaceRoot } from '@coupons/testing';
 
 const root = workspaceRoot(__dirname);
 const launcher = join(root, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js');
@@ -18,12 +19,14 @@ interface Launch {
 
 /**
  * `node` runs the launcher itself; `npm` runs `npm start` as a developer types it (build, then the launcher with a
- * shell in between), so a signal sent to the npm process must still reach the launcher.
+ * shell in between), so a signal sent to the npm process must still reach the launcher. On the Apache Kafka run,
+ * `kafkaBrokers` is `KAFKA_BROKERS=<npm run kafka> npm start`.
  */
-function launch(dataDir: string, gatewayPort: number, via: 'node' | 'npm' = 'node'): Launch {
+function launch(dataDir: string, gatewayPort: number, via: 'node' | 'npm' = 'node', kafkaBrokers?: string): Launch {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), NO_COLOR: '1' };
-  // The embedded defaults are what is under test.
+  // The embedded defaults are what is under test (on the Apache run, `KAFKA_BROKERS=<npm run kafka> npm start`).
   for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
+  if (kafkaBrokers) env.KAFKA_BROKERS = kafkaBrokers;
   const child = via === 'node'
     ? spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -119,17 +122,19 @@ async function stopAndCheckNothingLeft(l: Launch, info: RuntimeInfo, postmasterP
   expect(l.output()).toContain('[stack]');
   const pids = [...info.services.map((s) => s.pid), postmasterPid, info.embedded.postgres?.runnerPid].filter((p): p is number => !!p);
   await eventually(() => pids.every((p) => !pidAlive(p)), `processes ${pids.join(', ')} gone`);
-  const ports = [...info.services.map((s) => s.port), info.embedded.broker!.port, info.embedded.postgres!.port];
+  const ports = [...info.services.map((s) => s.port), ...(info.embedded.broker ? [info.embedded.broker.port] : []), info.embedded.postgres!.port];
   for (const port of ports) await eventually(() => portFree(port), `port ${port} free`);
 }
 
 describe('npm start', () => {
   let dataDir: string;
   let current: Launch | undefined;
+  let kafka: ApacheKafkaCluster | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(launcher)) throw new Error(`${launcher} is missing: run \`npm run build\` first`);
     dataDir = mkdtempSync(join(tmpdir(), 'coupons-npm-start-'));
+    if (brokerKindFromEnv() === 'apache') kafka = await startApacheKafka({ brokers: 1 });
   });
 
   afterAll(async () => {
@@ -137,12 +142,13 @@ describe('npm start', () => {
       current.child.kill('SIGINT');
       await Promise.race([current.exited, new Promise((r) => setTimeout(r, 30_000))]);
     }
+    await kafka?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('starts everything, answers the banner example scan, stops on Ctrl-C, and keeps its data for the next start', async () => {
     const port = await freePort();
-    current = launch(dataDir, port);
+    current = launch(dataDir, port, 'node', kafka?.brokers);
     const banner = await waitForBanner(current);
     expect(banner).toContain(`http://127.0.0.1:${port}`);
     expect(banner).toContain('demo data loaded just now');
@@ -178,7 +184,7 @@ describe('npm start', () => {
 
     // Second start, same DATA_DIR, through `npm start`: the data is still there and the demo data set is not loaded
     // again; `kill -INT` of the npm process stops everything (the shell between npm and the launcher must not hold it).
-    current = launch(dataDir, port, 'npm');
+    current = launch(dataDir, port, 'npm', kafka?.brokers);
     const banner2 = await waitForBanner(current);
     expect(banner2).toContain('demo data kept from an earlier start');
     expect(banner2).not.toContain('loading the demo data set');
@@ -189,7 +195,7 @@ describe('npm start', () => {
     await stopAndCheckNothingLeft(current, info2, postmasterPid2, 'SIGINT');
 
     // Third start through npm: SIGTERM to the npm process stops everything too.
-    current = launch(dataDir, port, 'npm');
+    current = launch(dataDir, port, 'npm', kafka?.brokers);
     await waitForBanner(current);
     const info3 = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RuntimeInfo;
     const postmasterPid3 = Number(readFileSync(join(info3.embedded.postgres!.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);

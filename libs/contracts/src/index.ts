@@ -14,3 +14,4 @@ export * from './ordering/ordering.events';
 export * from './queries/queries';
 export * from './timestamps';
 export * from './queries/order-cursor';
+export * from './topic-declarations';

@@ -103,6 +103,35 @@ describe('dev-broker with kafkajs', () => {
     expect(dupes).toBeLessThan(600);
   });
 
+  it('admin: topic configs are validated at creation and reported by DescribeConfigs, as Kafka does', async () => {
+    const admin = kafka(broker.brokers).admin();
+    await admin.connect();
+    const forever = [{ name: 'retention.ms', value: '-1' }, { name: 'retention.bytes', value: '-1' }, { name: 'cleanup.policy', value: 'delete' }, { name: 'min.insync.replicas', value: '1' }];
+    await admin.createTopics({ topics: [{ topic: 'cfg-events', numPartitions: 1, configEntries: forever }, { topic: 'cfg-plain', numPartitions: 1 }] });
+    const creationError = (configEntries: { name: string; value: string }[]) =>
+      admin.createTopics({ topics: [{ topic: 'cfg-bad', configEntries }] }).then(
+        () => 'created',
+        // kafkajs keeps only the error code, not Kafka's message
+        (err: { errors?: { type: string }[] }) => err.errors?.map((e) => e.type).join(),
+      );
+    expect(await creationError([{ name: 'retention.ms', value: 'soon' }])).toMatch(/^INVALID_CONFIG/);
+    expect(await creationError([{ name: 'no.such.config', value: '1' }])).toMatch(/^INVALID_CONFIG/);
+    expect(await admin.listTopics()).not.toContain('cfg-bad');
+
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        { type: 2, name: 'cfg-events', configNames: ['retention.ms', 'retention.bytes', 'cleanup.policy', 'min.insync.replicas'] },
+        { type: 2, name: 'cfg-plain', configNames: ['retention.ms', 'cleanup.policy'] },
+      ],
+    });
+    const byTopic = Object.fromEntries(resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((c) => [c.configName, [c.configValue, c.isDefault]]))]));
+    expect(byTopic['cfg-events']).toEqual({ 'retention.ms': ['-1', false], 'retention.bytes': ['-1', false], 'cleanup.policy': ['delete', false], 'min.insync.replicas': ['1', false] });
+    expect(byTopic['cfg-plain']).toEqual({ 'retention.ms': ['604800000', true], 'cleanup.policy': ['delete', true] });
+    await expect(admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'cfg-missing' }] })).rejects.toThrow(/does not host this topic-partition/);
+    await admin.disconnect();
+  });
+
   it('admin: create, list, fetch metadata, delete; re-created topics continue offsets', async () => {
     const admin = kafka(broker.brokers).admin();
     await admin.connect();
@@ -351,9 +380,9 @@ describe('dev-broker with kafkajs', () => {
     const raw = await RawClient.connect(broker.port);
     raw.write(Buffer.from([0, 0, 0, 16, 0, 3, 0, 1, 0, 0, 0, 7, 0, 2, 0x41, 0x41, 0x7f, 0xff, 0xff, 0xff]));
     await raw.closed;
-    // an API this broker does not implement (DescribeConfigs): the connection is closed, as Kafka does
+    // an API this broker does not implement (AlterConfigs): the connection is closed, as Kafka does
     const unsupported = await RawClient.connect(broker.port);
-    void unsupported.request(32, 0, (w) => w.int32(0));
+    void unsupported.request(33, 0, (w) => w.int32(0));
     await unsupported.closed;
     // an oversized frame
     const big = await RawClient.connect(broker.port);
@@ -366,7 +395,7 @@ describe('dev-broker with kafkajs', () => {
     const offs = await admin.fetchTopicOffsets('survivor');
     expect(offs.reduce((n, o) => n + Number(o.high), 0)).toBe(2);
     expect(log.lines.filter((l) => l.startsWith('closing connection')).length).toBeGreaterThanOrEqual(4);
-    expect(log.lines.some((l) => l.includes('unsupported request api key 32'))).toBe(true);
+    expect(log.lines.some((l) => l.includes('unsupported request api key 33'))).toBe(true);
     await admin.disconnect();
     await producer.disconnect();
   });

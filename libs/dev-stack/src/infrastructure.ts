@@ -36,6 +36,8 @@ export async function startInfrastructure(config: StackConfig, log: (source: 'br
         host: '127.0.0.1',
         port: await preferredOrFreePort(EMBEDDED_BROKER_PORT),
         dataDir,
+        // As in production: services provision their topics with their retention; nothing appears by accident.
+        autoCreateTopics: false,
         logger: (line) => log('broker', line),
       });
       stops.push(() => broker.close());

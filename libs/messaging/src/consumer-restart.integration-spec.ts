@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaConsumerRunner } from './consumer';
-import { createKafka, ensureTopics } from './kafka';
+import { createKafka } from './kafka';
+import { ensureTopics } from './topic-provisioning';
 import { Outcome } from './outcome';
 import { storeEvent, uniqueTopic, waitFor } from './test/harness';
 

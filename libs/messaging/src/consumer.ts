@@ -1,6 +1,7 @@
 import { DecodeResult, Envelope, Headers, Topics } from '@coupons/contracts';
 import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { ensureTopics, headersToStrings } from './kafka';
+import { headersToStrings } from './kafka';
+import { ensureTopics } from './topic-provisioning';
 import { HandlerOutcome, Outcome } from './outcome';
 import { decodeWithUpcasters } from './upcasters';
 

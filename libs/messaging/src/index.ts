@@ -4,6 +4,7 @@ export * from './schema';
 export * from './kafka';
 export * from './retry';
 export * from './tail-reader';
+export * from './topic-provisioning';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './outcome';

@@ -33,26 +33,3 @@ export function headersToStrings(headers: IHeaders | undefined): Record<string, 
   }
   return out;
 }
-
-/**
- * Creates the topics that don't exist yet. Real Kafka deployments often disable auto-creation, and a consumer that
- * subscribes before a topic exists misses nothing only if the topic is there first. Safe to call concurrently.
- */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
-  if (topics.length === 0) return;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    try {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions })) });
-    } catch (err) {
-      // Another instance created them between our list and create: that is what we wanted.
-      if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test(String((err as Error).message))) throw err;
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}

@@ -1,6 +1,6 @@
 import { Kafka, Message, Producer } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
-import { ensureTopics } from './kafka';
+import { ensureTopics } from './topic-provisioning';
 import { outboxChannel } from './schema';
 
 export interface RelayLogger {

@@ -23,7 +23,9 @@ export function kafkaQueryServerOptions(o: { serviceName: string; brokers: strin
       consumer: { groupId: `${o.serviceName}-queries`, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: false },
       run: { partitionsConsumedConcurrently: 3 },
-      producer: { allowAutoTopicCreation: false },
+      // Replies too go idempotent with acks=all, as every producer of the platform does.
+      producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
+      send: { acks: -1 },
     },
   };
 }

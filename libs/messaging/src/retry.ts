@@ -8,6 +8,8 @@ export interface BackoffOptions {
   stopped?: () => boolean;
   /** Told of each failure and the wait before the next attempt (for a log line or a status). */
   onFailure?: (err: unknown, delayMs: number) => void;
+  /** A failure that no wait can mend (e.g. a misconfigured topic): rethrown at once instead of retried. */
+  isFinal?: (err: unknown) => boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function retryWithBackoff(attempt: () => Promise<void>, o: BackoffO
       await attempt();
       return true;
     } catch (err) {
+      if (o.isFinal?.(err)) throw err;
       o.onFailure?.(err, delay);
       await new Promise((r) => setTimeout(r, delay).unref());
       delay = Math.min(delay * 2, max);

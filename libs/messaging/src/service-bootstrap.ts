@@ -7,13 +7,15 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { createKafka, ensureTopics } from './kafka';
+import { createKafka } from './kafka';
+import { ensureTopics } from './topic-provisioning';
 import { MessagingModule } from './messaging.module';
 import { kafkaQueryServerOptions, queryTopics } from './queries';
 
 /** The environment every database-backed service has (service-kit ServiceEnv, validated). */
 export interface ServiceRuntimeEnv {
   KAFKA_BROKERS: string[];
+  KAFKA_REPLICATION_FACTOR?: number;
   DATABASE_URL: string;
   DATABASE_SCHEMA?: string;
   HTTP_PORT: number;
@@ -87,9 +89,13 @@ export interface StartServiceOptions {
  */
 export async function startService(o: StartServiceOptions): Promise<NestFastifyApplication> {
   // The query server subscribes at start-up: its topics (and the reply topics ClientKafka uses) must exist first.
-  await ensureTopics(createKafka(o.env.KAFKA_BROKERS, `${o.serviceName}-setup-${o.env.INSTANCE_ID}`), [
-    ...o.topics, Topics.deadLetter, ...queryTopics(o.queryPatterns),
-  ]);
+  // A misconfigured event topic (finite retention, compaction) throws here: the service refuses to start.
+  await ensureTopics(
+    createKafka(o.env.KAFKA_BROKERS, `${o.serviceName}-setup-${o.env.INSTANCE_ID}`),
+    [...o.topics, Topics.deadLetter, ...queryTopics(o.queryPatterns)],
+    undefined,
+    o.env.KAFKA_REPLICATION_FACTOR,
+  );
   return createServiceApp(o.module, {
     serviceName: o.serviceName,
     port: o.env.HTTP_PORT,

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka } from 'kafkajs';
-import { createKafka, ensureTopics } from './kafka';
+import { createKafka } from './kafka';
+import { ensureTopics } from './topic-provisioning';
 import { TailMessage, TailReader } from './tail-reader';
 import { storeEvent, uniqueTopic, waitFor } from './test/harness';
 

@@ -50,6 +50,19 @@ export const KafkaBrokersVar = () =>
 export const DatabaseUrlVar = () => compose(Transform(emptyToUndefined), IsPostgresUrl());
 export const DatabaseSchemaVar = () =>
   compose(Transform(emptyToUndefined), IsOptional(), IsString(), Matches(SCHEMA_NAME, { message: 'must be a lower-case SQL identifier' }));
+/**
+ * KAFKA_REPLICATION_FACTOR: replicas of the topics a service creates; unset, min(3, brokers in the cluster). Set it
+ * where brokers may join after the services start (docker-compose's 3-node profile sets 3).
+ */
+export const ReplicationFactorVar = () =>
+  compose(
+    Transform(({ value }) => (value === '' || value === undefined ? undefined : /^\d+$/.test(String(value)) ? Number(value) : value)),
+    IsOptional(),
+    IsInt({ message: 'must be an integer 1..5' }),
+    Min(1, { message: 'must be an integer 1..5' }),
+    Max(5, { message: 'must be an integer 1..5' }),
+  );
+
 export const PortVar = () =>
   compose(
     Transform(({ value }) => (value === '' || value === undefined ? undefined : /^\d+$/.test(String(value)) ? Number(value) : value)),
@@ -69,6 +82,7 @@ export class LoggingEnv {
 
 export class KafkaEnv {
   @KafkaBrokersVar() KAFKA_BROKERS!: string[];
+  @ReplicationFactorVar() KAFKA_REPLICATION_FACTOR?: number;
 }
 
 export class DatabaseEnv {
@@ -88,6 +102,7 @@ export class HttpEnv {
  */
 export class ServiceEnv extends LoggingEnv {
   @KafkaBrokersVar() KAFKA_BROKERS!: string[];
+  @ReplicationFactorVar() KAFKA_REPLICATION_FACTOR?: number;
   @DatabaseUrlVar() DATABASE_URL!: string;
   @DatabaseSchemaVar() DATABASE_SCHEMA?: string;
   @PortVar() HTTP_PORT!: number;

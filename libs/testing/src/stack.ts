@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { testBroker } from './broker';
+import { BrokerKind, brokerKindFromEnv, stackBroker } from './broker';
 import { freePort } from './free-port';
 import { createTestDatabase, startEmbeddedPostgres, testPostgres } from './postgres';
 import { SERVICE_NAMES, ServiceName, ServiceProcess, serviceEnv, serviceScript, workspaceRoot } from './service-process';
@@ -14,8 +14,11 @@ export interface StackOptions {
   instances?: Partial<Record<ServiceName, number>>;
   /** Extra environment for every service process (e.g. `{ LOG_LEVEL: 'debug' }`). */
   env?: Record<string, string>;
-  /** Partitions per auto-created topic on the test broker (default 3). */
-  defaultPartitions?: number;
+  /**
+   * The stack's broker: the embedded one or Apache Kafka (a fresh single-node cluster for this stack). Default:
+   * E2E_KAFKA, else embedded. Neither auto-creates topics: the services provision theirs, as in production.
+   */
+  kafka?: BrokerKind;
   /** How long each process may take to answer /health (default 60 s). */
   healthTimeoutMs?: number;
   /** Keep the broker's log in this folder instead of in memory, so that {@link RunningStack.restartBroker} keeps data. */
@@ -38,6 +41,8 @@ export interface RunningStack {
   gatewayUrl: string;
   /** KAFKA_BROKERS of the stack's broker. */
   brokers: string;
+  /** Which broker the stack runs on. */
+  kafka: BrokerKind;
   /** The stack's own database (services use their default schemas in it); with `ownPostgres`, the server's admin URL. */
   databaseUrl: string;
   /** The secret the gateways verify tokens with (to mint or forge tokens in tests). */
@@ -60,8 +65,8 @@ export interface RunningStack {
 }
 
 /**
- * Starts the system as it runs for real, each service a separate node process from dist/, over one embedded
- * Kafka-protocol broker and one PostgreSQL database, and waits until every /health answers 200.
+ * Starts the system as it runs for real, each service a separate node process from dist/, over a broker of its own
+ * (the embedded one or Apache Kafka, see {@link StackOptions.kafka}) and one PostgreSQL database, and waits until every /health answers 200.
  * Needs `npm run build` first. Each process writes its output to `tmp/e2e-logs/<run>/<service>-<n>.log`; a
  * process that does not become healthy fails the call with the tail of its log.
  */
@@ -77,20 +82,16 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   const jwtSecret = randomBytes(32).toString('hex');
   const healthTimeoutMs = opts.healthTimeoutMs ?? 60_000;
 
-  let broker = await testBroker({ defaultPartitions: opts.defaultPartitions ?? 3, dataDir: opts.brokerDataDir });
-  const pg = opts.ownPostgres ? await startEmbeddedPostgres() : await testPostgres();
+  const broker = await stackBroker(opts.kafka ?? brokerKindFromEnv(), { dataDir: opts.brokerDataDir });
+  const pg = await (opts.ownPostgres ? startEmbeddedPostgres() : testPostgres()).catch(async (err) => {
+    await broker.stop();
+    throw err;
+  });
   const processes: ServiceProcess[] = [];
-  let brokerUp = true;
-  const restartBroker = async (downMs = 1_000) => {
-    if (brokerUp) await broker.stop();
-    brokerUp = false;
-    await new Promise((r) => setTimeout(r, downMs));
-    broker = await testBroker({ defaultPartitions: opts.defaultPartitions ?? 3, dataDir: opts.brokerDataDir, port: broker.port });
-    brokerUp = true;
-  };
+  const restartBroker = (downMs = 1_000) => broker.restart(downMs);
   const stop = async () => {
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
-    if (brokerUp) await broker.stop();
+    await broker.stop();
     await pg.stop();
   };
 
@@ -152,6 +153,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
     return {
       gatewayUrl,
       brokers: broker.brokers,
+      kafka: broker.kind,
       databaseUrl,
       jwtSecret,
       processes,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EnvValidationError, KafkaBrokersVar, LoggingEnv, PortVar, loadHttpServerEnv, validateEnv } from '@coupons/service-kit';
+import { EnvValidationError, KafkaBrokersVar, LoggingEnv, PortVar, ReplicationFactorVar, loadHttpServerEnv, validateEnv } from '@coupons/service-kit';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIP, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { isIP } from 'node:net';
@@ -22,6 +22,7 @@ export class GatewayEnv extends LoggingEnv {
   @PortVar() GATEWAY_PORT: number = 3000;
 
   @KafkaBrokersVar() KAFKA_BROKERS!: string[];
+  @ReplicationFactorVar() KAFKA_REPLICATION_FACTOR?: number;
 
   /** HS256 secret; JWT_SECRET or JWT_JWKS_URL is required. */
   @Transform(emptyToUndefined)

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TailReader, retryWithBackoff } from '@coupons/messaging';
+import { TailReader, TopicMisconfigured, retryWithBackoff } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
+import { GatewayEnv } from '../config/gateway.env';
 import { CommandBus } from './command-bus';
 import { KAFKA } from './kafka';
 import { QueryClient } from './query-client';
@@ -18,6 +19,7 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly env: GatewayEnv,
     private readonly events: TailReader,
     private readonly queries: QueryClient,
     private readonly commands: CommandBus,
@@ -28,10 +30,20 @@ export class MessagingStarter implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async bringUp(): Promise<void> {
-    const ok = await retryWithBackoff(() => ensureGatewayTopics(this.kafka), {
-      stopped: () => this.stopped,
-      onFailure: (err, delay) => this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`),
-    });
+    let ok: boolean;
+    try {
+      ok = await retryWithBackoff(() => ensureGatewayTopics(this.kafka, this.env.KAFKA_REPLICATION_FACTOR), {
+        stopped: () => this.stopped,
+        isFinal: (err) => err instanceof TopicMisconfigured,
+        onFailure: (err, delay) => this.logger.warn(`cannot reach Kafka to check topics: ${(err as Error).message}; retrying in ${delay} ms`),
+      });
+    } catch (err) {
+      // Not a Kafka outage to wait out: the read model folded from this topic would be wrong. Refuse to run.
+      this.logger.error(`refusing to start: ${(err as Error).message}`);
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+      return;
+    }
     if (!ok) return;
     // The outcome listener and the scan read model subscribed to it when they were built.
     this.events.start();

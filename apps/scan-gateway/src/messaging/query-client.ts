@@ -37,12 +37,35 @@ export class QueryClient implements OnApplicationShutdown {
         retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 3000 },
       },
       consumer: { groupId: `scan-gateway-${env.INSTANCE_ID}-${suffix}`, maxWaitTimeInMs: 200 },
-      producer: { allowAutoTopicCreation: false },
+      // Idempotent with acks=all, as every producer of the platform is.
+      producer: { allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 },
+      send: { acks: -1 },
       // '-queries' keeps this client id and group apart from the outcome listener's.
       postfixId: '-queries',
       run: { autoCommit: false },
     });
     for (const pattern of QUERY_PATTERNS) this.client.subscribeToResponseOf(pattern);
+    // kafkajs does not restart a consumer that crashed on a non-retriable error (Kafka answers "coordinator not
+    // available" for a while after it starts), and Nest's client then waits for replies that never come: start over.
+    this.client.status.subscribe((status) => {
+      if (status === 'crashed') void this.recover();
+    });
+  }
+
+  private recovering = false;
+
+  private async recover(): Promise<void> {
+    if (this.recovering || this.stopped) return;
+    this.recovering = true;
+    this.connected = false;
+    this.lastError = 'the reply consumer crashed; reconnecting';
+    this.logger.warn(this.lastError);
+    try {
+      await this.client.close().catch(() => undefined);
+    } finally {
+      this.recovering = false;
+    }
+    if (!this.stopped) this.start();
   }
 
   isReady(): boolean {

@@ -2,9 +2,6 @@ import { Queries, Topics } from '@coupons/contracts';
 import { ensureTopics } from '@coupons/messaging';
 import { Kafka } from 'kafkajs';
 
-/** Partitions for topics the gateway creates when they don't exist yet (the launcher or ops may create them first). */
-export const DEFAULT_PARTITIONS = 3;
-
 /** Every query pattern the gateway sends (ClientKafka replies come back on `<pattern>.reply`). */
 export const QUERY_PATTERNS: string[] = [
   Queries.getCoupon, Queries.getWallet, Queries.getOrder, Queries.listOrders,
@@ -19,7 +16,10 @@ export function gatewayTopics(): string[] {
   ];
 }
 
-/** Creates the gateway's topics that are missing (the services' relays and consumers do the same for theirs). */
-export async function ensureGatewayTopics(kafka: Kafka): Promise<void> {
-  await ensureTopics(kafka, gatewayTopics(), DEFAULT_PARTITIONS);
+/**
+ * Provisions the gateway's topics from their declarations (libs/contracts) and checks its event topics (the scan
+ * read model folds catalog.events.v1 from offset 0): TopicMisconfigured when one would make that fold wrong.
+ */
+export async function ensureGatewayTopics(kafka: Kafka, replicationFactor?: number): Promise<void> {
+  await ensureTopics(kafka, gatewayTopics(), undefined, replicationFactor);
 }

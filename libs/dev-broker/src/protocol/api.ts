@@ -19,6 +19,7 @@ export const ApiKey = {
   InitProducerId: 22,
   DeleteRecords: 21,
   CreatePartitions: 37,
+  DescribeConfigs: 32,
   DeleteGroups: 42,
 } as const;
 
@@ -47,6 +48,7 @@ export const SUPPORTED_VERSIONS: ReadonlyArray<readonly [key: number, min: numbe
   [ApiKey.InitProducerId, 0, 1], // v2 is flexible
   [ApiKey.DeleteRecords, 0, 1], // v2 is flexible
   [ApiKey.CreatePartitions, 0, 1], // v2 is flexible
+  [ApiKey.DescribeConfigs, 0, 2], // v3 adds documentation; v4 is flexible
   [ApiKey.DeleteGroups, 0, 1], // v2 is flexible
 ];
 

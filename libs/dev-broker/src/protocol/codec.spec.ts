@@ -66,7 +66,8 @@ describe('codec', () => {
     expect(isSupported(0, 9)).toBe(false);
     expect(isSupported(1, 12)).toBe(false);
     expect(isSupported(18, 3)).toBe(true);
-    expect(isSupported(32, 0)).toBe(false); // DescribeConfigs is not implemented
+    expect(isSupported(32, 2)).toBe(true);
+    expect(isSupported(33, 0)).toBe(false); // AlterConfigs is not implemented
     expect(new Set(SUPPORTED_VERSIONS.map(([k]) => k)).size).toBe(SUPPORTED_VERSIONS.length);
   });
 });

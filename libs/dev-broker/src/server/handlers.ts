@@ -8,6 +8,7 @@ import type { PartitionLog } from '../log/partition-log';
 import type { GroupCoordinator, JoinResult, SyncResult } from '../group/coordinator';
 import type { OffsetStore } from '../group/offset-store';
 import type { Connection, Reply } from './connection';
+import { ConfigSource, describeTopicConfigs, invalidTopicConfig } from './topic-configs';
 
 export interface BrokerContext {
   nodeId: number;
@@ -96,6 +97,8 @@ export function handleFrame(ctx: BrokerContext, frame: Buffer, conn: Connection)
       return deleteRecords(ctx, req);
     case ApiKey.DeleteGroups:
       return deleteGroups(ctx, req);
+    case ApiKey.DescribeConfigs:
+      return describeConfigs(ctx, req);
     default:
       conn.fail(`unhandled api key ${apiKey}`);
       return null;
@@ -196,6 +199,10 @@ function createTopics(ctx: BrokerContext, { version: v, correlationId, r }: Req)
     if (partitions > MAX_PARTITIONS) return fail(ErrorCode.INVALID_PARTITIONS, `This development broker allows at most ${MAX_PARTITIONS} partitions per topic.`);
     if (t.replicationFactor !== -1 && t.replicationFactor !== 1 && t.assignments.length === 0)
       return fail(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${t.replicationFactor} larger than available brokers: 1.`);
+    for (const c of t.configs) {
+      const invalid = invalidTopicConfig(c.name, c.value);
+      if (invalid) return fail(ErrorCode.INVALID_CONFIG, invalid);
+    }
     if (!validateOnly) {
       ctx.store.createTopic(t.name, partitions, Object.fromEntries(t.configs.map((c) => [c.name, c.value])));
       ctx.log(`created topic ${t.name} with ${partitions} partition(s)`);
@@ -207,6 +214,34 @@ function createTopics(ctx: BrokerContext, { version: v, correlationId, r }: Req)
   w.array(results, (w, t) => {
     w.string(t.name).int16(t.error);
     if (v >= 1) w.nullableString(t.message);
+  });
+  return w;
+}
+
+// ---------------------------------------------------------------- DescribeConfigs
+const RESOURCE_TOPIC = 2;
+const RESOURCE_BROKER = 4;
+
+function describeConfigs(ctx: BrokerContext, { version: v, correlationId, r }: Req): Reply {
+  const resources = r.array((r) => ({ type: r.int8(), name: r.string(), keys: r.nullableArray((r) => r.string()) }));
+  if (v >= 1) r.bool(); // include synonyms: this broker has no synonyms to report
+  const w = response(correlationId);
+  w.int32(0);
+  w.array(resources, (w, res) => {
+    const topic = res.type === RESOURCE_TOPIC ? ctx.store.topics.get(res.name) : undefined;
+    let error: number = ErrorCode.NONE;
+    let message: string | null = null;
+    if (res.type === RESOURCE_TOPIC && !topic) [error, message] = [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${res.name}' does not exist.`];
+    else if (res.type !== RESOURCE_TOPIC && res.type !== RESOURCE_BROKER) [error, message] = [ErrorCode.INVALID_REQUEST, `Unsupported resource type ${res.type}`];
+    const configs = topic ? describeTopicConfigs(topic.configs, res.keys) : [];
+    w.int16(error).nullableString(message).int8(res.type).string(res.name);
+    w.array(configs, (w, c) => {
+      w.string(c.name).nullableString(c.value).bool(false);
+      if (v === 0) w.bool(c.source === ConfigSource.DEFAULT_CONFIG);
+      else w.int8(c.source);
+      w.bool(false); // sensitive
+      if (v >= 1) w.array([] as never[], () => undefined); // synonyms
+    });
   });
   return w;
 }
@@ -417,6 +452,8 @@ function fetch(ctx: BrokerContext, { version: v, correlationId, r, conn }: Req):
         p.logStart = log.logStartOffset;
         if (p.offset < log.logStartOffset || p.offset > log.nextOffset) {
           p.error = ErrorCode.OFFSET_OUT_OF_RANGE;
+          // Kafka answers an error partition with no offsets at all (-1), not the marks it has.
+          p.hw = p.logStart = -1;
           errors = true;
           continue;
         }

@@ -1,0 +1,3 @@
+export * from './cluster';
+export * from './classpath';
+export * from './requirements';
