@@ -15,7 +15,7 @@ beforeAll(async () => {
   alice = await h.token('u-alice');
   bob = await h.token('u-bob');
   merchant = await h.token('m-1', ['merchant']);
-  await h.knownCoupons('cpn_a', 'cpn_b1', 'cpn_b2', 'cpn_b3', 'cpn_best', 'cpn_empty', 'cpn_idem', 'cpn_silent', 'cpn_sse', 'cpn_x2');
+  await h.knownCoupons('cpn_a', 'cpn_b1', 'cpn_b2', 'cpn_b3', 'cpn_best', 'cpn_empty', 'cpn_h1', 'cpn_h2', 'cpn_idem', 'cpn_silent', 'cpn_sse', 'cpn_x2');
 });
 
 afterAll(async () => {
