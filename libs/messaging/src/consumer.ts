@@ -1,5 +1,6 @@
 import { DecodeResult, Envelope, Headers, Topics } from '@coupons/contracts';
-import { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { IdempotentProducer } from './idempotent-producer';
 import { headersToStrings } from './kafka';
 import { ensureTopics } from './topic-provisioning';
 import { HandlerOutcome, Outcome } from './outcome';
@@ -54,7 +55,7 @@ export interface ConsumerOptions {
   /** Most messages given to handleBatch at once. Default 200. */
   maxBatchSize?: number;
   /** Producer for dead letters; the runner makes its own when not given. */
-  deadLetterProducer?: Producer;
+  deadLetterProducer?: IdempotentProducer;
   /** Where a new group starts. Default true: a projection must see every event. */
   fromBeginning?: boolean;
   /** Partitions handled at once (each one still strictly in order). Default 1. */
@@ -101,7 +102,7 @@ const silent: ConsumerLogger = { debug: () => undefined, info: () => undefined, 
  */
 export class KafkaConsumerRunner {
   private consumer: Consumer | null = null;
-  private ownProducer: Producer | null = null;
+  private ownProducer: IdempotentProducer | null = null;
   private stopping = false;
   private readonly logger: ConsumerLogger;
 
@@ -117,7 +118,7 @@ export class KafkaConsumerRunner {
     const { kafka } = this.opts;
     await ensureTopics(kafka, [...this.opts.topics, Topics.deadLetter], this.opts.numPartitions ?? 3);
     if (!this.opts.deadLetterProducer) {
-      this.ownProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      this.ownProducer = new IdempotentProducer(kafka);
       await this.ownProducer.connect();
     }
     await this.startConsumer();
@@ -253,7 +254,7 @@ export class KafkaConsumerRunner {
     this.stopping = true;
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = null;
-    await this.ownProducer?.disconnect().catch(() => undefined);
+    await this.ownProducer?.disconnect();
     this.ownProducer = null;
   }
 

@@ -21,3 +21,4 @@ export * from './table-name';
 export * from './service-bootstrap';
 export * from './upcasters';
 export * from './replay';
+export * from './idempotent-producer';

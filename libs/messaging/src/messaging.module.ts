@@ -2,10 +2,11 @@ import {
   BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Module, OnApplicationBootstrap, Optional,
 } from '@nestjs/common';
 import { MetricsService, withLogContext } from '@coupons/service-kit';
-import { Kafka, KafkaConfig, Producer } from 'kafkajs';
+import { Kafka, KafkaConfig } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { BatchHandler, FetchTuning, KafkaConsumerRunner, MessageHandler } from './consumer';
+import { IdempotentProducer } from './idempotent-producer';
 import { createKafka } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 
@@ -51,7 +52,7 @@ type Log = { debug(o: object, m?: string): void; info(o: object, m?: string): vo
 export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly registrations: ConsumerRegistration[] = [];
   private readonly runners: KafkaConsumerRunner[] = [];
-  private dlqProducer: Producer | null = null;
+  private dlqProducer: IdempotentProducer | null = null;
   private started = false;
 
   constructor(
@@ -71,7 +72,7 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.started = true;
     if (this.registrations.length === 0) return;
-    this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.dlqProducer = new IdempotentProducer(this.kafka);
     await this.dlqProducer.connect();
     const counter = this.metrics?.messagesConsumed();
     const logger: Log | undefined = this.pino;
@@ -103,7 +104,7 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
     this.runners.length = 0;
-    await this.dlqProducer?.disconnect().catch(() => undefined);
+    await this.dlqProducer?.disconnect();
     this.dlqProducer = null;
   }
 }

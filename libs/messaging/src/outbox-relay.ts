@@ -1,5 +1,6 @@
-import { Kafka, Message, Producer } from 'kafkajs';
+import { Kafka, Message } from 'kafkajs';
 import { Client, ClientConfig } from 'pg';
+import { IdempotentProducer } from './idempotent-producer';
 import { ensureTopics } from './topic-provisioning';
 import { outboxChannel } from './schema';
 
@@ -50,7 +51,8 @@ interface PendingRow {
  * - Only one relay per schema publishes: it holds a session-level advisory lock on a dedicated connection. Others
  *   wait as standbys and take over when that session ends (process death closes it, PostgreSQL frees the lock).
  * - Woken by LISTEN/NOTIFY (trigger on outbox insert), with a polling fallback.
- * - Idempotent producer (acks -1, one request in flight), so a batch is written once and in order per partition;
+ * - Idempotent producer (acks -1, one request in flight; a new one after a failed send, see IdempotentProducer), so a
+ *   batch is written once and in order per partition;
  *   a crash between send and mark-published republishes the batch, and consumers dedupe by eventId.
  */
 export class OutboxRelay {
@@ -59,7 +61,7 @@ export class OutboxRelay {
   private readonly standbyIntervalMs: number;
   private readonly logger: RelayLogger;
   private readonly lockKey: string;
-  private producer: Producer | null = null;
+  private producer: IdempotentProducer | null = null;
   private client: Client | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
@@ -150,7 +152,7 @@ export class OutboxRelay {
     client.on('notification', () => this.signal());
     await client.query(`LISTEN "${outboxChannel(this.opts.schema)}"`);
     if (!this.producer) {
-      const producer = this.opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = new IdempotentProducer(this.opts.kafka, { allowAutoTopicCreation: false });
       await producer.connect();
       this.producer = producer;
     }

@@ -6,3 +6,4 @@ export * from './stack';
 export * from './topics';
 export * from './rate-limits';
 export * from './sql-columns';
+export * from './connection-faults';

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { envelopeHeaders } from '@coupons/messaging';
+import { IdempotentProducer, envelopeHeaders } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
 import type { Counter, Histogram } from 'prom-client';
 import { Envelope, PayloadClasses, conformsTo, decodeMessage, describeValidationErrors, envelope, isEnvelope } from '@coupons/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Message, Partitioners } from 'kafkajs';
 import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
 import { keyReused } from './idempotency';
@@ -67,8 +67,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 @Injectable()
 export class CommandBus implements OnApplicationShutdown {
   private readonly logger = new Logger(CommandBus.name);
-  private producer: Producer | null = null;
-  private connecting: Promise<Producer> | null = null;
+  /** Replaced after a failed send, so that a command acknowledged after an outage can't be dropped (IdempotentProducer). */
+  private readonly producer: IdempotentProducer;
   private readonly outgoing: Array<{ topic: string; message: Message; resolve: () => void; reject: (err: unknown) => void }> = [];
   private flushing = false;
 
@@ -76,44 +76,24 @@ export class CommandBus implements OnApplicationShutdown {
   private readonly outcomeSeconds: Histogram<'command'>;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     private readonly outcomes: OutcomeListener,
     private readonly queries: QueryClient,
     private readonly env: GatewayEnv,
     metrics: MetricsService,
   ) {
     this.outcomesCounter = metrics.counter('gateway_command_outcomes_total', 'Commands by type and the outcome event that answered them (TIMEOUT: none in time)', ['command', 'outcome']);
+    this.producer = new IdempotentProducer(kafka, {
+      allowAutoTopicCreation: false,
+      // Java-compatible murmur2: the same key lands on the same partition whichever client produced it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.outcomeSeconds = metrics.histogram('gateway_command_outcome_seconds', 'From publishing a command to its outcome event', ['command'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
-  }
-
-  private async connectedProducer(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    this.connecting ??= (async () => {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Java-compatible murmur2: the same key lands on the same partition whichever client produced it.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      producer.on(producer.events.DISCONNECT, () => {
-        if (this.producer === producer) this.producer = null;
-      });
-      try {
-        await producer.connect();
-      } catch (err) {
-        await producer.disconnect().catch(() => undefined);
-        throw err;
-      }
-      this.producer = producer;
-      return producer;
-    })().finally(() => (this.connecting = null));
-    return this.connecting;
   }
 
   /** Connects the producer ahead of the first request (start-up); failures are retried on use. */
   async warmUp(): Promise<void> {
-    await this.connectedProducer();
+    await this.producer.connect();
   }
 
   /**
@@ -140,8 +120,7 @@ export class CommandBus implements OnApplicationShutdown {
             if (list) list.push(o.message);
             else byTopic.set(o.topic, [o.message]);
           }
-          const producer = await this.connectedProducer();
-          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           sending.forEach((o) => o.resolve());
         } catch (err) {
           sending.forEach((o) => o.reject(err));
@@ -247,8 +226,6 @@ export class CommandBus implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const producer = this.producer;
-    this.producer = null;
-    await producer?.disconnect().catch(() => undefined);
+    await this.producer.disconnect();
   }
 }
