@@ -119,6 +119,7 @@ export class CommandBus implements OnApplicationShutdown {
     try {
       while (this.outgoing.length) {
         const sending = this.outgoing.splice(0, MAX_MESSAGES_PER_REQUEST);
+        let producer: Producer | undefined;
         try {
           const byTopic = new Map<string, Message[]>();
           for (const o of sending) {
@@ -126,11 +127,18 @@ export class CommandBus implements OnApplicationShutdown {
             if (list) list.push(o.message);
             else byTopic.set(o.topic, [o.message]);
           }
-          const producer = await this.connectedProducer();
+          producer = await this.connectedProducer();
           await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           sending.forEach((o) => o.resolve());
         } catch (err) {
           sending.forEach((o) => o.reject(err));
+          // A failed batch may still have been written (its answer was lost). kafkajs then gives the next batch the
+          // same sequence numbers, and the broker acknowledges it as a duplicate without writing it: commands
+          // answered 202 were lost on a partition leader's kill -9. A fresh producer id starts a new sequence.
+          if (producer && this.producer === producer) {
+            this.producer = null;
+            void producer.disconnect().catch(() => undefined);
+          }
         }
       }
     } finally {
