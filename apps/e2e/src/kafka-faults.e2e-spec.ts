@@ -11,7 +11,7 @@
 import { Topics } from '@coupons/contracts';
 import { ApacheKafkaCluster } from '@coupons/apache-kafka';
 import { RunningStack, ServiceProcess, readEnvelopes, startStack } from '@coupons/testing';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, Partitioners, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { Attempt, checkInvariants, consumedByTopic, openStream, sleep, verifyEveryService, waitUntil, waitUntilSettled } from './support/durability';
@@ -67,6 +67,20 @@ interface Figures {
       healthTimeoutMs: 120_000,
     });
     cluster = stack.kafkaCluster!;
+    // The wallet's topics as provisioned: three replicas, two of them in sync for a write to be acknowledged.
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [Topics.walletCommands, Topics.walletEvents] });
+      for (const t of topics) for (const p of t.partitions) expect(p.replicas).toHaveLength(3);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [Topics.walletCommands, Topics.walletEvents].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+      });
+      for (const r of resources) expect(r.configEntries.find((c) => c.configName === 'min.insync.replicas')?.configValue).toBe('2');
+    } finally {
+      await admin.disconnect();
+    }
     merchant = new Api(stack.gatewayUrl, await stack.devToken('kf-merchant', ['merchant']));
   }, 300_000);
 
@@ -185,6 +199,7 @@ interface Figures {
     allAttempts.push(...attempts);
     // Unsettled, the run's figures are still printed, then the claims left undecided are named.
     const unsettled = await waitUntilSettled(stack.databaseUrl, attempts, 90_000).then(() => undefined, async (err: Error) => `${err.message}\n${await undecided(attempts)}`);
+    if (unsettled) console.log(`kafka-faults ${run}: ${unsettled}`);
     try {
       await checkRun(run, victim, couponId, attempts, streams);
     } finally {
