@@ -49,6 +49,8 @@ function parseId(id: string): { tp: string; offset: bigint } | null {
 @Injectable()
 export class NotificationHub implements OnModuleInit, OnModuleDestroy {
   private readonly rings = new Map<string, Notification[]>();
+  /** Envelope ids of the events each user was last pushed (as many as the ring keeps). */
+  private readonly eventIds = new Map<string, string[]>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private subscription?: Subscription;
 
@@ -57,7 +59,7 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.subscription = this.outcomes.events.subscribe((e) => {
       const n = toNotification(e);
-      if (n) this.publish(n.userId, n.notification);
+      if (n) this.publish(n.userId, n.notification, e.envelope.eventId);
     });
   }
 
@@ -65,16 +67,30 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
-  publish(userId: string, n: Notification): void {
+  /**
+   * `eventId`: the event's envelope id. An outbox relay that re-sends a batch whose acknowledgement it lost writes
+   * the same event at a second position (delivery is at-least-once), so positions alone would push it twice.
+   */
+  publish(userId: string, n: Notification, eventId?: string): void {
     const ring = this.rings.get(userId) ?? [];
     if (ring.some((x) => x.id === n.id)) return; // a redelivered event is pushed once
+    if (eventId) {
+      const seen = this.eventIds.get(userId) ?? [];
+      if (seen.includes(eventId)) return; // the same event written twice
+      seen.push(eventId);
+      if (seen.length > RING_SIZE) seen.shift();
+      this.eventIds.set(userId, seen);
+    }
     ring.push(n);
     if (ring.length > RING_SIZE) ring.shift();
     this.rings.delete(userId);
     this.rings.set(userId, ring);
     if (this.rings.size > MAX_USERS) {
       const oldest = this.rings.keys().next().value!;
-      if (!this.listeners.has(oldest)) this.rings.delete(oldest);
+      if (!this.listeners.has(oldest)) {
+        this.rings.delete(oldest);
+        this.eventIds.delete(oldest);
+      }
     }
     this.listeners.get(userId)?.forEach((l) => l(n));
   }
