@@ -56,6 +56,10 @@ export interface ApacheKafkaCluster {
   quorumLeader(): Promise<number>;
   /** Partitions (all topics) whose in-sync replicas are fewer than their replicas. */
   underReplicatedPartitions(): Promise<number>;
+  /** node.id of the broker leading one partition of a topic, as the running nodes' metadata says. */
+  partitionLeader(topic: string, partition: number): Promise<number>;
+  /** The node of a node.id. */
+  node(id: number): ApacheKafkaNode;
   /** Stops every node (SIGTERM, SIGKILL after a grace period); a temporary data dir is removed. */
   stop(): Promise<void>;
 }
@@ -127,6 +131,23 @@ export async function startApacheKafka(opts: ApacheKafkaOptions = {}): Promise<A
       } finally {
         await admin.disconnect();
       }
+    },
+    partitionLeader: async (topic, partition) => {
+      const admin = adminOf(nodes.filter((n) => n.running).map((n) => `${HOST}:${n.brokerPort}`));
+      await admin.connect();
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        const found = topics[0]?.partitions.find((p) => p.partitionId === partition);
+        if (!found || found.leader < 0) throw new Error(`${topic} partition ${partition} has no leader`);
+        return found.leader;
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    node: (id) => {
+      const found = nodes.find((n) => n.id === id);
+      if (!found) throw new Error(`no Kafka node ${id} in this cluster`);
+      return found;
     },
     stop: async () => {
       await Promise.all(nodes.map((n) => n.stop()));

@@ -1,5 +1,5 @@
 import { TopicDeclaration, topicDeclaration } from '@coupons/contracts';
-import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 /** An event topic exists with settings under which a replay from it would be wrong: the service must not start. */
 export class TopicMisconfigured extends Error {
@@ -49,9 +49,9 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
 async function createTopics(admin: Admin, topics: TopicDeclaration[], rf: number): Promise<void> {
   const minInsync = rf >= 3 ? 2 : 1;
   try {
+    // Not kafkajs's waitForLeaders: it asks any one broker and fails on one that does not know the topic yet (see
+    // waitForLeaders below, which ensureTopics runs next).
     await admin.createTopics({
-      // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which Kafka answers until its metadata has the
-      // new topic; waitForLeaders below retries that.
       waitForLeaders: false,
       topics: topics.map((d) => ({
         topic: d.name,
@@ -72,23 +72,34 @@ async function createTopics(admin: Admin, topics: TopicDeclaration[], rf: number
 }
 
 /**
- * Waits until every topic has a leader for each partition. On Kafka a topic another instance has just created (our
- * create then answers "already exists") is not in every broker's metadata yet, and subscribing to it fails.
+ * Waits until every broker of the cluster lists every topic with a leader for each partition. On a cluster a topic
+ * another instance has just created (our create then answers "already exists") reaches each broker's metadata at its
+ * own pace, and a client asking a broker that does not know it yet fails: subscribe gives up at once on "This server
+ * does not host this topic-partition". So each broker is asked in turn, on a connection of its own.
  */
 async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let pending: string;
+  const { brokers } = await admin.describeCluster();
+  for (const { host, port } of brokers) {
+    const one = new Kafka({ clientId: 'topic-provisioning', brokers: [`${host}:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
     try {
-      const { topics: found } = await admin.fetchTopicMetadata({ topics });
-      const leaderless = found.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
-      if (leaderless.length === 0) return;
-      pending = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
-    } catch (err) {
-      pending = (err as Error).message;
+      for (;;) {
+        let pending: string;
+        try {
+          await one.connect();
+          const { topics: found } = await one.fetchTopicMetadata({ topics });
+          const leaderless = found.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+          if (leaderless.length === 0) break;
+          pending = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+        } catch (err) {
+          pending = (err as Error).message;
+        }
+        if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} not ready on broker ${host}:${port} in ${timeoutMs} ms: ${pending}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await one.disconnect().catch(() => undefined);
     }
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} not ready in ${timeoutMs} ms: ${pending}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -1,4 +1,4 @@
-import { startApacheKafka } from '@coupons/apache-kafka';
+import { ApacheKafkaCluster, startApacheKafka } from '@coupons/apache-kafka';
 import { startBroker } from '@coupons/dev-broker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,19 +38,24 @@ export interface RestartableBroker extends RunningBroker {
   kind: BrokerKind;
   /** Stops it, waits `downMs`, starts it again on its port and data. */
   restart(downMs: number): Promise<void>;
+  /** The Apache Kafka cluster behind it (fault tests kill and restart its nodes); undefined on the embedded broker. */
+  readonly cluster: ApacheKafkaCluster | undefined;
 }
 
 /**
  * A broker of its own for one stack: the embedded broker (in memory unless `dataDir`), or a fresh single-node Apache
- * Kafka cluster (on `dataDir`, else a temporary folder removed at stop), so no topic or group offset leaks from one
- * stack into another. Neither creates topics by itself: services provision theirs.
+ * Kafka cluster of `brokers` nodes (on `dataDir`, else a temporary folder removed at stop), so no topic or group
+ * offset leaks from one stack into another. Neither creates topics by itself: services provision theirs.
  */
-export async function stackBroker(kind: BrokerKind, opts: { dataDir?: string } = {}): Promise<RestartableBroker> {
+export async function stackBroker(kind: BrokerKind, opts: { dataDir?: string; brokers?: 1 | 3 } = {}): Promise<RestartableBroker> {
+  const size = opts.brokers ?? 1;
   if (kind === 'embedded') {
+    if (size !== 1) throw new Error(`the embedded broker is a single broker: a ${size}-broker stack needs kafka: 'apache'`);
     let b = await testBroker({ dataDir: opts.dataDir, autoCreateTopics: false });
     let up = true;
     return {
       kind,
+      cluster: undefined,
       get brokers() { return b.brokers; },
       get port() { return b.port; },
       restart: async (downMs) => {
@@ -67,11 +72,12 @@ export async function stackBroker(kind: BrokerKind, opts: { dataDir?: string } =
     };
   }
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'e2e-kafka-'));
-  let cluster = await startApacheKafka({ brokers: 1, dataDir });
+  let cluster = await startApacheKafka({ brokers: size, dataDir });
   let up = true;
   const port = cluster.nodes[0].brokerPort;
   return {
     kind,
+    get cluster() { return cluster; },
     brokers: cluster.brokers,
     port,
     restart: async (downMs) => {
@@ -79,7 +85,7 @@ export async function stackBroker(kind: BrokerKind, opts: { dataDir?: string } =
       up = false;
       await new Promise((r) => setTimeout(r, downMs));
       // The data dir records the cluster's id and ports: this is the same broker again.
-      cluster = await startApacheKafka({ brokers: 1, dataDir });
+      cluster = await startApacheKafka({ brokers: size, dataDir });
       up = true;
     },
     stop: async () => {

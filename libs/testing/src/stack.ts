@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ApacheKafkaCluster } from '@coupons/apache-kafka';
 import { BrokerKind, brokerKindFromEnv, stackBroker } from './broker';
 import { freePort } from './free-port';
 import { createTestDatabase, startEmbeddedPostgres, testPostgres } from './postgres';
@@ -19,6 +20,8 @@ export interface StackOptions {
    * E2E_KAFKA, else embedded. Neither auto-creates topics: the services provision theirs, as in production.
    */
   kafka?: BrokerKind;
+  /** Nodes of the stack's Apache Kafka cluster (default 1; 3 for fault tests: replication 3, min.insync.replicas 2). */
+  kafkaBrokers?: 1 | 3;
   /** How long each process may take to answer /health (default 60 s). */
   healthTimeoutMs?: number;
   /** Keep the broker's log in this folder instead of in memory, so that {@link RunningStack.restartBroker} keeps data. */
@@ -43,6 +46,8 @@ export interface RunningStack {
   brokers: string;
   /** Which broker the stack runs on. */
   kafka: BrokerKind;
+  /** The stack's Apache Kafka cluster, to kill -9 and restart its nodes; undefined on the embedded broker. */
+  readonly kafkaCluster: ApacheKafkaCluster | undefined;
   /** The stack's own database (services use their default schemas in it); with `ownPostgres`, the server's admin URL. */
   databaseUrl: string;
   /** The secret the gateways verify tokens with (to mint or forge tokens in tests). */
@@ -82,7 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
   const jwtSecret = randomBytes(32).toString('hex');
   const healthTimeoutMs = opts.healthTimeoutMs ?? 60_000;
 
-  const broker = await stackBroker(opts.kafka ?? brokerKindFromEnv(), { dataDir: opts.brokerDataDir });
+  const broker = await stackBroker(opts.kafka ?? brokerKindFromEnv(), { dataDir: opts.brokerDataDir, brokers: opts.kafkaBrokers });
   const pg = await (opts.ownPostgres ? startEmbeddedPostgres() : testPostgres()).catch(async (err) => {
     await broker.stop();
     throw err;
@@ -154,6 +159,7 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
       gatewayUrl,
       brokers: broker.brokers,
       kafka: broker.kind,
+      get kafkaCluster() { return broker.cluster; },
       databaseUrl,
       jwtSecret,
       processes,

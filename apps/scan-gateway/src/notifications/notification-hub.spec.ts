@@ -51,6 +51,15 @@ describe('NotificationHub', () => {
     expect(bob).toEqual([]);
   });
 
+  it('pushes an event written twice (a relay re-sent it, a second position) once', () => {
+    const alice: Notification[] = [];
+    sut.subscribe('alice', (n) => alice.push(n));
+    const first = claimed('alice', 0, 5);
+    listener.dispatch(first);
+    listener.dispatch({ ...first, offset: '6' });
+    expect(alice.map((n) => n.id)).toEqual(['wallet.events.v1:0:5']);
+  });
+
   it('replays everything after a known Last-Event-ID', () => {
     [1, 2, 3].forEach((o) => listener.dispatch(claimed('alice', 0, o)));
     expect(sut.missedSince('alice', 'wallet.events.v1:0:1').map((n) => n.id)).toEqual(['wallet.events.v1:0:2', 'wallet.events.v1:0:3']);

@@ -51,6 +51,8 @@ function parseId(id: string): { tp: string; offset: bigint } | null {
 export class NotificationHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(NotificationHub.name);
   private readonly rings = new Map<string, Notification[]>();
+  /** Envelope ids of the events each user was last pushed (as many as the ring keeps). */
+  private readonly eventIds = new Map<string, string[]>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private subscription?: Subscription;
   /** Live events that arrive while the recent past is read are held back, so each ring stays in order. */
@@ -86,7 +88,7 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
   private observe(e: ObservedEvent, kind: 'live' | 'past' | 'held'): void {
     const n = toNotification(e);
     if (!n) return;
-    const added = this.remember(n.userId, n.notification);
+    const added = this.remember(n.userId, n.notification, e.envelope.eventId);
     if (kind === 'held' || (kind === 'live' && added)) this.listeners.get(n.userId)?.forEach((l) => l(n.notification));
   }
 
@@ -110,21 +112,35 @@ export class NotificationHub implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  publish(userId: string, n: Notification): void {
-    if (this.remember(userId, n)) this.listeners.get(userId)?.forEach((l) => l(n));
+  publish(userId: string, n: Notification, eventId?: string): void {
+    if (this.remember(userId, n, eventId)) this.listeners.get(userId)?.forEach((l) => l(n));
   }
 
-  /** Keeps the notification in the user's ring; false when it was there already (a redelivered event is pushed once). */
-  private remember(userId: string, n: Notification): boolean {
+  /**
+   * Keeps the notification in the user's ring; false when it was there already: a redelivered event (same position),
+   * or the same event written at a second position (`eventId`, its envelope id: an outbox relay that re-sends a
+   * batch whose acknowledgement it lost writes it twice, as delivery is at-least-once), is pushed once.
+   */
+  private remember(userId: string, n: Notification, eventId?: string): boolean {
     const ring = this.rings.get(userId) ?? [];
     if (ring.some((x) => x.id === n.id)) return false;
+    if (eventId) {
+      const seen = this.eventIds.get(userId) ?? [];
+      if (seen.includes(eventId)) return false;
+      seen.push(eventId);
+      if (seen.length > RING_SIZE) seen.shift();
+      this.eventIds.set(userId, seen);
+    }
     ring.push(n);
     if (ring.length > RING_SIZE) ring.shift();
     this.rings.delete(userId);
     this.rings.set(userId, ring);
     if (this.rings.size > MAX_USERS) {
       const oldest = this.rings.keys().next().value!;
-      if (!this.listeners.has(oldest)) this.rings.delete(oldest);
+      if (!this.listeners.has(oldest)) {
+        this.rings.delete(oldest);
+        this.eventIds.delete(oldest);
+      }
     }
     return true;
   }
