@@ -255,10 +255,10 @@ interface Figures {
       const commands = await readEnvelopes(kafka(), [Topics.walletCommands]);
       const lines: string[] = [];
       for (const a of attempts.filter((x) => x.status === 201 || x.status === 202)) {
-        const decided = (await db.query(`SELECT 1 FROM wallet.processed_message WHERE consumer = 'wallet.commands' AND outcome->'payload'->>'claimId' = $1`, [a.body.claimId])).rowCount;
+        const decided = (await db.query(`SELECT 1 FROM wallet.command_outcome WHERE outcome->'payload'->>'claimId' = $1`, [a.body.claimId])).rowCount;
         if (decided) continue;
         const onTopic = commands.filter((c) => (c.payload as { claimId?: string }).claimId === a.body.claimId);
-        const seen = onTopic.length ? (await db.query(`SELECT consumer, outcome IS NULL AS no_outcome FROM wallet.processed_message WHERE message_id = ANY($1)`, [onTopic.map((c) => c.eventId)]).catch((e: Error) => ({ rows: [e.message] }))).rows : [];
+        const seen = onTopic.length ? (await db.query(`SELECT command_id FROM wallet.command_outcome WHERE command_id = ANY($1)`, [onTopic.map((c) => c.eventId)]).catch((e: Error) => ({ rows: [e.message] }))).rows : [];
         lines.push(`undecided ${a.status} ${a.body.claimId} user ${a.user} tries ${a.tries}: ${onTopic.length} command(s) on ${Topics.walletCommands} ${JSON.stringify(onTopic.map((c) => c.eventId))}, processed ${JSON.stringify(seen)}`);
       }
       return lines.join('\n');
@@ -295,9 +295,9 @@ interface Figures {
       const pending = attempts.filter((a) => a.status === 202);
       const foundInWallets = ok.filter((a) => byId.get(a.body.claimId) === a.user).length;
       const pendingClaimed = pending.filter((a) => byId.get(a.body.claimId) === a.user).length;
-      // A 202 ends claimed or refused, never both: its one decision is in the wallet's processed messages.
+      // A 202 ends claimed or refused, never both: its one decision is the wallet's command_outcome row.
       const decided = Number((await db.query(
-        `SELECT count(*) AS n FROM wallet.processed_message WHERE consumer = 'wallet.commands' AND outcome->'payload'->>'claimId' = ANY($1)`, [pending.map((a) => a.body.claimId)],
+        `SELECT count(*) AS n FROM wallet.command_outcome WHERE outcome->'payload'->>'claimId' = ANY($1)`, [pending.map((a) => a.body.claimId)],
       )).rows[0].n);
       const known = new Set([...ok, ...pending].map((a) => a.body.claimId));
       const unasked = claims.filter((c) => !known.has(c.claim_id));
