@@ -104,7 +104,7 @@ export async function startApacheKafka(opts: ApacheKafkaOptions = {}): Promise<A
   await Promise.all(
     specs
       .filter((s) => !existsSync(join(s.dir, 'log', 'meta.properties')))
-      .map((s) => runToEnd(java, [...jvmArgs(s), 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', layout.clusterId, '-c', join(s.dir, 'server.properties')], `format node ${s.id}`)),
+      .map((s) => runToEnd(java, [...jvmArgs(s), 'kafka.tools.StorageTool', 'format', '--ignore-formatted', `--cluster-id=${layout.clusterId}`, '-c', join(s.dir, 'server.properties')], `format node ${s.id}`)),
   );
 
   const nodes = specs.map((spec) => new NodeProcess(spec, java, [...jvmArgs(spec), 'kafka.Kafka', join(spec.dir, 'server.properties')]));
