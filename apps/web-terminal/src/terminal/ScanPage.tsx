@@ -33,8 +33,8 @@ function StoreLine() {
   );
 }
 
-function OfferCard({ offer, isBest, currency, onClaim, pending, held }: {
-  offer: OfferView; isBest: boolean; currency: string; onClaim: () => void; pending: boolean; held: boolean;
+function OfferCard({ offer, isBest, currency, onClaim, pending, held, productNames }: {
+  offer: OfferView; isBest: boolean; currency: string; onClaim: () => void; pending: boolean; held: boolean; productNames: Record<string, string>;
 }) {
   const { t, locale } = useTerminal();
   return (
@@ -43,7 +43,7 @@ function OfferCard({ offer, isBest, currency, onClaim, pending, held }: {
         <h4>{offer.title}</h4>
         {isBest && <span className="best-badge">{t('best')}</span>}
       </div>
-      <p className="offer-discount">{discountInWords(offer.discount, currency, t, locale)} · {targetInWords(offer.target, t)}</p>
+      <p className="offer-discount">{discountInWords(offer.discount, currency, t, locale)} · {targetInWords(offer.target, t, productNames)}</p>
       <p className="offer-terms">
         {offer.minSpend > 0 ? t('minSpend', { amount: formatMoney(offer.minSpend, currency, locale) }) : t('noMinSpend')} ·{' '}
         {t('remaining', { count: offer.remaining })} ·{' '}
@@ -144,7 +144,7 @@ export function ScanPage() {
             <ul className="offers">
               {scan.coupons.map((o) => (
                 <OfferCard key={o.couponId} offer={o} isBest={o.couponId === bestId} currency={currency} pending={pending.has(o.couponId)}
-                  held={held.has(o.couponId)} onClaim={() => void claim(o)} />
+                  held={held.has(o.couponId)} onClaim={() => void claim(o)} productNames={scan.product ? { [scan.product.sku]: scan.product.name } : {}} />
               ))}
             </ul>
           )}

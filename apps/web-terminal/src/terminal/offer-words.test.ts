@@ -22,6 +22,7 @@ describe('offer words', () => {
   it('names targets and stores', () => {
     expect(targetInWords({}, en)).toBe('on the whole order');
     expect(targetInWords({ skus: ['milk-1l'], brands: ['Bright Meadow'] }, en)).toBe('on milk-1l, Bright Meadow');
+    expect(targetInWords({ skus: ['milk-1l', 'tea'] }, en, { 'milk-1l': 'Fresh Milk 1 L' })).toBe('on Fresh Milk 1 L, tea');
     expect(storesInWords([], en)).toBe('in every store');
     expect(storesInWords(['sh-xuhui'], en)).toBe('only in sh-xuhui');
   });

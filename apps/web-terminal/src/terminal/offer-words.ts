@@ -11,9 +11,13 @@ export function discountInWords(discount: DiscountSpec, currency: string, t: Tra
   return t('percentOff', { percent: discount.percent });
 }
 
-/** What a coupon is for: "on milk-1l, dairy" or "on the whole order". */
-export function targetInWords(target: CouponTargetView | undefined, t: Translate): string {
-  const what = [...(target?.skus ?? []), ...(target?.categories ?? []), ...(target?.brands ?? [])];
+/**
+ * What a coupon is for: "on Fresh Milk 1 L, dairy" or "on the whole order". Skus are named by `productNames` where the
+ * terminal knows the product (the one just scanned), else shown as they are.
+ */
+export function targetInWords(target: CouponTargetView | undefined, t: Translate, productNames: Record<string, string> = {}): string {
+  const skus = (target?.skus ?? []).map((sku) => productNames[sku] ?? sku);
+  const what = [...skus, ...(target?.categories ?? []), ...(target?.brands ?? [])];
   return what.length ? t('onItems', { what: what.join(', ') }) : t('wholeOrder');
 }
 
