@@ -1,4 +1,4 @@
-import { TopicDeclaration, topicDeclaration } from '@coupons/contracts';
+import { TOPIC_CONFIGS, TopicDeclaration, topicDeclaration } from '@coupons/contracts';
 import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 /** An event topic exists with settings under which a replay from it would be wrong: the service must not start. */
@@ -6,8 +6,8 @@ export class TopicMisconfigured extends Error {
   override readonly name = 'TopicMisconfigured';
 }
 
-/** What an event topic must have: every event kept for good, never compacted away. */
-const EVENT_TOPIC_MUST: Record<string, string> = { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' };
+/** What an event topic must have: what it is declared with (every event kept for good, never compacted away). */
+const EVENT_TOPIC_MUST: Readonly<Record<string, string>> = TOPIC_CONFIGS.events;
 
 /** Why an event topic with these configs would make replays wrong (one line per setting), none when it is sound. */
 export function eventTopicProblems(topic: string, configs: Record<string, string | null | undefined>): string[] {
