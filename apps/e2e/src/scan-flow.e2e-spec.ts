@@ -3,7 +3,9 @@
 // test checks the rules as the contract states them:
 //   matchScore = 4 if P's sku is targeted, else 2 if P's category or brand is, else 0; +1 if S is in storeIds.
 //   order: matchScore desc, discount on one unit of P desc, priority desc, claimableUntil asc, couponId asc.
+import { Topics } from '@coupons/contracts';
 import { RunningStack, startStack } from '@coupons/testing';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { Api, expectError } from './support/http';
 
 const S1 = 'e2e-s1';
@@ -242,5 +244,23 @@ describe('scan flow (all services as processes)', () => {
     expect((await merchant.patch(`/v1/admin/coupons/${id.paused}`, { status: 'ACTIVE' })).status).toBe(200);
     const res = await terminal.post('/v1/scans', { code: MILK.gtin, storeId: S1 });
     expect(res.body.best.couponId).toBe(id.paused); // 4, 900
+  });
+
+  // DESIGN.md: event topics are the record. The services provisioned them (nothing is auto-created), on whichever
+  // broker this run uses (npm test runs this file on the embedded broker and on Apache Kafka).
+  it('the event topics the services created keep every event: retention.ms=-1, retention.bytes=-1, delete policy', async () => {
+    const admin = new Kafka({ clientId: 'e2e-topic-configs', brokers: stack.brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const events = [Topics.catalogEvents, Topics.walletEvents, Topics.orderingEvents];
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: events.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'retention.bytes', 'cleanup.policy'] })),
+      });
+      const configs = Object.fromEntries(resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((c) => [c.configName, c.configValue]))]));
+      for (const topic of events) expect([topic, configs[topic]]).toEqual([topic, { 'retention.ms': '-1', 'retention.bytes': '-1', 'cleanup.policy': 'delete' }]);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
