@@ -4,7 +4,7 @@ import {
   CatalogEventTypes, CouponCreated, CouponStatusChanged, CouponTargetView, DiscountSpec, OfferView, ProductUpserted, ScanQuery, ScanResult,
   StoreDisplaysSet, StoreUpserted,
 } from '@coupons/contracts';
-import { CouponDefinition, ProductInfo } from './coupon';
+import { CouponDefinition, CouponTarget, ProductInfo } from './coupon';
 import { CouponWithStock, Offer, offersForScan } from './offer-ranking';
 
 interface ProductRow {
@@ -31,7 +31,7 @@ export function plainDiscount(d: DiscountSpec): DiscountSpec {
 }
 
 /** The target as given, without absent lists; an empty object means the whole order. */
-export function normalizeTarget(t: { skus?: string[]; categories?: string[]; brands?: string[] } | undefined | null): CouponTargetView {
+export function normalizeTarget(t: CouponTarget | undefined | null): CouponTargetView {
   const out: CouponTargetView = {};
   if (t?.skus) out.skus = [...t.skus];
   if (t?.categories) out.categories = [...t.categories];
@@ -254,12 +254,7 @@ export class ScanModel {
   couponScope(couponId: string): { storeIds: string[]; target: CouponTargetView; minSpend: number } | null {
     const c = this.coupons.get(couponId);
     if (!c) return null;
-    const t = c.target ?? {};
-    const target: CouponTargetView = {};
-    if (t.skus) target.skus = [...t.skus];
-    if (t.categories) target.categories = [...t.categories];
-    if (t.brands) target.brands = [...t.brands];
-    return { storeIds: [...(c.storeIds ?? [])], target, minSpend: c.minSpend ?? 0 };
+    return { storeIds: [...(c.storeIds ?? [])], target: normalizeTarget(c.target), minSpend: c.minSpend ?? 0 };
   }
 
   /** Whether a CouponCreated for this id has been folded (whatever its status now). */
