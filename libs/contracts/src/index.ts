@@ -15,3 +15,4 @@ export * from './queries/queries';
 export * from './timestamps';
 export * from './queries/order-cursor';
 export * from './topic-declarations';
+export * from './error-body';

@@ -1,14 +1,5 @@
-/** One entry of an error's `details`: which field was wrong and why (or any extra, machine-readable fact). */
-export interface ErrorDetail {
-  field?: string;
-  message: string;
-  [key: string]: unknown;
-}
-
-/** The body of every error response: `{"error": {code, message, details}}`. */
-export interface ErrorBody {
-  error: { code: string; message: string; details: unknown[] };
-}
+// The error body shape (ErrorBody, ErrorDetail) is the contract's, in libs/contracts, shared with the web terminal.
+import { ErrorDetail } from '@coupons/contracts';
 
 /** An error the gateway answers on purpose, with its HTTP status and UPPER_SNAKE code. */
 export class ApiError extends Error {

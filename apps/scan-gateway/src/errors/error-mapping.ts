@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { ApiError, ErrorBody } from './api-error';
+import { ErrorBody } from '@coupons/contracts';
+import { ApiError } from './api-error';
 
 export interface MappedError {
   status: number;

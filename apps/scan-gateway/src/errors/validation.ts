@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiError, ErrorDetail } from './api-error';
+import { ErrorDetail } from '@coupons/contracts';
+import { ApiError } from './api-error';
 
 /**
  * Which failed rule to report when a field breaks several: the most basic one (unknown field, missing, wrong type)

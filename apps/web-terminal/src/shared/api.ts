@@ -1,3 +1,5 @@
+import type { ErrorBody } from '@coupons/contracts';
+
 /**
  * The gateway's public HTTP API, same origin. Answers are JSON; errors are `{"error": {code, message, details}}`
  * (DESIGN §4) and become an ApiProblem; no answer at all (offline, gateway down) is a NetworkProblem, which a caller
@@ -74,7 +76,8 @@ export class ApiClient {
       body = text;
     }
     if (res.status >= 400) {
-      const error = (body as { error?: { code?: string; message?: string; details?: unknown[] } } | undefined)?.error;
+      // Partial: a proxy or a crashed gateway may answer with another body.
+      const error = (body as { error?: Partial<ErrorBody['error']> } | undefined)?.error;
       if (res.status === 401 && token) this.onUnauthorized();
       throw new ApiProblem(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, error?.details ?? []);
     }
