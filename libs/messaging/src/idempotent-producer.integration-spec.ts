@@ -1,7 +1,7 @@
 // A produce request the broker writes but whose answer is lost (a broker stopping mid-request; seen on Apache Kafka as
 // a 202 order never decided): kafkajs hands its sequence numbers to the next batch, which the broker then drops as a
 // duplicate while acknowledging it. IdempotentProducer must get every acknowledged message written.
-import { ConnectionFaults, RunningBroker, testBroker } from '@coupons/testing';
+import { ConnectionFaults, RunningBroker, faultyKafka, testBroker } from '@coupons/testing';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { IdempotentProducer } from './idempotent-producer';
 import { ensureTopics } from './topic-provisioning';
@@ -18,14 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.stop();
 });
-
-/** A client whose connections go through `faults`, giving up after a few quick retries while the broker is "down". */
-function faultyKafka(faults: ConnectionFaults): Kafka {
-  return new Kafka({
-    clientId: 'idempotent-producer-test', brokers: [broker.brokers], logLevel: logLevel.NOTHING, socketFactory: faults.socketFactory,
-    connectionTimeout: 1000, retry: { initialRetryTime: 50, maxRetryTime: 200, retries: 2 },
-  });
-}
 
 type Send = (value: string) => Promise<unknown>;
 
@@ -46,7 +38,7 @@ async function acrossALostAnswer(faults: ConnectionFaults, topic: string, send: 
 
 it('a bare kafkajs idempotent producer drops the message after a lost answer (why IdempotentProducer exists)', async () => {
   const faults = await ConnectionFaults.create();
-  const kafka = faultyKafka(faults);
+  const kafka = faultyKafka(broker.brokers, faults, 'idempotent-producer-test');
   const topic = uniqueTopic('lost-answer-bare');
   await ensureTopics(kafka, [topic], 1);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -63,7 +55,7 @@ it('a bare kafkajs idempotent producer drops the message after a lost answer (wh
 
 it('IdempotentProducer writes every message it acknowledged across a lost answer', async () => {
   const faults = await ConnectionFaults.create();
-  const kafka = faultyKafka(faults);
+  const kafka = faultyKafka(broker.brokers, faults, 'idempotent-producer-test');
   const topic = uniqueTopic('lost-answer');
   await ensureTopics(kafka, [topic], 1);
   const producer = new IdempotentProducer(kafka);

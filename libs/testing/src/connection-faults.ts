@@ -1,4 +1,4 @@
-import type { ISocketFactory } from 'kafkajs';
+import { ISocketFactory, Kafka, logLevel } from 'kafkajs';
 import { Socket, connect } from 'node:net';
 import { freePort } from './free-port';
 
@@ -52,4 +52,13 @@ export class ConnectionFaults {
     }) as Socket['emit'];
     return socket;
   };
+}
+
+/** A client of `brokers` whose connections go through `faults`, giving up after a few quick retries while the broker
+ * is "down", so that a send fails during the outage rather than waiting it out. */
+export function faultyKafka(brokers: string, faults: ConnectionFaults, clientId: string): Kafka {
+  return new Kafka({
+    clientId, brokers: [brokers], logLevel: logLevel.NOTHING, socketFactory: faults.socketFactory,
+    connectionTimeout: 1000, retry: { initialRetryTime: 50, maxRetryTime: 200, retries: 2 },
+  });
 }

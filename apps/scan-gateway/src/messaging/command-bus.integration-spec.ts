@@ -4,7 +4,7 @@
 import { OrderingCommandTypes, PlaceOrder } from '@coupons/contracts';
 import { ensureTopics } from '@coupons/messaging';
 import { MetricsService } from '@coupons/service-kit';
-import { ConnectionFaults, RunningBroker, testBroker } from '@coupons/testing';
+import { ConnectionFaults, RunningBroker, faultyKafka, readEnvelopes, testBroker } from '@coupons/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { GatewayEnv } from '../config/gateway.env';
@@ -24,30 +24,9 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function readValues(kafka: Kafka, topic: string): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const [end] = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
-  const values: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()); if (BigInt(message.offset) + 1n >= BigInt(end.high)) done(); } });
-  await finished;
-  await consumer.disconnect();
-  return values;
-}
-
 it('every command published after a lost produce answer is on the topic', async () => {
   const faults = await ConnectionFaults.create();
-  // Few quick retries, so that the publish fails while the broker is "down" rather than waiting out the outage.
-  const kafka = new Kafka({
-    clientId: 'command-bus-test', brokers: [broker.brokers], logLevel: logLevel.NOTHING, socketFactory: faults.socketFactory,
-    connectionTimeout: 1000, retry: { initialRetryTime: 50, maxRetryTime: 200, retries: 2 },
-  });
+  const kafka = faultyKafka(broker.brokers, faults, 'command-bus-test');
   const topic = `ordering.commands.lost-answer-${randomUUID().slice(0, 8)}`;
   await ensureTopics(kafka, [topic], 1);
   const env = Object.assign(new GatewayEnv(), { REQUEST_TIMEOUT_MS: 20_000 });
@@ -64,8 +43,8 @@ it('every command published after a lost produce answer is on the topic', async 
     faults.down = false;
     await place('ord_after');
 
-    const orders = (await readValues(new Kafka({ clientId: 'reader', brokers: [broker.brokers], logLevel: logLevel.NOTHING }), topic))
-      .map((v) => JSON.parse(v).payload.orderId);
+    const orders = (await readEnvelopes(new Kafka({ clientId: 'reader', brokers: [broker.brokers], logLevel: logLevel.NOTHING }), [topic]))
+      .map((e) => (e.payload as PlaceOrder).orderId);
     // The one whose answer was lost was written all the same (the terminal retries it; ordering dedupes by command id).
     expect(orders).toEqual(['ord_before', 'ord_lost_answer', 'ord_after']);
   } finally {
