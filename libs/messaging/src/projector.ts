@@ -126,15 +126,13 @@ export class Projector {
     if (this.dedupe === 'offsets') {
       const folded = await advanceFoldPosition(em, topic, partition, events[events.length - 1].offset);
       const fresh = events.map((e) => BigInt(e.offset) >= folded);
-      const applied = await this.applyMany(em, events.filter((_, i) => fresh[i]).map((e) => e.envelope));
-      return fresh.map((f) => (f ? applied.shift()! : 'duplicate'));
+      return withDuplicates(fresh, await this.applyMany(em, events.filter((_, i) => fresh[i]).map((e) => e.envelope)));
     }
     const kept = events.filter((e) => this.folds.has(e.envelope.type));
     const fresh = await recordProcessedMessages(em, this.name, kept.map((e) => e.envelope.eventId));
     // Not fresh: applied before, or a repeat within these events.
     const isFresh = events.map((e) => !this.folds.has(e.envelope.type) || fresh.delete(e.envelope.eventId));
-    const applied = await this.applyMany(em, events.filter((_, i) => isFresh[i]).map((e) => e.envelope));
-    return isFresh.map((f) => (f ? applied.shift()! : 'duplicate'));
+    return withDuplicates(isFresh, await this.applyMany(em, events.filter((_, i) => isFresh[i]).map((e) => e.envelope)));
   }
 
   /**
@@ -152,6 +150,12 @@ export class Projector {
       r === 'duplicate' ? Outcome.duplicate : r === 'ignored' ? Outcome.ignored(`${this.name} keeps no ${events[i].envelope.type}`) : Outcome.done,
     );
   }
+}
+
+/** The fresh events' results in place, 'duplicate' for the others: indexed, as shift() per event is quadratic on replay's batches. */
+function withDuplicates(fresh: readonly boolean[], applied: readonly FoldResult[]): FoldResult[] {
+  let next = 0;
+  return fresh.map((f) => (f ? applied[next++] : 'duplicate'));
 }
 
 /**
