@@ -10,14 +10,19 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0
 log_dir=tmp/test-run
 rm -rf "$log_dir" && mkdir -p "$log_dir"
 failed_steps=()
-step() { # step <name> <command...>: runs a step, its output also kept in $log_dir/<name>.log
-  local name=$1; shift
+step() { # step <name> <minutes> <command...>: runs a step, its output also kept in $log_dir/<name>.log
+  local name=$1 minutes=$2; shift 2
   echo
   echo "=== $name: $*"
-  local start=$SECONDS
-  if "$@" 2>&1 | tee "$log_dir/$name.log"; then
+  local start=$SECONDS status
+  # A step that hangs fails after its time budget (several times its usual length) instead of holding the whole run
+  # past CI's limit; timeout signals the step's process group, SIGKILL 30 s later.
+  timeout --kill-after=30s "${minutes}m" "$@" 2>&1 | tee "$log_dir/$name.log"
+  status=${PIPESTATUS[0]}
+  if ((status == 0)); then
     echo "=== $name: ok ($((SECONDS - start)) s)"
   else
+    ((status == 124 || status == 137)) && echo "=== $name: stopped after its budget of $minutes min"
     echo "=== $name: FAILED ($((SECONDS - start)) s)"
     failed_steps+=("$name")
   fi
@@ -38,20 +43,20 @@ else
   echo "embedded PostgreSQL did not start:"; cat "$log_dir/postgres.log"; exit 1
 fi
 
-step typecheck npm run typecheck --silent
+step typecheck 10 npm run typecheck --silent
 # The module-boundary rule needs Nx's project graph; without it eslint silently skips the rule.
-step lint bash -c 'npx nx show projects > /dev/null && npx eslint apps libs tools'
-step unit-and-integration npx nx run-many -t test --parallel=1 --skip-nx-cache --outputStyle=static
-step build npm run build --silent
+step lint 10 bash -c 'npx nx show projects > /dev/null && npx eslint apps libs tools'
+step unit-and-integration 25 npx nx run-many -t test --parallel=1 --skip-nx-cache --outputStyle=static
+step build 10 npm run build --silent
 # The end-to-end suite twice: on the embedded broker, and on Apache Kafka (a fresh cluster per stack; needs java,
 # and Maven or a resolved classpath: `npm run kafka -- --check` says what is missing).
 if [[ " ${failed_steps[*]} " == *" build "* ]]; then
   echo "=== e2e, browser: skipped (the build failed)"; failed_steps+=("e2e-embedded" "e2e-apache" "browser")
 else
-  step e2e-embedded env E2E_KAFKA=embedded npx jest -c apps/e2e/jest.config.js
-  step e2e-apache bash -c 'node dist/libs/apache-kafka/src/cli.js --check && E2E_KAFKA=apache npx jest -c apps/e2e/jest.config.js'
+  step e2e-embedded 25 env E2E_KAFKA=embedded npx jest -c apps/e2e/jest.config.js
+  step e2e-apache 35 bash -c 'node dist/libs/apache-kafka/src/cli.js --check && E2E_KAFKA=apache npx jest -c apps/e2e/jest.config.js'
   # The web terminal in Debian's Chromium (playwright-core, headless), once, against a stack of its own.
-  step browser npx jest -c apps/e2e/browser.jest.config.js
+  step browser 10 npx jest -c apps/e2e/browser.jest.config.js
 fi
 
 # Sum jest's own "Tests:" lines (and Vitest's "Tests  N passed") over every run into one closing line.

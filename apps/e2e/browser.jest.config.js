@@ -6,4 +6,7 @@ module.exports = require('../../jest.preset.js')(__dirname, {
   testMatch: ['<rootDir>/**/*.browser-spec.ts'],
   testTimeout: 180_000,
   maxWorkers: 1,
+  // A suite that failed half-way can leave a socket or timer of a client open; jest would then wait for ever after the
+  // summary (it did once in CI, after a failed test). The stacks themselves are stopped in each suite's afterAll.
+  forceExit: true,
 });

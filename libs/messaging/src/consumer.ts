@@ -258,12 +258,12 @@ export class KafkaConsumerRunner {
     this.ownProducer = null;
   }
 
-  /** Returns true once the message is dealt with for good (handled, or dead-lettered). */
   /** Runs `fn` in the logging context of one message (service-kit withLogContext), when the runner has one. */
   private inContext<T>(fields: Record<string, unknown>, fn: () => T): T {
     return this.opts.runInContext ? this.opts.runInContext(fields, fn) : fn();
   }
 
+  /** Returns true once the message is dealt with for good (handled, or dead-lettered). */
   private async process(
     topic: string, partition: number, message: KafkaMessage, decoded: DecodeResult, heartbeat: () => Promise<void>, alive: () => boolean,
   ): Promise<boolean> {

@@ -76,25 +76,25 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
     await this.dlqProducer.connect();
     const counter = this.metrics?.messagesConsumed();
     const logger: Log | undefined = this.pino;
-    for (const reg of this.registrations) {
-      const runner = new KafkaConsumerRunner({
-        kafka: this.kafka,
-        groupId: reg.groupId,
-        topics: reg.topics,
-        handle: reg.handle,
-        handleBatch: reg.handleBatch,
-        deadLetterProducer: this.dlqProducer,
-        partitionsConsumedConcurrently: reg.partitionsConsumedConcurrently,
-        fetch: reg.fetch,
-        numPartitions: this.opts.numPartitions,
-        retry: this.opts.retry,
-        logger,
-        runInContext: this.pino ? (fields, fn) => withLogContext(this.pino!, fields as never, fn) : undefined,
-        onOutcome: counter ? (topic, outcome) => counter.inc({ topic, outcome }) : undefined,
-      });
-      await runner.start();
-      this.runners.push(runner);
-    }
+    // Every group joins at once: after a crash a join waits for the dead member's session to expire, and one group
+    // after the other made a restarted service wait that long once per group before it answered /health.
+    const runners = this.registrations.map((reg) => new KafkaConsumerRunner({
+      kafka: this.kafka,
+      groupId: reg.groupId,
+      topics: reg.topics,
+      handle: reg.handle,
+      handleBatch: reg.handleBatch,
+      deadLetterProducer: this.dlqProducer,
+      partitionsConsumedConcurrently: reg.partitionsConsumedConcurrently,
+      fetch: reg.fetch,
+      numPartitions: this.opts.numPartitions,
+      retry: this.opts.retry,
+      logger,
+      runInContext: this.pino ? (fields, fn) => withLogContext(this.pino!, fields as never, fn) : undefined,
+      onOutcome: counter ? (topic, outcome) => counter.inc({ topic, outcome }) : undefined,
+    }));
+    this.runners.push(...runners);
+    await Promise.all(runners.map((runner) => runner.start()));
   }
 
   /**
