@@ -127,6 +127,7 @@ describe('merchant lists (all services as processes)', () => {
     ['/v1/admin/stores?limit=0', 'limit'],
     ['/v1/admin/stores?limit=101', 'limit'],
     ['/v1/admin/products?limit=ten', 'limit'],
+    ['/v1/admin/coupons?limit=1.5', 'limit'],
     ['/v1/admin/products?cursor=not-a-cursor', 'cursor'],
     ['/v1/admin/coupons?cursor=a%20b', 'cursor'],
     ['/v1/admin/coupons?status=ARCHIVED', 'status'],
@@ -136,6 +137,20 @@ describe('merchant lists (all services as processes)', () => {
   ])('answers %s with 400 naming %s', async (path, field) => {
     const err = expectError(await merchant.get(path), 400, 'VALIDATION_FAILED');
     expect(detailFields(err)).toEqual([field]);
+  });
+
+  it('documents each list in /docs with its query parameters, item shape and errors', async () => {
+    const doc = (await merchant.get('/docs/json')).body;
+    for (const [path, params] of [
+      ['/v1/admin/stores', ['cursor', 'limit']],
+      ['/v1/admin/products', ['brand', 'category', 'cursor', 'limit', 'q']],
+      ['/v1/admin/coupons', ['cursor', 'limit', 'q', 'status', 'storeId']],
+    ] as const) {
+      const get = doc.paths[path].get;
+      expect(get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(params);
+      expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '503']));
+    }
+    expect(Object.keys(doc.components.schemas.CouponListItem.properties)).toEqual(expect.arrayContaining(['issued', 'redeemed', 'remaining']));
   });
 
   it('is for merchants only', async () => {
