@@ -2,7 +2,7 @@
 // and lists them newest first, page by page; a shopper's claim and order show in the coupon's issued / redeemed /
 // remaining; bad paging answers 400 naming the field. Every service a process, the catalog answering over Kafka.
 import { RunningStack, startStack } from '@coupons/testing';
-import { Api, detailFields, expectError } from './support/http';
+import { Api, ApiResponse, detailFields, expectError } from './support/http';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,7 +26,7 @@ describe('merchant lists (all services as processes)', () => {
     const sizes: number[] = [];
     let cursor: string | null = null;
     do {
-      const res = await merchant.get(cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}` : path);
+      const res: ApiResponse = await merchant.get(cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}` : path);
       expect(res.status).toBe(200);
       items.push(...res.body.items);
       sizes.push(res.body.items.length);
