@@ -3,9 +3,9 @@ import {
   Topics, WalletEventTypes,
 } from '@coupons/contracts';
 import { Fold, Projector, RunFoldSpec, foldEach, foldRuns, tableName, withCommandOutcomes } from '@coupons/messaging';
-import { EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from 'typeorm';
 import { CouponEntity, CouponUsageEntity, ProductEntity, StoreDisplayEntity, StoreEntity } from './entities';
-import { couponEntityFromCreated, productEntityFromEvent } from './mappers';
+import { couponEntityFromCreated, productEntityFromEvent, storeEntityFromEvent } from './mappers';
 
 /**
  * Own events record the outcome of the command that caused them, so the commandOutcome query answers repeats — the
@@ -25,10 +25,10 @@ function withOutcome<P>(fold: Fold<P>): RunFoldSpec<P> {
 export const catalogProjection = new Projector(
   'coupon-catalog.projection', { own: Topics.catalogEvents, consumed: [Topics.walletEvents, Topics.orderingEvents] }, {
   [CatalogEventTypes.storeUpserted]: withOutcome<StoreUpserted>(async (em, e) => {
-    await em.upsert(StoreEntity, { storeId: e.payload.storeId, name: e.payload.name }, ['storeId']);
+    await upsertKeepingCreatedAt(em, StoreEntity, storeEntityFromEvent(e.payload, new Date(e.occurredAt)));
   }),
   [CatalogEventTypes.productUpserted]: withOutcome<ProductUpserted>(async (em, e) => {
-    await em.upsert(ProductEntity, productEntityFromEvent(e.payload), ['sku']);
+    await upsertKeepingCreatedAt(em, ProductEntity, productEntityFromEvent(e.payload, new Date(e.occurredAt)));
   }),
   [CatalogEventTypes.couponCreated]: withOutcome<CouponCreated>(async (em, e) => {
     // First creation wins: a repeated CreateCoupon re-emits the original definition and must not reset the status.
@@ -58,4 +58,16 @@ async function usageDelta(em: EntityManager, events: ReadonlyArray<Envelope<{ co
      ON CONFLICT (coupon_id) DO UPDATE SET issued = u.issued + EXCLUDED.issued, redeemed = u.redeemed + EXCLUDED.redeemed`,
     [events.map((e) => e.payload.couponId), issued, redeemed],
   );
+}
+
+/**
+ * Inserts a store or product, or replaces every column but its key and created_at: created_at stays the first
+ * upsert's occurredAt, so the merchant lists' newest-first order is that of creation, equal on every replay. The
+ * replaced columns come from the entity's metadata, so a column added later is replaced too.
+ */
+async function upsertKeepingCreatedAt<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, row: T): Promise<void> {
+  const columns = em.connection.getMetadata(entity).columns;
+  const key = columns.filter((c) => c.isPrimary).map((c) => c.databaseName);
+  const replaced = columns.filter((c) => !c.isPrimary && c.databaseName !== 'created_at').map((c) => c.databaseName);
+  await em.createQueryBuilder().insert().into(entity).values(row as QueryDeepPartialEntity<T>).orUpdate(replaced, key).execute();
 }

@@ -6,13 +6,18 @@ const bigintAsNumber: ValueTransformer = {
   from: (v: string | null) => (v === null ? null : Number(v)),
 };
 
+/** created_at: the occurredAt of the first upsert event (never the clock, never changed by later upserts). */
 @Entity({ name: 'store' })
+@Index('store_created_idx', ['createdAt', 'storeId'])
 export class StoreEntity {
   @PrimaryColumn('text', { name: 'store_id' }) storeId!: string;
   @Column('text') name!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
+/** created_at as for stores: the occurredAt of the first upsert event. */
 @Entity({ name: 'product' })
+@Index('product_created_idx', ['createdAt', 'sku'])
 export class ProductEntity {
   @PrimaryColumn('text') sku!: string;
   /** GTIN-14; unique when present. */
@@ -23,6 +28,7 @@ export class ProductEntity {
   @Column('text') currency!: string;
   @Column('text', { nullable: true }) category!: string | null;
   @Column('text', { nullable: true }) brand!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
 /**
@@ -31,6 +37,7 @@ export class ProductEntity {
  */
 @Entity({ name: 'coupon' })
 @Index('coupon_status_idx', ['status'])
+@Index('coupon_created_idx', ['createdAt', 'couponId'])
 export class CouponEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
   @Column('text') title!: string;

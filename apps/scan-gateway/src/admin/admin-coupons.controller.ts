@@ -1,11 +1,14 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Queries, Topics } from '@coupons/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { merchantOf } from '../auth/merchant';
 import { AuthUser, RequireRoles } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from '../messaging/idempotency';
+import { AdminListsService } from './admin-lists.service';
 import { CatalogAdminService } from './catalog-admin.service';
+import { CouponListResponse, ListCouponsRequest } from './dto/admin-lists.dto';
 import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
 import { CouponIdParam } from './dto/params';
 import { ApiErrorResponses } from '../errors/api-error-responses';
@@ -17,7 +20,14 @@ import { ApiErrorResponses } from '../errors/api-error-responses';
 @RequireRoles('merchant')
 @Controller('v1/admin/coupons')
 export class AdminCouponsController {
-  constructor(private readonly admin: CatalogAdminService) {}
+  constructor(private readonly admin: CatalogAdminService, private readonly lists: AdminListsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's own coupons, newest first, cursor-paged, each with issued, redeemed and remaining" })
+  @ApiOkResponse({ type: CouponListResponse })
+  list(@Query() query: ListCouponsRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<CouponListResponse> {
+    return this.lists.coupons(merchantOf(user), query, correlationId);
+  }
 
   @Post()
   @HttpCode(201)
