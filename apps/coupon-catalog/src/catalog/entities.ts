@@ -48,7 +48,7 @@ export class CouponEntity {
   @Column('integer', { name: 'valid_days_after_claim', nullable: true }) validDaysAfterClaim!: number | null;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
   @Column('integer') priority!: number;
-  @Column('text') status!: 'ACTIVE' | 'PAUSED';
+  @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
   /** From the CouponCreated event, never the clock: a replay rebuilds the same value. */
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }

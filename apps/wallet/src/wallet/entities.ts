@@ -72,7 +72,7 @@ export class CouponStockEntity {
   @Column('timestamptz', { name: 'claimable_until', nullable: true }) claimableUntil!: Date | null;
   @Column('integer', { name: 'valid_days_after_claim', nullable: true }) validDaysAfterClaim!: number | null;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
-  @Column('text') status!: 'ACTIVE' | 'PAUSED';
+  @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
 }
 
 export const WALLET_ENTITIES = [CouponQuotaEntity, ClaimEntity, ClaimRedemptionEntity, CouponStockEntity];

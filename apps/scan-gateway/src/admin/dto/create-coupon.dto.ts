@@ -128,7 +128,7 @@ export function couponCrossFieldProblems(dto: CreateCouponRequest, now = Date.no
 
 export class SetCouponStatusRequest {
   @ApiProperty({ enum: COUPON_STATUSES })
-  @IsIn(COUPON_STATUSES, { message: 'status must be ACTIVE or PAUSED' })
+  @IsIn(COUPON_STATUSES, { message: 'status must be ACTIVE, PAUSED or ENDED' })
   status!: CouponStatus;
 }
 
