@@ -62,6 +62,9 @@ export class CouponUsageEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
   @Column('integer') issued!: number;
   @Column('integer') redeemed!: number;
+  /** The wallet's stock terms after a change (CouponStockChanged); null: the coupon's own, unchanged. */
+  @Column('integer', { name: 'total_quantity', nullable: true }) totalQuantity!: number | null;
+  @Column('integer', { name: 'per_user_limit', nullable: true }) perUserLimit!: number | null;
 }
 
 /** A store's promoted products, in order. No foreign keys: aggregates are folded from different partitions. */

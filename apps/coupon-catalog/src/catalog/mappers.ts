@@ -66,7 +66,9 @@ export function productEntityFromEvent(p: ProductUpserted): ProductEntity {
   });
 }
 
-export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 'issued' | 'redeemed'> | null): CouponAdminView {
+export function couponAdminView(
+  c: CouponEntity, usage: Pick<CouponUsageEntity, 'issued' | 'redeemed'> & Partial<Pick<CouponUsageEntity, 'totalQuantity' | 'perUserLimit'>> | null,
+): CouponAdminView {
   return {
     couponId: c.couponId,
     title: c.title,
@@ -74,8 +76,8 @@ export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 
     minSpend: c.minSpend,
     target: c.target as CouponTargetView,
     storeIds: c.storeIds,
-    totalQuantity: c.totalQuantity,
-    perUserLimit: c.perUserLimit,
+    totalQuantity: usage?.totalQuantity ?? c.totalQuantity,
+    perUserLimit: usage?.perUserLimit ?? c.perUserLimit,
     claimableFrom: iso(c.claimableFrom),
     claimableUntil: iso(c.claimableUntil),
     validDaysAfterClaim: c.validDaysAfterClaim,
