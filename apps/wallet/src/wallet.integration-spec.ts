@@ -581,8 +581,9 @@ describe('wallet migrations', () => {
     const ds = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000', 'ClaimSequences1764040200000', 'WalletDecisionPipeline1764040400000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000', 'ClaimSequences1764040200000', 'WalletDecisionPipeline1764040400000', 'StockChanges1764045150000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();

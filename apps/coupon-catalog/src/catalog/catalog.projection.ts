@@ -69,8 +69,9 @@ export const catalogProjection = new Projector(
 /** Adds to coupons' counters (each event once), creating a coupon's row if its own events have not been folded yet. */
 async function usageDelta(em: EntityManager, events: ReadonlyArray<Envelope<{ couponId: string }>>, issued: number, redeemed: number): Promise<void> {
   await em.query(
-    `INSERT INTO ${tableName(em, CouponUsageEntity)} AS u (coupon_id, issued, redeemed)
-     SELECT coupon_id, count(*) * $2::int, count(*) * $3::int FROM unnest($1::text[]) AS coupon_id GROUP BY coupon_id
+    // Terms null: the coupon's own until a CouponStockChanged sets them (a counter never touches them).
+    `INSERT INTO ${tableName(em, CouponUsageEntity)} AS u (coupon_id, issued, redeemed, total_quantity, per_user_limit)
+     SELECT coupon_id, count(*) * $2::int, count(*) * $3::int, NULL::int, NULL::int FROM unnest($1::text[]) AS coupon_id GROUP BY coupon_id
      ON CONFLICT (coupon_id) DO UPDATE SET issued = u.issued + EXCLUDED.issued, redeemed = u.redeemed + EXCLUDED.redeemed`,
     [events.map((e) => e.payload.couponId), issued, redeemed],
   );
