@@ -55,7 +55,7 @@ export class CouponEntity {
   @Column('integer', { name: 'valid_days_after_claim', nullable: true }) validDaysAfterClaim!: number | null;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
   @Column('integer') priority!: number;
-  @Column('text') status!: 'ACTIVE' | 'PAUSED';
+  @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
   /** From the CouponCreated event, never the clock: a replay rebuilds the same value. */
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
@@ -69,6 +69,9 @@ export class CouponUsageEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
   @Column('integer') issued!: number;
   @Column('integer') redeemed!: number;
+  /** The wallet's stock terms after a change (CouponStockChanged); null: the coupon's own, unchanged. */
+  @Column('integer', { name: 'total_quantity', nullable: true }) totalQuantity!: number | null;
+  @Column('integer', { name: 'per_user_limit', nullable: true }) perUserLimit!: number | null;
 }
 
 /** A store's promoted products, in order. No foreign keys: aggregates are folded from different partitions. */

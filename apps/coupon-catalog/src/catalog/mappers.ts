@@ -84,7 +84,10 @@ export function productView(p: ProductEntity): ProductView {
   };
 }
 
-export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 'issued' | 'redeemed'> | null): CouponAdminView {
+/** A coupon's counters, and the wallet's stock terms when they changed since creation. */
+type CouponUsage = Pick<CouponUsageEntity, 'issued' | 'redeemed'> & Partial<Pick<CouponUsageEntity, 'totalQuantity' | 'perUserLimit'>>;
+
+export function couponAdminView(c: CouponEntity, usage: CouponUsage | null): CouponAdminView {
   return {
     couponId: c.couponId,
     title: c.title,
@@ -92,8 +95,8 @@ export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 
     minSpend: c.minSpend,
     target: c.target as CouponTargetView,
     storeIds: c.storeIds,
-    totalQuantity: c.totalQuantity,
-    perUserLimit: c.perUserLimit,
+    totalQuantity: usage?.totalQuantity ?? c.totalQuantity,
+    perUserLimit: usage?.perUserLimit ?? c.perUserLimit,
     claimableFrom: iso(c.claimableFrom),
     claimableUntil: iso(c.claimableUntil),
     validDaysAfterClaim: c.validDaysAfterClaim,
@@ -107,7 +110,7 @@ export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 
 }
 
 /** A coupon in a merchant's list: what is left to claim never shows below 0 (issued may pass a lowered total). */
-export function couponListItemView(c: CouponEntity, usage: Pick<CouponUsageEntity, 'issued' | 'redeemed'> | null): CouponListItemView {
+export function couponListItemView(c: CouponEntity, usage: CouponUsage | null): CouponListItemView {
   const view = couponAdminView(c, usage);
   return { ...view, remaining: Math.max(0, view.totalQuantity - view.issued) };
 }

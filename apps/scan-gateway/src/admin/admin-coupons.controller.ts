@@ -9,9 +9,10 @@ import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint 
 import { AdminListsService } from './admin-lists.service';
 import { CatalogAdminService } from './catalog-admin.service';
 import { CouponListResponse, ListCouponsRequest } from './dto/admin-lists.dto';
-import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
+import { CouponResponse, CreateCouponRequest } from './dto/create-coupon.dto';
+import { UpdateCouponRequest } from './dto/update-coupon.dto';
 import { CouponIdParam } from './dto/params';
-import { ApiErrorResponses } from '../errors/api-error-responses';
+import { ApiErrorResponses, ApiRefusals } from '../errors/api-error-responses';
 
 @ApiErrorResponses(400, 401, 403, 404, 413, 415, 503)
 @ApiTags('admin')
@@ -58,9 +59,14 @@ export class AdminCouponsController {
   }
 
   @Patch(':couponId')
-  @ApiOperation({ summary: 'Pause or resume a coupon (claimed coupons stay usable)' })
+  @ApiOperation({
+    summary: 'Change what can safely change: title, priority, claimableUntil (later only), perUserLimit (up only), totalQuantity (not below issued), '
+      + 'status ACTIVE / PAUSED / ENDED (ENDED is final). Pausing or ending leaves claimed coupons usable until their validity.',
+  })
   @ApiOkResponse({ type: CouponResponse })
-  setStatus(@Param() { couponId }: CouponIdParam, @Body() body: SetCouponStatusRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
-    return this.admin.setCouponStatus(couponId, body.status, { correlationId });
+  @ApiRefusals(409, 'BELOW_ISSUED (totalQuantity below the issued count), COUPON_ENDED (the coupon is ENDED, which is final)')
+  @ApiRefusals(422, 'CLAIMABLE_UNTIL_EARLIER (claimableUntil earlier than the current one), LIMIT_LOWERED (perUserLimit below the current one)')
+  update(@Param() { couponId }: CouponIdParam, @Body() body: UpdateCouponRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
+    return this.admin.updateCoupon(couponId, body, { correlationId });
   }
 }
