@@ -3,7 +3,7 @@ import { useTerminal } from '../app/terminal-context';
 import { newIdempotencyKey, sendOnce } from '../shared/api';
 import { CouponDraft, EMPTY_COUPON, couponFormField, couponRequest } from './coupon-form';
 import { Field, FormProblems } from './Field';
-import { FormErrors, NO_ERRORS, formErrors } from './field-errors';
+import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors';
 import { LIMITS } from './form-values';
 import { MerchantCoupon, MerchantStore } from './merchant-api';
 import { useMerchant } from './merchant-context';
@@ -21,6 +21,7 @@ export function CouponForm({ stores, onCreated }: { stores: MerchantStore[]; onC
   const [key, setKey] = useState(newIdempotencyKey);
   const set = (patch: Partial<CouponDraft>) => {
     setDraft((x) => ({ ...x, ...patch }));
+    setErrors((e) => withoutField(e, ...Object.keys(patch)));
     setKey(newIdempotencyKey());
   };
   const err = errors.fields;

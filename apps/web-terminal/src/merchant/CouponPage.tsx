@@ -8,7 +8,7 @@ import { discountInWords, storesInWords, targetInWords } from '../terminal/offer
 import { CouponEdit, couponFormField, couponPatch, editDraft, statusActions } from './coupon-form';
 import { CouponCounts, statusKey } from './CouponsPage';
 import { Field, FormProblems } from './Field';
-import { FormErrors, NO_ERRORS, formErrors } from './field-errors';
+import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors';
 import { LIMITS } from './form-values';
 import { MerchantCoupon } from './merchant-api';
 import { useMerchant } from './merchant-context';
@@ -22,7 +22,10 @@ function EditForm({ coupon, onSaved }: { coupon: MerchantCoupon; onSaved: (c: Me
   const [edit, setEdit] = useState<CouponEdit>(() => editDraft(coupon));
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<CouponEdit>) => setEdit((e) => ({ ...e, ...patch }));
+  const set = (patch: Partial<CouponEdit>) => {
+    setEdit((e) => ({ ...e, ...patch }));
+    setErrors((e) => withoutField(e, ...Object.keys(patch)));
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();

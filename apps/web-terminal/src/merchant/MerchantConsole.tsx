@@ -10,6 +10,9 @@ import { MerchantSignInPage } from './MerchantSignInPage';
 import { ProductsPage } from './ProductsPage';
 import { StoresPage } from './StoresPage';
 
+/** A console route relative to /merchant/*, where the descendant <Routes> below match (`/merchant/stores` → `stores`). */
+const inConsole = (path: string) => path.slice(`${ROUTES.merchant}/`.length);
+
 /** A page for a signed-in merchant (or the platform's admin); anyone else goes to the merchant sign-in. */
 function MerchantOnly({ page }: { page: ReactElement }) {
   const { session } = useMerchant();
@@ -45,11 +48,11 @@ function ConsoleLayout() {
       <main className="screen">
         <Routes>
           <Route index element={<Navigate to={ROUTES.merchantCoupons} replace />} />
-          <Route path={ROUTES.merchantSignIn} element={<MerchantSignInPage />} />
-          <Route path={ROUTES.merchantStores} element={<MerchantOnly page={<StoresPage />} />} />
-          <Route path={ROUTES.merchantProducts} element={<MerchantOnly page={<ProductsPage />} />} />
-          <Route path={ROUTES.merchantCoupons} element={<MerchantOnly page={<CouponsPage />} />} />
-          <Route path={ROUTES.merchantCoupon} element={<MerchantOnly page={<CouponPage />} />} />
+          <Route path={inConsole(ROUTES.merchantSignIn)} element={<MerchantSignInPage />} />
+          <Route path={inConsole(ROUTES.merchantStores)} element={<MerchantOnly page={<StoresPage />} />} />
+          <Route path={inConsole(ROUTES.merchantProducts)} element={<MerchantOnly page={<ProductsPage />} />} />
+          <Route path={inConsole(ROUTES.merchantCoupons)} element={<MerchantOnly page={<CouponsPage />} />} />
+          <Route path={inConsole(ROUTES.merchantCoupon)} element={<MerchantOnly page={<CouponPage />} />} />
           <Route path="*" element={<Navigate to={ROUTES.merchantCoupons} replace />} />
         </Routes>
       </main>

@@ -2,7 +2,7 @@ import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTerminal } from '../app/terminal-context';
 import { formatMoney } from '../shared/format';
 import { Field, FormProblems } from './Field';
-import { FormErrors, NO_ERRORS, formErrors } from './field-errors';
+import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors';
 import { LIMITS } from './form-values';
 import { ListNote } from './ListNote';
 import { MerchantProduct } from './merchant-api';
@@ -19,7 +19,10 @@ function ProductForm({ editing, onSaved, onCancel }: { editing: MerchantProduct 
   const [draft, setDraft] = useState<ProductDraft>(editing ? productDraft(editing) : EMPTY_PRODUCT);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<ProductDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const set = (patch: Partial<ProductDraft>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    setErrors((e) => withoutField(e, ...Object.keys(patch)));
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();

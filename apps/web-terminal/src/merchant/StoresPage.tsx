@@ -1,7 +1,7 @@
 import { FormEvent, useCallback, useState } from 'react';
 import { useTerminal } from '../app/terminal-context';
 import { Field, FormProblems } from './Field';
-import { FormErrors, NO_ERRORS, formErrors } from './field-errors';
+import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors';
 import { ID_PATTERN, LIMITS } from './form-values';
 import { DisplayItem, MerchantStore } from './merchant-api';
 import { useMerchant, withSaved } from './merchant-context';
@@ -45,13 +45,14 @@ function StoreForm({ editing, onSaved, onCancel }: { editing: MerchantStore | nu
   }
 
   return (
-    <form className="stack card" onSubmit={submit} noValidate aria-label={editing ? t('mRename', { store: editing.name }) : t('mSaveStore')}>
+    <form className="stack card" onSubmit={submit} noValidate aria-label={editing ? t('mRename', { store: editing.name }) : t('mNewStore')}>
+      <h3>{editing ? t('mRename', { store: editing.name }) : t('mNewStore')}</h3>
       <FormProblems errors={errors} />
       <Field label={t('mStoreId')} error={errors.fields.storeId}>
-        {(p) => <input {...p} value={storeId} onChange={(e) => setStoreId(e.target.value)} maxLength={64} autoCapitalize="none" readOnly={!!editing} />}
+        {(p) => <input {...p} value={storeId} onChange={(e) => { setStoreId(e.target.value); setErrors(withoutField(errors, 'storeId')); }} maxLength={64} autoCapitalize="none" readOnly={!!editing} />}
       </Field>
       <Field label={t('mStoreName')} error={errors.fields.name}>
-        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} maxLength={LIMITS.nameLength} />}
+        {(p) => <input {...p} value={name} onChange={(e) => { setName(e.target.value); setErrors(withoutField(errors, 'name')); }} maxLength={LIMITS.nameLength} />}
       </Field>
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>{t('mSaveStore')}</button>
@@ -71,7 +72,10 @@ function DisplaysEditor({ store, initial, onSaved }: { store: MerchantStore; ini
   const [rows, setRows] = useState<DisplayItem[]>(initial.length ? initial : [{ sku: '', headline: '' }]);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const setRow = (i: number, patch: Partial<DisplayItem>) => setRows((r) => r.map((row, j) => (j === i ? { ...row, ...patch } : row)));
+  const setRow = (i: number, patch: Partial<DisplayItem>) => {
+    setRows((r) => r.map((row, j) => (j === i ? { ...row, ...patch } : row)));
+    setErrors((e) => withoutField(e, ...Object.keys(patch).map((k) => `items.${i}.${k}`)));
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -214,9 +214,10 @@ export function couponPatch(c: MerchantCoupon, e: CouponEdit, t: Translate, now 
   else if (perUserLimit < c.perUserLimit) p.perUserLimit = t('mUpOnly', { min: c.perUserLimit });
   else if (perUserLimit !== c.perUserLimit) body.perUserLimit = perUserLimit;
 
-  const total = toInt(e.totalQuantity, 1, LIMITS.totalQuantity);
+  const total = toInt(e.totalQuantity, 0, LIMITS.totalQuantity);
   if (total === null) p.totalQuantity = t('mRange', { min: 1, max: LIMITS.totalQuantity });
   else if (total < c.issued) p.totalQuantity = t('mBelowIssued', { issued: c.issued });
+  else if (total < 1) p.totalQuantity = t('mRange', { min: 1, max: LIMITS.totalQuantity });
   else if (total !== c.totalQuantity) body.totalQuantity = total;
 
   return Object.keys(p).length ? { ok: false, problems: p } : { ok: true, body };

@@ -42,3 +42,11 @@ export function formErrors(err: unknown, toFormField: (path: string) => string |
 export function hasErrors(errors: FormErrors): boolean {
   return errors.top.length > 0 || Object.keys(errors.fields).length > 0;
 }
+
+/** The errors without those of the fields just edited: a message stays beside a field only until it is changed. */
+export function withoutField(errors: FormErrors, ...names: string[]): FormErrors {
+  if (!names.some((n) => n in errors.fields)) return errors;
+  const fields = { ...errors.fields };
+  for (const n of names) delete fields[n];
+  return { ...errors, fields };
+}
