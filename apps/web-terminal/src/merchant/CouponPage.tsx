@@ -16,7 +16,7 @@ import { useMerchant } from './merchant-context';
 /** The counts change with every claim and order: read again this often while the page is open. */
 const REFRESH_MS = 5000;
 
-function EditForm({ coupon, onSaved }: { coupon: MerchantCoupon; onSaved: (c: MerchantCoupon) => void }) {
+function EditForm({ coupon, onSaved, onCancel }: { coupon: MerchantCoupon; onSaved: (c: MerchantCoupon) => void; onCancel: () => void }) {
   const { t, notify } = useTerminal();
   const { merchant } = useMerchant();
   const [edit, setEdit] = useState<CouponEdit>(() => editDraft(coupon));
@@ -63,7 +63,10 @@ function EditForm({ coupon, onSaved }: { coupon: MerchantCoupon; onSaved: (c: Me
         {text('claimableUntil', t('mClaimableUntil'), { type: 'datetime-local' })}
         {text('priority', t('mPriority'), { inputMode: 'numeric' })}
       </div>
-      <button type="submit" className="primary" disabled={busy}>{t('mSaveChanges')}</button>
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>{t('mSaveChanges')}</button>
+        <button type="button" onClick={onCancel}>{t('mCancel')}</button>
+      </div>
     </form>
   );
 }
@@ -170,7 +173,7 @@ export function CouponPage() {
       </dl>
       <StatusActions coupon={coupon} onSaved={saved} />
       {coupon.status !== 'ENDED' && (
-        editing ? <EditForm key={coupon.couponId} coupon={coupon} onSaved={saved} /> : <button type="button" onClick={() => setEditing(true)}>{t('mEditCoupon')}</button>
+        editing ? <EditForm key={coupon.couponId} coupon={coupon} onSaved={saved} onCancel={() => setEditing(false)} /> : <button type="button" onClick={() => setEditing(true)}>{t('mEditCoupon')}</button>
       )}
     </section>
   );
