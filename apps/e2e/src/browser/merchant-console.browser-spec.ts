@@ -188,7 +188,7 @@ describe('the merchant console in Chromium', () => {
     await shot(page, '08-coupon-form-phone');
   });
 
-  // needs branch tenancy/lists: PATCH with title and status ENDED, the BELOW_ISSUED refusal and the coupon list.
+  // needs branch tenancy/lists: the coupon list with its status filter, and PATCH with title, totalQuantity and status ENDED.
   it.skip('a merchant lists its coupons with their counts, edits one, and ends it after confirming', async () => {
     const page = await newPage();
     await signInMerchant(page, MERCHANT_A);
