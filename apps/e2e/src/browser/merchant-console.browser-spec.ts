@@ -180,12 +180,34 @@ describe('the merchant console in Chromium', () => {
     await seen(errorBeside(page, 'Total quantity').getByText('Can\'t go below the 1 already issued.'));
     await shot(page, '06-coupon-edit');
 
+    await page.getByRole('link', { name: 'Coupons', exact: true }).click();
+    await seen(page.getByRole('list', { name: 'Coupons' }).getByRole('link', { name: COUPON }));
+    await shot(page, '07-coupons');
+
     // The same pages at a phone's width.
     await page.setViewportSize({ width: 360, height: 640 });
-    await shot(page, '07-coupon-phone');
+    await page.getByRole('list', { name: 'Coupons' }).getByRole('link', { name: COUPON }).click();
+    await countReads(page, 'Issued', '1');
+    await shot(page, '08-coupon-phone');
     await page.getByRole('link', { name: 'Coupons', exact: true }).click();
     await page.getByRole('button', { name: 'New coupon' }).click();
-    await shot(page, '08-coupon-form-phone');
+    await shot(page, '09-coupon-form-phone');
+  });
+
+  it('speaks Chinese to a browser that prefers it', async () => {
+    const made = await phoneContext(browser, stack.gatewayUrl, 'zh-CN');
+    contexts.push(made.context);
+    const page = await made.context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${stack.gatewayUrl}/merchant/stores`);
+    await seen(page.getByRole('heading', { name: '商家登录' }));
+    await page.getByLabel('商家', { exact: true }).fill(`mc-zh-${RUN}`);
+    await page.getByRole('button', { name: '登录' }).click();
+    await seen(page.getByRole('heading', { name: '优惠券', level: 2 }));
+    await page.getByRole('button', { name: '新建优惠券' }).click();
+    await page.getByRole('button', { name: '创建优惠券' }).click();
+    await seen(errorBeside(page, '标题').getByText('必填。'));
+    await shot(page, '10-zh-coupon-form');
   });
 
   // needs branch tenancy/lists: the coupon list with its status filter, and PATCH with title, totalQuantity and status ENDED.
@@ -201,7 +223,7 @@ describe('the merchant console in Chromium', () => {
     expect(await item.count()).toBe(0);
     await page.getByLabel('Status').selectOption('ACTIVE');
     await seen(item);
-    await shot(page, '09-coupon-list');
+    await shot(page, '11-coupon-list');
 
     await item.getByRole('link', { name: COUPON }).click();
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
@@ -217,7 +239,7 @@ describe('the merchant console in Chromium', () => {
     await page.getByRole('button', { name: 'Yes, end it' }).click();
     await seen(page.locator('.status').getByText('Ended'));
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
-    await shot(page, '10-coupon-ended');
+    await shot(page, '12-coupon-ended');
   });
 
   // needs branch tenancy/lists: tenancy's 404 for another merchant's coupon and the merchant's own lists.
@@ -233,7 +255,7 @@ describe('the merchant console in Chromium', () => {
     await seen(page.getByText('No products yet.'));
     await page.goto(couponUrl);
     await seen(page.getByRole('heading', { name: 'No such coupon.' }));
-    await shot(page, '11-second-merchant');
+    await shot(page, '13-second-merchant');
   });
 
   it('loaded everything from the gateway and threw no error in the page', async () => {

@@ -1,7 +1,7 @@
 import { ReactNode, createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { useTerminal } from '../app/terminal-context';
 import { ApiClient } from '../shared/api';
-import { SESSION_KEYS, Session, loadSession, saveSession, sessionFromToken } from '../shared/session';
+import { SESSION_KEYS, Session, loadSession, saveSession, sessionFromToken, tokenFromFragment } from '../shared/session';
 import { MerchantApi, MerchantCoupon, MerchantProduct, MerchantStore } from './merchant-api';
 
 /**
@@ -34,11 +34,23 @@ const KEY_OF = {
   coupons: (c: MerchantCoupon) => c.couponId,
 } as const;
 
+/** As the terminal's: a token an identity provider handed to /merchant/sign-in#access_token=... wins over a stored one. */
+function initialSession(): Session | null {
+  const handed = tokenFromFragment(window.location.hash);
+  if (handed) {
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+    const session = sessionFromToken(handed);
+    saveSession(sessionStorage, session, SESSION_KEYS.merchant);
+    if (session) return session;
+  }
+  return loadSession(sessionStorage, SESSION_KEYS.merchant);
+}
+
 const NOTHING_SAVED: MerchantConsole['saved'] = { stores: [], products: [], coupons: [] };
 
 export function MerchantProvider({ children }: { children: ReactNode }) {
   const { t, notify } = useTerminal();
-  const [session, setSession] = useState<Session | null>(() => loadSession(sessionStorage, SESSION_KEYS.merchant));
+  const [session, setSession] = useState<Session | null>(initialSession);
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const [saved, setSaved] = useState(NOTHING_SAVED);
