@@ -69,7 +69,7 @@ export function MerchantSignInPage() {
           </label>
           {problem && <small id="merchant-sign-in-error" className="field-error" role="alert">{problem}</small>}
           <button type="submit" className="primary" disabled={busy}>{t('signIn')}</button>
-          <p className="hint">{t('devSignInNote')}</p>
+          <p className="hint">{t('mDevSignInNote')}</p>
         </form>
       ) : (
         <p>{t('noSignIn')}</p>

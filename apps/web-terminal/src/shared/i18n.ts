@@ -63,7 +63,7 @@ export const MESSAGES = {
     // The merchant console (/merchant): keys start with m.
     mConsole: 'Merchant console', mNavStores: 'Stores', mNavProducts: 'Products', mNavCoupons: 'Coupons',
     mSignInTitle: 'Merchant sign-in', mSignInExplain: 'Sign in as a merchant to manage your stores, products and coupons.',
-    mMerchant: 'Merchant', mSignedInAs: 'Merchant {merchant}', mNotMerchant: 'This account is not a merchant: sign in with a merchant account.',
+    mMerchant: 'Merchant', mDevSignInNote: 'Development sign-in: any merchant name, no password.', mSignedInAs: 'Merchant {merchant}', mNotMerchant: 'This account is not a merchant: sign in with a merchant account.',
     mRequired: 'Required.', mTooLong: 'At most {max} characters.', mMoney: 'An amount like 12.50.', mRange: 'A whole number from {min} to {max}.',
     mTooMany: 'At most {max}.', mIdList: 'Ids without spaces, separated by commas.', mId: '1 to 64 characters, no spaces.',
     mTimeZone: 'An IANA time zone such as Asia/Shanghai.', mTime: 'Not a date and time.', mPast: 'This time has passed.',
@@ -157,7 +157,7 @@ export const MESSAGES = {
     loading: '加载中…', dismiss: '关闭',
     mConsole: '商家后台', mNavStores: '门店', mNavProducts: '商品', mNavCoupons: '优惠券',
     mSignInTitle: '商家登录', mSignInExplain: '以商家身份登录，管理门店、商品和优惠券。',
-    mMerchant: '商家', mSignedInAs: '商家 {merchant}', mNotMerchant: '这个账号不是商家账号：请用商家账号登录。',
+    mMerchant: '商家', mDevSignInNote: '开发环境登录：任意商家名称，无需密码。', mSignedInAs: '商家 {merchant}', mNotMerchant: '这个账号不是商家账号：请用商家账号登录。',
     mRequired: '必填。', mTooLong: '最多 {max} 个字符。', mMoney: '请输入金额，例如 12.50。', mRange: '请输入 {min} 到 {max} 之间的整数。',
     mTooMany: '最多 {max} 个。', mIdList: '不含空格的 ID，用逗号分隔。', mId: '1 到 64 个字符，不含空格。',
     mTimeZone: 'IANA 时区名，例如 Asia/Shanghai。', mTime: '不是有效的日期时间。', mPast: '这个时间已经过去了。',
