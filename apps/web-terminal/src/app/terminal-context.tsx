@@ -82,7 +82,8 @@ export function TerminalProvider({ children }: { children: ReactNode }) {
   const t = useMemo(() => translator(locale), [locale]);
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
-    document.title = t('appName');
+    // The merchant console titles its own pages (this effect runs after the console's, being its parent's).
+    if (!window.location.pathname.startsWith('/merchant')) document.title = t('appName');
   }, [locale, t]);
 
   const [session, setSession] = useState<Session | null>(initialSession);

@@ -6,7 +6,7 @@ import { ApiProblem } from '../shared/api';
 import { formatDate, formatMoney } from '../shared/format';
 import { discountInWords, storesInWords, targetInWords } from '../terminal/offer-words';
 import { CouponEdit, couponFormField, couponPatch, editDraft, statusActions } from './coupon-form';
-import { CouponCounts, statusKey } from './CouponsPage';
+import { CouponCounts, statusWord } from './CouponsPage';
 import { Field, FormProblems } from './Field';
 import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors';
 import { LIMITS } from './form-values';
@@ -152,7 +152,7 @@ export function CouponPage() {
       <Link to={ROUTES.merchantCoupons}>← {t('mAllCoupons')}</Link>
       <div className="m-item-head">
         <h2>{coupon.title}</h2>
-        <span className={`status status-${coupon.status.toLowerCase()}`}>{t(statusKey(coupon.status))}</span>
+        <span className={`status status-${coupon.status.toLowerCase()}`}>{statusWord(coupon.status, t)}</span>
       </div>
       <CouponCounts coupon={coupon} />
       <button type="button" className="link" onClick={() => void load()}>{t('mRefresh')}</button>

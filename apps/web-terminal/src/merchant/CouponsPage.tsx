@@ -2,16 +2,19 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { merchantCouponPath } from '../app/routes';
 import { useTerminal } from '../app/terminal-context';
-import { MessageKey } from '../shared/i18n';
+import { MessageKey, Translate } from '../shared/i18n';
 import { discountInWords, targetInWords } from '../terminal/offer-words';
 import { CouponForm } from './CouponForm';
 import { ListNote } from './ListNote';
 import { MerchantCoupon, MerchantStore, remainingOf } from './merchant-api';
 import { useMerchant, withSaved } from './merchant-context';
 import { useList } from './use-list';
+import { useSettled } from './use-settled';
 
 export const COUPON_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const;
-export const statusKey = (status: string) => `mStatus${status}` as MessageKey;
+/** A coupon's status in the merchant's words; one this console does not know yet is shown as the API spells it. */
+export const statusWord = (status: string, t: Translate) =>
+  ((COUPON_STATUSES as readonly string[]).includes(status) ? t(`mStatus${status}` as MessageKey) : status);
 const couponKey = (c: MerchantCoupon) => c.couponId;
 const storeKey = (s: MerchantStore) => s.storeId;
 
@@ -58,12 +61,13 @@ export function CouponsPage() {
   const [status, setStatus] = useState('');
   const [storeId, setStoreId] = useState('');
   const [q, setQ] = useState('');
+  const settledQ = useSettled(q);
   const [creating, setCreating] = useState(false);
   const stores = useAllStores();
-  const load = useCallback((cursor: string | null) => merchant.coupons({ status, storeId, q }, cursor), [merchant, status, storeId, q]);
+  const load = useCallback((cursor: string | null) => merchant.coupons({ status, storeId, q: settledQ }, cursor), [merchant, status, storeId, settledQ]);
   const list = useList(load, couponKey, t('networkError'));
   const matches = (c: MerchantCoupon) => (!status || c.status === status) && (!storeId || !c.storeIds.length || c.storeIds.includes(storeId))
-    && (!q.trim() || c.title.toLowerCase().includes(q.trim().toLowerCase()));
+    && (!settledQ.trim() || c.title.toLowerCase().includes(settledQ.trim().toLowerCase()));
   const coupons = withSaved(saved.coupons, list.items, couponKey, matches);
 
   return (
@@ -80,7 +84,7 @@ export function CouponsPage() {
           {t('mStatusFilter')}
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">{t('mAll')}</option>
-            {COUPON_STATUSES.map((s) => <option key={s} value={s}>{t(statusKey(s))}</option>)}
+            {COUPON_STATUSES.map((s) => <option key={s} value={s}>{statusWord(s, t)}</option>)}
           </select>
         </label>
         <label>
@@ -99,7 +103,7 @@ export function CouponsPage() {
             <li key={c.couponId} className={`card coupon-${c.status.toLowerCase()}`}>
               <div className="m-item-head">
                 <h3><Link to={merchantCouponPath(c.couponId)}>{c.title}</Link></h3>
-                <span className={`status status-${c.status.toLowerCase()}`}>{t(statusKey(c.status))}</span>
+                <span className={`status status-${c.status.toLowerCase()}`}>{statusWord(c.status, t)}</span>
               </div>
               <p className="offer-discount">{discountInWords(c.discount, 'CNY', t, locale)} · {targetInWords(c.target, t)}</p>
               <CouponCounts coupon={c} />

@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useState } from 'react';
+import { FormEvent, useCallback, useState } from 'react';
 import { useTerminal } from '../app/terminal-context';
 import { formatMoney } from '../shared/format';
 import { Field, FormProblems } from './Field';
@@ -9,6 +9,7 @@ import { MerchantProduct } from './merchant-api';
 import { useMerchant, withSaved } from './merchant-context';
 import { EMPTY_PRODUCT, ProductDraft, productDraft, productFormField, productRequest } from './product-form';
 import { useList } from './use-list';
+import { useSettled } from './use-settled';
 
 const productKey = (p: MerchantProduct) => p.sku;
 
@@ -66,16 +67,6 @@ function ProductForm({ editing, onSaved, onCancel }: { editing: MerchantProduct 
   );
 }
 
-/** The search is sent after the merchant stops typing (300 ms), not on every key. */
-function useSettled<T>(value: T, ms = 300): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
-
 export function ProductsPage() {
   const { t, locale } = useTerminal();
   const { merchant, saved, remember } = useMerchant();
@@ -93,7 +84,7 @@ export function ProductsPage() {
   return (
     <section className="panel">
       <h2>{t('mProductsTitle')}</h2>
-      <ProductForm key={editing?.sku ?? 'new'} editing={editing} onCancel={() => setEditing(null)} onSaved={(p) => { remember('products', p); setEditing(null); }} />
+      <ProductForm key={editing?.sku ?? 'new'} editing={editing} onCancel={() => setEditing(null)} onSaved={(p) => { remember('products', p); setEditing(null); list.reload(); }} />
       <div className="grid-3 filters" role="search">
         <label>{t('mSearch')}<input type="search" value={filters.q} placeholder={t('mSearchHint')} onChange={(e) => setFilters((f) => ({ ...f, q: e.target.value }))} /></label>
         <label>{t('mCategory')}<input value={filters.category} onChange={(e) => setFilters((f) => ({ ...f, category: e.target.value }))} /></label>

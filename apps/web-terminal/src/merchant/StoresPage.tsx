@@ -134,7 +134,7 @@ export function StoresPage() {
   return (
     <section className="panel">
       <h2>{t('mStoresTitle')}</h2>
-      <StoreForm key={renaming?.storeId ?? 'new'} editing={renaming} onCancel={() => setRenaming(null)} onSaved={(s) => { remember('stores', s); setRenaming(null); }} />
+      <StoreForm key={renaming?.storeId ?? 'new'} editing={renaming} onCancel={() => setRenaming(null)} onSaved={(s) => { remember('stores', s); setRenaming(null); list.reload(); }} />
       <ListNote list={list} />
       {stores.length === 0 && !list.loading ? <p>{t('mNoStores')}</p> : (
         <ul className="m-list" aria-label={t('mStoresTitle')}>
