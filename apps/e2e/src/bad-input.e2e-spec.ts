@@ -102,7 +102,7 @@ describe('bad input at the gateway', () => {
       expect(detailFields(err).join(' ')).toContain('sku');
     });
 
-    it('a coupon status outside ACTIVE/PAUSED', async () => {
+    it('a coupon status outside ACTIVE/PAUSED/ENDED', async () => {
       const created = await merchant.post('/v1/admin/coupons', { ...validCoupon(), title: 'Status target' });
       expect(created.status).toBe(201);
       const err = expectError(await merchant.patch(`/v1/admin/coupons/${created.body.couponId}`, { status: 'DELETED' }), 400);

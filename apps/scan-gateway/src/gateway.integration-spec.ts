@@ -207,6 +207,14 @@ describe('scan-gateway over a real broker', () => {
     const res = await http('GET', '/docs/json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/admin/coupons', '/v1/scans', '/v1/admin/stores/{storeId}/displays']));
+    // The coupon edit documents its body and each refusal code.
+    const edit = res.body.paths['/v1/admin/coupons/{couponId}'].patch;
+    expect(Object.keys(edit.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '422']));
+    expect(edit.responses['409'].description).toMatch(/BELOW_ISSUED.*COUPON_ENDED/);
+    expect(edit.responses['422'].description).toMatch(/CLAIMABLE_UNTIL_EARLIER.*LIMIT_LOWERED/);
+    expect(Object.keys(res.body.components.schemas.UpdateCouponRequest.properties)).toEqual(
+      expect.arrayContaining(['title', 'priority', 'claimableUntil', 'perUserLimit', 'totalQuantity', 'status']),
+    );
     expect((await fetch(`${h.base}/docs`)).status).toBe(200);
   });
 

@@ -1,4 +1,4 @@
-import { CatalogEventTypes, CouponAdminView, Envelope, Queries, Topics, causedBy, envelope } from '@coupons/contracts';
+import { CatalogEventTypes, CouponAdminView, CouponEditEventTypes, Envelope, Queries, Topics, causedBy, envelope } from '@coupons/contracts';
 import { FakeService } from './fake-service';
 
 type Product = { sku: string; gtin: string | null; name: string; price: number; currency: string };
@@ -32,6 +32,15 @@ export function fakeCatalog(brokers: string) {
           }
           coupon.status = p.status;
           return causedBy(cmd, CatalogEventTypes.couponStatusChanged, { couponId: p.couponId, status: p.status }, p.couponId);
+        }
+        case 'UpdateCoupon': {
+          const coupon = coupons.get(p.couponId);
+          if (!coupon) {
+            return causedBy(cmd, CatalogEventTypes.commandRejected, { commandType: cmd.type, code: 'COUPON_NOT_FOUND', message: `no coupon ${p.couponId}`, httpStatus: 404 }, p.couponId);
+          }
+          Object.assign(coupon, Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'couponId')));
+          const { title, priority, claimableUntil, status } = coupon;
+          return causedBy(cmd, CouponEditEventTypes.couponUpdated, { couponId: p.couponId, title, priority, claimableUntil: claimableUntil ?? null, status }, p.couponId);
         }
         case 'SetStoreDisplays':
           if (p.items.some((i: { sku: string }) => !products.has(i.sku))) {

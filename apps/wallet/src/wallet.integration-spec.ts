@@ -391,6 +391,62 @@ describe('claim constraints (the lock bypassed: rows inserted directly)', () => 
   });
 });
 
+describe('stock changes (ChangeCouponStock through the claim pipeline)', () => {
+  const stockCmd = (couponId: string, p: { totalQuantity?: number; perUserLimit?: number }) =>
+    envelope('ChangeCouponStock', { couponId, ...p }, { aggregateId: couponId, correlationId: randomUUID() });
+  const quotaOf = async (couponId: string) =>
+    (await db.query(`SELECT total_quantity, per_user_limit FROM coupon_quota WHERE coupon_id = $1`, [couponId]))[0];
+  const claimTerms = (couponId: string) =>
+    db.query(`SELECT DISTINCT total_quantity, per_user_limit FROM claim WHERE coupon_id = $1`, [couponId]);
+
+  it('a run of claims with a decrease among them: the claims after it are judged by the new total, every claim row carries it', async () => {
+    await createCoupon('sc-1', { totalQuantity: 10 });
+    const before = Array.from({ length: 3 }, (_, i) => claimCmd('sc-1', `sc-u${i}`));
+    const change = stockCmd('sc-1', { totalQuantity: 5 });
+    const after = Array.from({ length: 4 }, (_, i) => claimCmd('sc-1', `sc-v${i}`));
+    await decideRun([...before, change, ...after]);
+    expect(await outcomeOf(change.eventId)).toMatchObject({ type: 'CouponStockChanged', payload: { totalQuantity: 5, perUserLimit: 1, issued: 3 } });
+    const answers = await Promise.all(after.map((c) => outcomeOf(c.eventId)));
+    expect(answers.map((a) => a.type)).toEqual(['CouponClaimed', 'CouponClaimed', 'ClaimRejected', 'ClaimRejected']);
+    expect(await quotaOf('sc-1')).toEqual({ total_quantity: 5, per_user_limit: 1 });
+    expect(await claimTerms('sc-1')).toEqual([{ total_quantity: 5, per_user_limit: 1 }]);
+  });
+
+  it('refuses a total below issued and a lower per-user limit, naming the field; an increase lets claims in again', async () => {
+    await createCoupon('sc-2', { totalQuantity: 2, perUserLimit: 2 });
+    for (const u of ['a', 'b']) expect((await decide(claimCmd('sc-2', `sc2-${u}`))).type).toBe('CouponClaimed');
+    expect((await decide(claimCmd('sc-2', 'sc2-c'))).payload).toMatchObject({ code: 'OUT_OF_STOCK' });
+    const below = stockCmd('sc-2', { totalQuantity: 1 });
+    await decideOne(below);
+    expect((await outcomeOf(below.eventId)).payload).toMatchObject({ code: 'BELOW_ISSUED', field: 'totalQuantity', httpStatus: 409 });
+    const lower = stockCmd('sc-2', { perUserLimit: 1 });
+    await decideOne(lower);
+    expect((await outcomeOf(lower.eventId)).payload).toMatchObject({ code: 'LIMIT_LOWERED', field: 'perUserLimit', httpStatus: 422 });
+    await decideOne(stockCmd('sc-2', { totalQuantity: 3, perUserLimit: 3 }));
+    expect((await decide(claimCmd('sc-2', 'sc2-c'))).type).toBe('CouponClaimed');
+    expect(await claimTerms('sc-2')).toEqual([{ total_quantity: 3, per_user_limit: 3 }]);
+  });
+
+  it('the database refuses terms below an issued sequence even when a decision let them through', async () => {
+    await createCoupon('sc-3', { totalQuantity: 5 });
+    for (const u of ['a', 'b', 'c']) await decide(claimCmd('sc-3', `sc3-${u}`));
+    const forged = event('CouponStockChanged', { couponId: 'sc-3', totalQuantity: 2, perUserLimit: 1, issued: 3 }, 'sc-3');
+    await expect(foldNow(db, forged)).rejects.toMatchObject({ driverError: { constraint: 'claim_issue_seq_check' } });
+    expect(await quotaOf('sc-3')).toEqual({ total_quantity: 5, per_user_limit: 1 });
+  });
+
+  it('a stock change of an ENDED coupon is COUPON_ENDED, and its claims NOT_CLAIMABLE', async () => {
+    await createCoupon('sc-4', { totalQuantity: 5 });
+    const ended = event('CouponUpdated', { couponId: 'sc-4', title: 'over', priority: 0, claimableUntil: null, status: 'ENDED' }, 'sc-4');
+    await publish(Topics.catalogEvents, ended); // for the replays below
+    await foldNow(db, ended);
+    const change = stockCmd('sc-4', { totalQuantity: 9 });
+    await decideOne(change);
+    expect((await outcomeOf(change.eventId)).payload).toMatchObject({ code: 'COUPON_ENDED' });
+    expect((await decide(claimCmd('sc-4', 'sc4-a'))).payload).toMatchObject({ code: 'NOT_CLAIMABLE' });
+  });
+});
+
 describe('wallet replay', () => {
   const readAll = (topics: string[]) => readEnvelopes(kafka, topics);
 
@@ -581,8 +637,9 @@ describe('wallet migrations', () => {
     const ds = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000', 'ClaimSequences1764040200000', 'WalletDecisionPipeline1764040400000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000', 'ClaimSequences1764040200000', 'WalletDecisionPipeline1764040400000', 'StockChanges1764045150000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();

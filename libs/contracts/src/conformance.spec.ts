@@ -52,6 +52,11 @@ const SAMPLES: Record<string, object> = {
   OrderCancelRejected: { orderId: 'o1', userId: 'u1', code: 'ALREADY_CANCELLED', message: 'twice' },
   CouponRedeemed: { claimId: 'clm_1', couponId: 'cpn_1', userId: 'u1', orderId: 'o1', redeemedAt: AT },
   CouponReleased: { claimId: 'clm_1', couponId: 'cpn_1', userId: 'u1', orderId: 'o1', releasedAt: AT },
+  UpdateCoupon: { couponId: 'cpn_1', title: 'New title', claimableUntil: AT, status: 'ENDED' },
+  CouponUpdated: { couponId: 'cpn_1', title: 'New title', priority: 2, claimableUntil: null, status: 'PAUSED' },
+  ChangeCouponStock: { couponId: 'cpn_1', totalQuantity: 40 },
+  CouponStockChanged: { couponId: 'cpn_1', totalQuantity: 40, perUserLimit: 2, issued: 31 },
+  CouponStockChangeRejected: { couponId: 'cpn_1', code: 'BELOW_ISSUED', message: 'no', field: 'totalQuantity', httpStatus: 409 },
 };
 
 /**

@@ -16,3 +16,6 @@ export * from './timestamps';
 export * from './queries/order-cursor';
 export * from './topic-declarations';
 export * from './error-body';
+export * from './queries/sort-key-cursor';
+export * from './queries/admin-list-cursor';
+export * from './queries/admin-lists';

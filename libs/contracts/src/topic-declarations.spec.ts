@@ -5,7 +5,8 @@ describe('topic declarations', () => {
   const names = TOPIC_DECLARATIONS.map((d) => d.name);
 
   it('declare every topic and every query pattern with its reply topic, once', () => {
-    const queries = [Queries.getCoupon, Queries.getWallet, Queries.getOrder, Queries.listOrders, ...Object.values(Queries.commandOutcome)];
+    const queries = [Queries.getCoupon, Queries.getWallet, Queries.getOrder, Queries.listOrders, Queries.listStores, Queries.listProducts, Queries.listCoupons,
+      ...Object.values(Queries.commandOutcome)];
     expect([...names].sort()).toEqual([...Object.values(Topics), ...queries, ...queries.map((q) => `${q}.reply`)].sort());
     expect(new Set(names).size).toBe(names.length);
   });

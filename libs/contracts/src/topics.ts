@@ -31,6 +31,10 @@ export const Queries = {
   getOrder: 'ordering.order-get.v1',
   /** A user's own orders, newest first, cursor-paged. */
   listOrders: 'ordering.order-list.v1',
+  /** A merchant's own stores, products and coupons (all of them for the platform admin), newest first, cursor-paged. */
+  listStores: 'catalog.store-list.v1',
+  listProducts: 'catalog.product-list.v1',
+  listCoupons: 'catalog.coupon-list.v1',
   /** Outcome of a command already decided (idempotent repeats, or a gateway that restarted while waiting). */
   commandOutcome: {
     catalog: 'catalog.command-outcome.v1',

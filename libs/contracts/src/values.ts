@@ -9,7 +9,8 @@ export const ID_PATTERN = /^[\x21-\x7E]{1,64}$/;
 export const MAX_MONEY = 1_000_000_000_00; // one billion yuan in fen: far above any real price, below 2^53
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
-export const COUPON_STATUSES = ['ACTIVE', 'PAUSED'] as const;
+/** ENDED is final: an ended coupon is never claimable again (claims already made keep their validity). */
+export const COUPON_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const;
 export type CouponStatus = (typeof COUPON_STATUSES)[number];
 
 export class AmountOffDiscount {

@@ -49,7 +49,7 @@ export interface CouponTarget {
 }
 
 /** Lifecycle of a coupon definition. */
-export type CouponStatus = 'ACTIVE' | 'PAUSED';
+export type CouponStatus = 'ACTIVE' | 'PAUSED' | 'ENDED';
 
 /** The fields needed to apply a coupon to an order. */
 export interface CouponTerms {

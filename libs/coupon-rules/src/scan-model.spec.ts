@@ -1,4 +1,4 @@
-import { CatalogEventTypes } from '@coupons/contracts';
+import { CatalogEventTypes, CouponEditEventTypes } from '@coupons/contracts';
 import { ScanModel } from './scan-model';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -78,6 +78,25 @@ describe('ScanModel', () => {
     const r = sut.scan({ sku: 'milk' }, NOW);
     expect(r.coupons.map((c) => [c.couponId, c.title])).toEqual([['c-sku', 'c-sku'], ['c-s1', 'c-s1']]);
     expect(sut.scan({ sku: 'milk' }, NOW + 2 * DAY).coupons.map((c) => c.couponId)).toEqual(['c-s1']);
+  });
+
+  it('follows a coupon edit: title, priority and claim window in the offer, ENDED not offered', () => {
+    const until = new Date(NOW + 3 * DAY).toISOString();
+    sut.scan({ sku: 'milk' }, NOW);
+    sut.applyCatalog({ type: CouponEditEventTypes.couponUpdated, payload: { couponId: 'c-sku', title: 'Now 2 off', priority: 0, claimableUntil: until, status: 'ACTIVE' } } as any);
+    expect(sut.scan({ sku: 'milk' }, NOW + 2 * DAY).coupons.find((c) => c.couponId === 'c-sku')).toMatchObject({ title: 'Now 2 off', claimableUntil: until });
+    sut.applyCatalog({ type: CouponEditEventTypes.couponUpdated, payload: { couponId: 'c-sku', title: 'Now 2 off', priority: 0, claimableUntil: until, status: 'ENDED' } } as any);
+    expect(sut.scan({ sku: 'milk' }, NOW).coupons.map((c) => c.couponId)).not.toContain('c-sku');
+  });
+
+  it('takes changed stock terms, also when they come before the coupon: a restocked coupon is offered again', () => {
+    sut.applyIssued('c-sku', 10);
+    expect(sut.scan({ sku: 'milk' }, NOW).coupons.map((c) => c.couponId)).not.toContain('c-sku');
+    sut.applyStockTerms('c-sku', 15, 1);
+    expect(sut.scan({ sku: 'milk' }, NOW).coupons.find((c) => c.couponId === 'c-sku')?.remaining).toBe(5);
+    sut.applyStockTerms('c-late', 3, 1);
+    sut.applyCatalog(coupon('c-late', { target: { skus: ['milk'] } }));
+    expect(sut.scan({ sku: 'milk' }, NOW).coupons.find((c) => c.couponId === 'c-late')?.remaining).toBe(3);
   });
 
   it('moves a product to its new GTIN and joins displays with current products, skipping unknown skus', () => {

@@ -1,8 +1,8 @@
 // The scan engine: the catalog's scan answer as an in-memory fold of catalog events and claim counts, with the shared
 // rules (offersForScan) deciding the offers. The gateway answers scans with it; nothing else answers scans.
 import {
-  CatalogEventTypes, CouponCreated, CouponStatusChanged, CouponTargetView, DiscountSpec, OfferView, ProductUpserted, ScanQuery, ScanResult,
-  StoreDisplaysSet, StoreUpserted,
+  CatalogEventTypes, CouponCreated, CouponEditEventTypes, CouponStatusChanged, CouponTargetView, CouponUpdated, DiscountSpec, OfferView,
+  ProductUpserted, ScanQuery, ScanResult, StoreDisplaysSet, StoreUpserted,
 } from '@coupons/contracts';
 import { CouponDefinition, CouponTarget, ProductInfo } from './coupon';
 import { CouponWithStock, Offer, offersForScan } from './offer-ranking';
@@ -18,7 +18,8 @@ export type CatalogEvent =
   | { type: typeof CatalogEventTypes.productUpserted; payload: ProductUpserted }
   | { type: typeof CatalogEventTypes.couponCreated; payload: CouponCreated }
   | { type: typeof CatalogEventTypes.couponStatusChanged; payload: CouponStatusChanged }
-  | { type: typeof CatalogEventTypes.storeDisplaysSet; payload: StoreDisplaysSet };
+  | { type: typeof CatalogEventTypes.storeDisplaysSet; payload: StoreDisplaysSet }
+  | { type: typeof CouponEditEventTypes.couponUpdated; payload: CouponUpdated };
 
 const epochOrNull = (s: string | null | undefined): number | null => (s ? new Date(s).getTime() : null);
 
@@ -117,6 +118,8 @@ export class ScanModel {
   private readonly skuByGtin = new Map<string, string>();
   private readonly coupons = new Map<string, CouponDefinition>();
   private readonly issued = new Map<string, number>();
+  /** Stock terms changed since creation (CouponStockChanged), by coupon. */
+  private readonly terms = new Map<string, { totalQuantity: number; perUserLimit: number }>();
   private readonly displays = new Map<string, Array<{ sku: string; headline: string }>>();
   // Candidate indexes: which coupons can possibly match a product (the rules decide).
   private readonly untargeted = new Set<string>();
@@ -157,7 +160,8 @@ export class ScanModel {
       case CatalogEventTypes.couponCreated: {
         // First creation wins: a repeated CreateCoupon re-emits the original definition and must not reset the status.
         if (this.coupons.has(e.payload.couponId)) return;
-        const c = couponDefinitionFromCreated(e.payload);
+        const created = couponDefinitionFromCreated(e.payload);
+        const c = { ...created, ...this.terms.get(created.couponId) };
         this.coupons.set(c.couponId, c);
         this.stock.set(c.couponId, { coupon: c, issued: this.issued.get(c.couponId) ?? 0 });
         this.staticViews.set(c.couponId, staticOfferView(c));
@@ -178,6 +182,12 @@ export class ScanModel {
         }
         return;
       }
+      case CouponEditEventTypes.couponUpdated: {
+        const p = e.payload;
+        const c = this.coupons.get(p.couponId);
+        if (c) this.replaceCoupon({ ...c, title: p.title, priority: p.priority, claimableUntil: epochOrNull(p.claimableUntil), status: p.status });
+        return;
+      }
       case CatalogEventTypes.storeDisplaysSet:
         this.displays.set(e.payload.storeId, e.payload.items.map((i) => ({ sku: i.sku, headline: i.headline })));
         this.displayGeneration++;
@@ -195,6 +205,25 @@ export class ScanModel {
       const coupon = this.coupons.get(couponId);
       if (coupon) this.stock.set(couponId, { coupon, issued: issuedCount });
     }
+  }
+
+  /**
+   * A coupon's stock terms after a change (the wallet's CouponStockChanged), kept apart from the definition like the
+   * issued counts: wallet events may be folded before the CouponCreated they refer to.
+   */
+  applyStockTerms(couponId: string, totalQuantity: number, perUserLimit: number): void {
+    this.terms.set(couponId, { totalQuantity, perUserLimit });
+    const c = this.coupons.get(couponId);
+    if (c) this.replaceCoupon(c);
+  }
+
+  /** A coupon's definition changed (an edit, stock terms): its stock record and view part are made again. */
+  private replaceCoupon(c: CouponDefinition): void {
+    const terms = this.terms.get(c.couponId);
+    const changed = terms ? { ...c, ...terms } : c;
+    this.coupons.set(c.couponId, changed);
+    this.stock.set(c.couponId, { coupon: changed, issued: this.issued.get(c.couponId) ?? 0 });
+    this.staticViews.set(c.couponId, staticOfferView(changed));
   }
 
   /** The scan answer: product by GTIN (else sku), the store if known, ranked offers, the store's displays. */

@@ -72,8 +72,9 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.started = true;
     if (this.registrations.length === 0) return;
-    this.dlqProducer = new IdempotentProducer(this.kafka);
-    await this.dlqProducer.connect();
+    const dlqProducer = new IdempotentProducer(this.kafka);
+    this.dlqProducer = dlqProducer;
+    await dlqProducer.connect();
     const counter = this.metrics?.messagesConsumed();
     const logger: Log | undefined = this.pino;
     // Every group joins at once: after a crash a join waits for the dead member's session to expire, and one group
@@ -84,7 +85,7 @@ export class MessageConsumers implements OnApplicationBootstrap, BeforeApplicati
       topics: reg.topics,
       handle: reg.handle,
       handleBatch: reg.handleBatch,
-      deadLetterProducer: this.dlqProducer,
+      deadLetterProducer: dlqProducer,
       partitionsConsumedConcurrently: reg.partitionsConsumedConcurrently,
       fetch: reg.fetch,
       numPartitions: this.opts.numPartitions,

@@ -1,10 +1,14 @@
-import { CommandOutcomeQuery, CouponAdminView, Envelope, GetCouponQuery, Queries } from '@coupons/contracts';
+import {
+  AdminListPage, CommandOutcomeQuery, CouponAdminView, CouponListItemView, Envelope, GetCouponQuery, ListCouponsQuery, ListProductsQuery,
+  ListStoresQuery, ProductView, Queries, StoreView,
+} from '@coupons/contracts';
 import { answerQuery, findCommandOutcome, parseQuery } from '@coupons/messaging';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { CouponEntity, CouponUsageEntity } from './entities';
+import { listCoupons, listProducts, listStores } from './catalog-lists';
 import { couponAdminView } from './mappers';
 
 /** Read-only request/reply queries over Kafka (the gateway's ClientKafka.send). Scans are the gateway's own (its scan
@@ -27,6 +31,31 @@ export class CatalogQueriesController {
       if (!coupon) return { ok: false, code: 'COUPON_NOT_FOUND', message: `no coupon ${couponId}` };
       const usage = await this.dataSource.manager.findOneBy(CouponUsageEntity, { couponId });
       return { ok: true, value: couponAdminView(coupon, usage) };
+    }, this.logError);
+  }
+
+  /** A merchant's own stores (every store for the platform admin, merchantId null), newest first. */
+  @MessagePattern(Queries.listStores)
+  listStores(@Payload() data: unknown) {
+    return answerQuery<AdminListPage<StoreView>>(async () => {
+      const parsed = parseQuery(ListStoresQuery, data);
+      return parsed.ok ? { ok: true, value: await listStores(this.dataSource.manager, parsed.query) } : parsed.reply;
+    }, this.logError);
+  }
+
+  @MessagePattern(Queries.listProducts)
+  listProducts(@Payload() data: unknown) {
+    return answerQuery<AdminListPage<ProductView>>(async () => {
+      const parsed = parseQuery(ListProductsQuery, data);
+      return parsed.ok ? { ok: true, value: await listProducts(this.dataSource.manager, parsed.query) } : parsed.reply;
+    }, this.logError);
+  }
+
+  @MessagePattern(Queries.listCoupons)
+  listCoupons(@Payload() data: unknown) {
+    return answerQuery<AdminListPage<CouponListItemView>>(async () => {
+      const parsed = parseQuery(ListCouponsQuery, data);
+      return parsed.ok ? { ok: true, value: await listCoupons(this.dataSource.manager, parsed.query) } : parsed.reply;
     }, this.logError);
   }
 

@@ -1,11 +1,11 @@
 import {
-  CatalogEventTypes, CouponCreated, CouponStatusChanged, Envelope, OrderingEventTypes, ProductUpserted, StoreDisplaysSet, StoreUpserted,
-  Topics, WalletEventTypes,
+  CatalogEventTypes, CouponCreated, CouponEditEventTypes, CouponStatusChanged, CouponStockChanged, CouponStockEventTypes, CouponUpdated, Envelope,
+  OrderingEventTypes, ProductUpserted, StoreDisplaysSet, StoreUpserted, Topics, WalletEventTypes,
 } from '@coupons/contracts';
-import { Fold, Projector, RunFoldSpec, foldEach, foldRuns, tableName, withCommandOutcomes } from '@coupons/messaging';
-import { EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import { Fold, Projector, RunFoldSpec, foldEach, foldRuns, lastOfEach, tableName, withCommandOutcomes } from '@coupons/messaging';
+import { EntityManager, EntityTarget, ObjectLiteral, QueryDeepPartialEntity } from 'typeorm';
 import { CouponEntity, CouponUsageEntity, ProductEntity, StoreDisplayEntity, StoreEntity } from './entities';
-import { couponEntityFromCreated, productEntityFromEvent } from './mappers';
+import { couponEntityFromCreated, productEntityFromEvent, storeEntityFromEvent } from './mappers';
 
 /**
  * Own events record the outcome of the command that caused them, so the commandOutcome query answers repeats — the
@@ -25,10 +25,10 @@ function withOutcome<P>(fold: Fold<P>): RunFoldSpec<P> {
 export const catalogProjection = new Projector(
   'coupon-catalog.projection', { own: Topics.catalogEvents, consumed: [Topics.walletEvents, Topics.orderingEvents] }, {
   [CatalogEventTypes.storeUpserted]: withOutcome<StoreUpserted>(async (em, e) => {
-    await em.upsert(StoreEntity, { storeId: e.payload.storeId, name: e.payload.name }, ['storeId']);
+    await upsertKeepingCreatedAt(em, StoreEntity, storeEntityFromEvent(e.payload, new Date(e.occurredAt)));
   }),
   [CatalogEventTypes.productUpserted]: withOutcome<ProductUpserted>(async (em, e) => {
-    await em.upsert(ProductEntity, productEntityFromEvent(e.payload), ['sku']);
+    await upsertKeepingCreatedAt(em, ProductEntity, productEntityFromEvent(e.payload, new Date(e.occurredAt)));
   }),
   [CatalogEventTypes.couponCreated]: withOutcome<CouponCreated>(async (em, e) => {
     // First creation wins: a repeated CreateCoupon re-emits the original definition and must not reset the status.
@@ -36,6 +36,12 @@ export const catalogProjection = new Projector(
   }),
   [CatalogEventTypes.couponStatusChanged]: withOutcome<CouponStatusChanged>(async (em, e) => {
     await em.update(CouponEntity, { couponId: e.payload.couponId }, { status: e.payload.status });
+  }),
+  [CouponEditEventTypes.couponUpdated]: withOutcome<CouponUpdated>(async (em, e) => {
+    const p = e.payload;
+    await em.update(CouponEntity, { couponId: p.couponId }, {
+      title: p.title, priority: p.priority, claimableUntil: p.claimableUntil ? new Date(p.claimableUntil) : null, status: p.status,
+    });
   }),
   [CatalogEventTypes.storeDisplaysSet]: withOutcome<StoreDisplaysSet>(async (em, e) => {
     await em.delete(StoreDisplayEntity, { storeId: e.payload.storeId });
@@ -48,14 +54,37 @@ export const catalogProjection = new Projector(
   [WalletEventTypes.couponClaimed]: foldRuns(async (em, events) => usageDelta(em, events, 1, 0)),
   [OrderingEventTypes.couponRedeemed]: foldRuns(async (em, events) => usageDelta(em, events, 0, 1)),
   [OrderingEventTypes.couponReleased]: foldRuns(async (em, events) => usageDelta(em, events, 0, -1)),
+  // The wallet's stock terms: beside the counters (not on `coupon`), so a replay may fold them before the CouponCreated.
+  [CouponStockEventTypes.couponStockChanged]: foldRuns<CouponStockChanged>(async (em, events) => {
+    const last = lastOfEach(events.map((e) => e.payload), (p) => p.couponId);
+    await em.query(
+      `INSERT INTO ${tableName(em, CouponUsageEntity)} AS u (coupon_id, issued, redeemed, total_quantity, per_user_limit)
+       SELECT coupon_id, 0, 0, total_quantity, per_user_limit FROM unnest($1::text[], $2::int[], $3::int[]) AS r(coupon_id, total_quantity, per_user_limit)
+       ON CONFLICT (coupon_id) DO UPDATE SET total_quantity = EXCLUDED.total_quantity, per_user_limit = EXCLUDED.per_user_limit`,
+      [last.map((p) => p.couponId), last.map((p) => p.totalQuantity), last.map((p) => p.perUserLimit)],
+    );
+  }),
 }, 'ids');
 
 /** Adds to coupons' counters (each event once), creating a coupon's row if its own events have not been folded yet. */
 async function usageDelta(em: EntityManager, events: ReadonlyArray<Envelope<{ couponId: string }>>, issued: number, redeemed: number): Promise<void> {
   await em.query(
-    `INSERT INTO ${tableName(em, CouponUsageEntity)} AS u (coupon_id, issued, redeemed)
-     SELECT coupon_id, count(*) * $2::int, count(*) * $3::int FROM unnest($1::text[]) AS coupon_id GROUP BY coupon_id
+    // Terms null: the coupon's own until a CouponStockChanged sets them (a counter never touches them).
+    `INSERT INTO ${tableName(em, CouponUsageEntity)} AS u (coupon_id, issued, redeemed, total_quantity, per_user_limit)
+     SELECT coupon_id, count(*) * $2::int, count(*) * $3::int, NULL::int, NULL::int FROM unnest($1::text[]) AS coupon_id GROUP BY coupon_id
      ON CONFLICT (coupon_id) DO UPDATE SET issued = u.issued + EXCLUDED.issued, redeemed = u.redeemed + EXCLUDED.redeemed`,
     [events.map((e) => e.payload.couponId), issued, redeemed],
   );
+}
+
+/**
+ * Inserts a store or product, or replaces every column but its key and created_at: created_at stays the first
+ * upsert's occurredAt, so the merchant lists' newest-first order is that of creation, equal on every replay. The
+ * replaced columns come from the entity's metadata, so a column added later is replaced too.
+ */
+async function upsertKeepingCreatedAt<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, row: T): Promise<void> {
+  const columns = em.connection.getMetadata(entity).columns;
+  const key = columns.filter((c) => c.isPrimary).map((c) => c.databaseName);
+  const replaced = columns.filter((c) => !c.isPrimary && c.databaseName !== 'created_at').map((c) => c.databaseName);
+  await em.createQueryBuilder().insert().into(entity).values(row as QueryDeepPartialEntity<T>).orUpdate(replaced, key).execute();
 }

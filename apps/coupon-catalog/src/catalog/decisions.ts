@@ -1,6 +1,7 @@
 import {
-  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponCreated, CouponStatusChanged, CreateCoupon, Envelope,
-  ProductUpserted, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, UpsertProduct, UpsertStore, causedBy,
+  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponCreated, CouponEditCommandTypes, CouponEditEventTypes, CouponStatusChanged,
+  CouponUpdated, CreateCoupon, Envelope, ProductUpserted, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, UpdateCoupon,
+  UpsertProduct, UpsertStore, causedBy,
 } from '@coupons/contracts';
 import { CouponEntity } from './entities';
 import { couponCreatedFromEntity } from './mappers';
@@ -15,7 +16,9 @@ export interface CatalogState {
   unknownSkus(skus: string[]): Promise<Set<string>>;
 }
 
-export const isCatalogCommand = (type: string): boolean => (Object.values(CatalogCommandTypes) as string[]).includes(type);
+const CATALOG_COMMAND_TYPES: ReadonlySet<string> = new Set([...Object.values(CatalogCommandTypes), ...Object.values(CouponEditCommandTypes)]);
+
+export const isCatalogCommand = (type: string): boolean => CATALOG_COMMAND_TYPES.has(type);
 
 function rejected(cmd: Envelope, now: Date, code: string, httpStatus: number, message: string, details?: unknown[]): Envelope<CatalogCommandRejected> {
   const payload: CatalogCommandRejected = { commandType: cmd.type, code, message, httpStatus, ...(details ? { details } : {}) };
@@ -56,7 +59,9 @@ export async function decideCatalogCommand(cmd: Envelope, state: CatalogState, n
     }
     case CatalogCommandTypes.setCouponStatus: {
       const p = cmd.payload as SetCouponStatus;
-      if (!(await state.coupon(p.couponId))) return [rejected(cmd, now, 'COUPON_NOT_FOUND', 404, `no coupon ${p.couponId}`)];
+      const coupon = await state.coupon(p.couponId);
+      if (!coupon) return [rejected(cmd, now, 'COUPON_NOT_FOUND', 404, `no coupon ${p.couponId}`)];
+      if (coupon.status === 'ENDED') return [endedRejection(cmd, now, p.couponId)];
       const e: CouponStatusChanged = { couponId: p.couponId, status: p.status };
       return [causedBy(cmd, CatalogEventTypes.couponStatusChanged, e, p.couponId, now)];
     }
@@ -71,9 +76,41 @@ export async function decideCatalogCommand(cmd: Envelope, state: CatalogState, n
       const e: StoreDisplaysSet = { storeId: p.storeId, items: p.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
       return [causedBy(cmd, CatalogEventTypes.storeDisplaysSet, e, p.storeId, now)];
     }
+    case CouponEditCommandTypes.updateCoupon:
+      return [await decideUpdateCoupon(cmd as Envelope<UpdateCoupon>, state, now)];
     default:
       throw new Error(`not a catalog command: ${cmd.type}`);
   }
+}
+
+const endedRejection = (cmd: Envelope, now: Date, couponId: string) =>
+  rejected(cmd, now, 'COUPON_ENDED', 409, `coupon ${couponId} has ended: an ended coupon can't change`, [{ field: 'status', message: 'the coupon is ENDED, which is final' }]);
+
+/**
+ * An edit of the catalog-owned fields: unknown coupon 404; an ENDED coupon changes no more (COUPON_ENDED, whatever
+ * the edit); claimableUntil only later (a coupon without one is claimable for ever, so any date would be earlier).
+ * The event carries every editable field after the edit, so its folds only overwrite.
+ */
+async function decideUpdateCoupon(cmd: Envelope<UpdateCoupon>, state: CatalogState, now: Date): Promise<Envelope> {
+  const p = cmd.payload;
+  const coupon = await state.coupon(p.couponId);
+  if (!coupon) return rejected(cmd, now, 'COUPON_NOT_FOUND', 404, `no coupon ${p.couponId}`);
+  if (coupon.status === 'ENDED') return endedRejection(cmd, now, p.couponId);
+  let claimableUntil = coupon.claimableUntil ? coupon.claimableUntil.toISOString() : null;
+  if (p.claimableUntil !== undefined) {
+    const next = new Date(p.claimableUntil);
+    if (coupon.claimableUntil === null || next.getTime() < coupon.claimableUntil.getTime()) {
+      const current = coupon.claimableUntil === null ? 'none (claimable for ever)' : coupon.claimableUntil.toISOString();
+      return rejected(cmd, now, 'CLAIMABLE_UNTIL_EARLIER', 422, `claimableUntil may only move later (now ${current})`, [
+        { field: 'claimableUntil', message: `must not be earlier than the current claimableUntil, ${current}` },
+      ]);
+    }
+    claimableUntil = next.toISOString();
+  }
+  const e: CouponUpdated = {
+    couponId: p.couponId, title: p.title ?? coupon.title, priority: p.priority ?? coupon.priority, claimableUntil, status: p.status ?? coupon.status,
+  };
+  return causedBy(cmd, CouponEditEventTypes.couponUpdated, e, p.couponId, now);
 }
 
 /** The command's fields as plain data (optional ones normalized to null), so the event carries no class instances. */

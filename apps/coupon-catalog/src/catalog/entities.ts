@@ -6,13 +6,18 @@ const bigintAsNumber: ValueTransformer = {
   from: (v: string | null) => (v === null ? null : Number(v)),
 };
 
+/** created_at: the occurredAt of the first upsert event (never the clock, never changed by later upserts). */
 @Entity({ name: 'store' })
+@Index('store_created_idx', ['createdAt', 'storeId'])
 export class StoreEntity {
   @PrimaryColumn('text', { name: 'store_id' }) storeId!: string;
   @Column('text') name!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
+/** created_at as for stores: the occurredAt of the first upsert event. */
 @Entity({ name: 'product' })
+@Index('product_created_idx', ['createdAt', 'sku'])
 export class ProductEntity {
   @PrimaryColumn('text') sku!: string;
   /** GTIN-14; unique when present. */
@@ -23,6 +28,7 @@ export class ProductEntity {
   @Column('text') currency!: string;
   @Column('text', { nullable: true }) category!: string | null;
   @Column('text', { nullable: true }) brand!: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
 /**
@@ -31,6 +37,7 @@ export class ProductEntity {
  */
 @Entity({ name: 'coupon' })
 @Index('coupon_status_idx', ['status'])
+@Index('coupon_created_idx', ['createdAt', 'couponId'])
 export class CouponEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
   @Column('text') title!: string;
@@ -48,7 +55,7 @@ export class CouponEntity {
   @Column('integer', { name: 'valid_days_after_claim', nullable: true }) validDaysAfterClaim!: number | null;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
   @Column('integer') priority!: number;
-  @Column('text') status!: 'ACTIVE' | 'PAUSED';
+  @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
   /** From the CouponCreated event, never the clock: a replay rebuilds the same value. */
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
@@ -62,6 +69,9 @@ export class CouponUsageEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
   @Column('integer') issued!: number;
   @Column('integer') redeemed!: number;
+  /** The wallet's stock terms after a change (CouponStockChanged); null: the coupon's own, unchanged. */
+  @Column('integer', { name: 'total_quantity', nullable: true }) totalQuantity!: number | null;
+  @Column('integer', { name: 'per_user_limit', nullable: true }) perUserLimit!: number | null;
 }
 
 /** A store's promoted products, in order. No foreign keys: aggregates are folded from different partitions. */

@@ -1,6 +1,8 @@
-import { CouponAdminView, CouponCreated, CouponTargetView, DiscountSpec, ProductUpserted } from '@coupons/contracts';
+import {
+  CouponAdminView, CouponCreated, CouponListItemView, CouponTargetView, DiscountSpec, ProductUpserted, ProductView, StoreUpserted, StoreView,
+} from '@coupons/contracts';
 import { normalizeTarget, plainDiscount } from '@coupons/coupon-rules';
-import { CouponEntity, CouponUsageEntity, ProductEntity } from './entities';
+import { CouponEntity, CouponUsageEntity, ProductEntity, StoreEntity } from './entities';
 
 // Explicit mapping between events, entities and views: none of them is another's type. The target and discount
 // normalizations are the scan engine's (libs/coupon-rules), so both store a coupon the same way.
@@ -54,7 +56,8 @@ export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
   };
 }
 
-export function productEntityFromEvent(p: ProductUpserted): ProductEntity {
+/** `createdAt`: the event's occurredAt; the projection keeps the first one (see upsertKeepingCreatedAt). */
+export function productEntityFromEvent(p: ProductUpserted, createdAt: Date): ProductEntity {
   return Object.assign(new ProductEntity(), {
     sku: p.sku,
     gtin: p.gtin ?? null,
@@ -63,10 +66,28 @@ export function productEntityFromEvent(p: ProductUpserted): ProductEntity {
     currency: p.currency,
     category: p.category ?? null,
     brand: p.brand ?? null,
+    createdAt,
   });
 }
 
-export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 'issued' | 'redeemed'> | null): CouponAdminView {
+export function storeEntityFromEvent(p: StoreUpserted, createdAt: Date): StoreEntity {
+  return Object.assign(new StoreEntity(), { storeId: p.storeId, name: p.name, createdAt });
+}
+
+export function storeView(s: StoreEntity): StoreView {
+  return { storeId: s.storeId, name: s.name, createdAt: s.createdAt.toISOString() };
+}
+
+export function productView(p: ProductEntity): ProductView {
+  return {
+    sku: p.sku, name: p.name, price: p.price, currency: p.currency, gtin: p.gtin, category: p.category, brand: p.brand, createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/** A coupon's counters, and the wallet's stock terms when they changed since creation. */
+type CouponUsage = Pick<CouponUsageEntity, 'issued' | 'redeemed'> & Partial<Pick<CouponUsageEntity, 'totalQuantity' | 'perUserLimit'>>;
+
+export function couponAdminView(c: CouponEntity, usage: CouponUsage | null): CouponAdminView {
   return {
     couponId: c.couponId,
     title: c.title,
@@ -74,8 +95,8 @@ export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 
     minSpend: c.minSpend,
     target: c.target as CouponTargetView,
     storeIds: c.storeIds,
-    totalQuantity: c.totalQuantity,
-    perUserLimit: c.perUserLimit,
+    totalQuantity: usage?.totalQuantity ?? c.totalQuantity,
+    perUserLimit: usage?.perUserLimit ?? c.perUserLimit,
     claimableFrom: iso(c.claimableFrom),
     claimableUntil: iso(c.claimableUntil),
     validDaysAfterClaim: c.validDaysAfterClaim,
@@ -86,4 +107,10 @@ export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 
     redeemed: usage?.redeemed ?? 0,
     createdAt: c.createdAt.toISOString(),
   };
+}
+
+/** A coupon in a merchant's list: what is left to claim never shows below 0 (issued may pass a lowered total). */
+export function couponListItemView(c: CouponEntity, usage: CouponUsage | null): CouponListItemView {
+  const view = couponAdminView(c, usage);
+  return { ...view, remaining: Math.max(0, view.totalQuantity - view.issued) };
 }

@@ -1,14 +1,18 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Queries, Topics } from '@coupons/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { merchantOf } from '../auth/merchant';
 import { AuthUser, RequireRoles } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from '../messaging/idempotency';
+import { AdminListsService } from './admin-lists.service';
 import { CatalogAdminService } from './catalog-admin.service';
-import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
+import { CouponListResponse, ListCouponsRequest } from './dto/admin-lists.dto';
+import { CouponResponse, CreateCouponRequest } from './dto/create-coupon.dto';
+import { UpdateCouponRequest } from './dto/update-coupon.dto';
 import { CouponIdParam } from './dto/params';
-import { ApiErrorResponses } from '../errors/api-error-responses';
+import { ApiErrorResponses, ApiRefusals } from '../errors/api-error-responses';
 
 @ApiErrorResponses(400, 401, 403, 404, 413, 415, 503)
 @ApiTags('admin')
@@ -17,7 +21,14 @@ import { ApiErrorResponses } from '../errors/api-error-responses';
 @RequireRoles('merchant')
 @Controller('v1/admin/coupons')
 export class AdminCouponsController {
-  constructor(private readonly admin: CatalogAdminService) {}
+  constructor(private readonly admin: CatalogAdminService, private readonly lists: AdminListsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's own coupons, newest first, cursor-paged, each with issued, redeemed and remaining" })
+  @ApiOkResponse({ type: CouponListResponse })
+  list(@Query() query: ListCouponsRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<CouponListResponse> {
+    return this.lists.coupons(merchantOf(user), query, correlationId);
+  }
 
   @Post()
   @HttpCode(201)
@@ -48,9 +59,14 @@ export class AdminCouponsController {
   }
 
   @Patch(':couponId')
-  @ApiOperation({ summary: 'Pause or resume a coupon (claimed coupons stay usable)' })
+  @ApiOperation({
+    summary: 'Change what can safely change: title, priority, claimableUntil (later only), perUserLimit (up only), totalQuantity (not below issued), '
+      + 'status ACTIVE / PAUSED / ENDED (ENDED is final). Pausing or ending leaves claimed coupons usable until their validity.',
+  })
   @ApiOkResponse({ type: CouponResponse })
-  setStatus(@Param() { couponId }: CouponIdParam, @Body() body: SetCouponStatusRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
-    return this.admin.setCouponStatus(couponId, body.status, { correlationId });
+  @ApiRefusals(409, 'BELOW_ISSUED (totalQuantity below the issued count), COUPON_ENDED (the coupon is ENDED, which is final)')
+  @ApiRefusals(422, 'CLAIMABLE_UNTIL_EARLIER (claimableUntil earlier than the current one), LIMIT_LOWERED (perUserLimit below the current one)')
+  update(@Param() { couponId }: CouponIdParam, @Body() body: UpdateCouponRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
+    return this.admin.updateCoupon(couponId, body, { correlationId });
   }
 }

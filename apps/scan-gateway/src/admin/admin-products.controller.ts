@@ -1,9 +1,12 @@
-import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { RequireRoles } from '../auth/roles';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { merchantOf } from '../auth/merchant';
+import { AuthUser, RequireRoles } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
+import { AdminListsService } from './admin-lists.service';
 import { CatalogAdminService } from './catalog-admin.service';
+import { ListProductsRequest, ProductListResponse } from './dto/admin-lists.dto';
 import { SkuParam } from './dto/params';
 import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
@@ -15,7 +18,14 @@ import { ApiErrorResponses } from '../errors/api-error-responses';
 @RequireRoles('merchant')
 @Controller('v1/admin/products')
 export class AdminProductsController {
-  constructor(private readonly admin: CatalogAdminService) {}
+  constructor(private readonly admin: CatalogAdminService, private readonly lists: AdminListsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's own products, newest first, cursor-paged; q searches name, sku and gtin" })
+  @ApiOkResponse({ type: ProductListResponse })
+  list(@Query() query: ListProductsRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<ProductListResponse> {
+    return this.lists.products(merchantOf(user), query, correlationId);
+  }
 
   @Put(':sku')
   @ApiOperation({ summary: 'Create or replace a product (gtin is stored as GTIN-14)' })

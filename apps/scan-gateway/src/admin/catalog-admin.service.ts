@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, ProductUpserted,
-  Queries, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpsertProduct, UpsertStore,
+  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, ChangeCouponStock, CouponAdminView, CouponCreated, CouponEditCommandTypes,
+  CouponEditEventTypes, CouponStockChangeRejected, CouponStockChanged, CouponStockCommandTypes, CouponStockEventTypes, CreateCoupon, ProductUpserted,
+  Queries, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpdateCoupon, UpsertProduct, UpsertStore,
   parseApiTimestamp,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
@@ -14,6 +15,7 @@ import { QueryClient } from '../messaging/query-client';
 import { ScanReadModel } from '../scans/scan-read-model';
 import { CreateCouponRequest, couponCrossFieldProblems } from './dto/create-coupon.dto';
 import { SetDisplaysRequest } from './dto/set-displays.dto';
+import { UpdateCouponRequest, updateCouponProblems } from './dto/update-coupon.dto';
 import { UpsertProductRequest } from './dto/upsert-product.dto';
 
 /** Optional request context: a deterministic command id when the request carried an Idempotency-Key. */
@@ -108,17 +110,103 @@ export class CatalogAdminService {
     return reply.value;
   }
 
-  async setCouponStatus(couponId: string, status: SetCouponStatus['status'], ctx: AdminRequestContext): Promise<CouponAdminView> {
-    const payload: SetCouponStatus = { couponId, status };
-    this.expect(await this.send(CatalogCommandTypes.setCouponStatus, couponId, payload, ctx), CatalogEventTypes.couponStatusChanged);
-    // The catalog folds the event into its projection before publishing it, so the view already shows the change.
-    return this.getCoupon(couponId, ctx.correlationId);
-  }
-
   async setDisplays(storeId: string, body: SetDisplaysRequest, ctx: AdminRequestContext) {
     const payload: SetStoreDisplays = { storeId, items: body.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
     const e = this.expect<StoreDisplaysSet>(await this.send(CatalogCommandTypes.setStoreDisplays, storeId, payload, ctx), CatalogEventTypes.storeDisplaysSet);
     return { storeId: e.storeId, items: e.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
+  }
+
+  // --- Coupon edits (PATCH /v1/admin/coupons/{couponId}) ---
+
+  /**
+   * Edits a coupon: stock terms (totalQuantity, perUserLimit) are a wallet command, decided in order with the coupon's
+   * claims against the exact issued count; the other fields a catalog command. Answered "all or nothing" as far as
+   * the request decides it: everything is checked against the coupon first (ENDED, claimableUntil later, perUserLimit
+   * up, totalQuantity not below the issued count the catalog knows, which never exceeds the wallet's), then the
+   * wallet's part, the one that can still be refused on what only the wallet knows (claims in flight), then the
+   * catalog's. Only a concurrent edit between the two (another merchant session ending the coupon) can refuse the
+   * second after the first is made; the error then says the stock change was made.
+   */
+  async updateCoupon(couponId: string, body: UpdateCouponRequest, ctx: AdminRequestContext): Promise<CouponAdminView> {
+    const problems = updateCouponProblems(body);
+    if (problems.length) throw ApiError.validation(problems);
+    const current = await this.getCoupon(couponId, ctx.correlationId);
+    this.precheckEdit(current, body);
+    let terms: CouponStockChanged | null = null;
+    if (body.totalQuantity !== undefined || body.perUserLimit !== undefined) terms = await this.changeStock(couponId, body, ctx);
+    if (body.title !== undefined || body.priority !== undefined || body.claimableUntil !== undefined || body.status !== undefined) {
+      const until = parseApiTimestamp(body.claimableUntil);
+      const payload: UpdateCoupon = {
+        couponId,
+        ...(body.title !== undefined ? { title: body.title } : {}),
+        ...(body.priority !== undefined ? { priority: body.priority } : {}),
+        ...(until !== null ? { claimableUntil: new Date(until).toISOString() } : {}),
+        ...(body.status !== undefined ? { status: body.status } : {}),
+      };
+      try {
+        this.expect(await this.send(CouponEditCommandTypes.updateCoupon, couponId, payload, ctx), CouponEditEventTypes.couponUpdated);
+      } catch (err) {
+        if (terms && err instanceof ApiError) {
+          throw new ApiError(err.status, err.code, `${err.message}; the stock change (totalQuantity ${terms.totalQuantity}, perUserLimit ${terms.perUserLimit}) was made`, err.details);
+        }
+        throw err;
+      }
+    }
+    const view = await this.getCoupon(couponId, ctx.correlationId);
+    // The catalog folds the wallet's CouponStockChanged within its consumer lag; the answer shows the decided terms.
+    return terms ? { ...view, totalQuantity: terms.totalQuantity, perUserLimit: terms.perUserLimit, issued: Math.max(view.issued, terms.issued) } : view;
+  }
+
+  /** Refusals the coupon as the catalog shows it already decides, before anything is sent. */
+  private precheckEdit(c: CouponAdminView, body: UpdateCouponRequest): void {
+    if (c.status === 'ENDED') {
+      throw refusal('COUPON_ENDED', `coupon ${c.couponId} has ended: an ended coupon can't change`, [{ field: 'status', message: 'the coupon is ENDED, which is final' }], 409);
+    }
+    const until = parseApiTimestamp(body.claimableUntil);
+    const current = parseApiTimestamp(c.claimableUntil);
+    if (until !== null && (current === null || until < current)) {
+      const was = c.claimableUntil ?? 'none (claimable for ever)';
+      throw refusal('CLAIMABLE_UNTIL_EARLIER', `claimableUntil may only move later (now ${was})`, [
+        { field: 'claimableUntil', message: `must not be earlier than the current claimableUntil, ${was}` },
+      ], 422);
+    }
+    if (body.perUserLimit !== undefined && body.perUserLimit < c.perUserLimit) {
+      throw refusal('LIMIT_LOWERED', `perUserLimit may only go up (now ${c.perUserLimit})`, [{ field: 'perUserLimit', message: `must be at least ${c.perUserLimit}` }], 422);
+    }
+    if (body.totalQuantity !== undefined && body.totalQuantity < c.issued) {
+      throw refusal('BELOW_ISSUED', `${c.issued} of coupon ${c.couponId} are already issued: totalQuantity can't go below that`, [
+        { field: 'totalQuantity', message: `must be at least ${c.issued}, the number issued` },
+      ], 409);
+    }
+  }
+
+  /** The wallet's part: its answer, or its refusal as the HTTP error (naming the field), silence a 503. */
+  private async changeStock(couponId: string, body: UpdateCouponRequest, ctx: AdminRequestContext): Promise<CouponStockChanged> {
+    const payload: ChangeCouponStock = {
+      couponId,
+      ...(body.totalQuantity !== undefined ? { totalQuantity: body.totalQuantity } : {}),
+      ...(body.perUserLimit !== undefined ? { perUserLimit: body.perUserLimit } : {}),
+    };
+    const result = await this.commands.execute({
+      topic: Topics.walletCommands, type: CouponStockCommandTypes.changeCouponStock, key: couponId, payload, correlationId: ctx.correlationId,
+      outcomeQuery: { pattern: Queries.commandOutcome.wallet, topic: Topics.walletEvents },
+    });
+    const o = result.outcome;
+    if (!o) {
+      throw ApiError.unavailable('the wallet did not confirm the stock change in time; it may still be applied, so retry the same request', [
+        { commandId: result.command.eventId, message: 'no outcome yet' },
+      ]);
+    }
+    if (o.envelope.type === CouponStockEventTypes.couponStockChangeRejected) {
+      const r = o.envelope.payload as CouponStockChangeRejected;
+      throw refusal(r.code, r.message, r.field ? [{ field: r.field, message: r.message }] : [], r.httpStatus);
+    }
+    if (o.envelope.type !== CouponStockEventTypes.couponStockChanged) throw new Error(`unexpected outcome ${o.envelope.type} for ChangeCouponStock ${result.command.eventId}`);
+    // Scans on this instance show the new stock right after the answer, as for catalog writes.
+    if (!(await this.scanModel.waitFor(o.topic, o.partition, o.offset, this.env.REQUEST_TIMEOUT_MS))) {
+      this.logger.warn(`the scan read model had not folded ${o.topic}:${o.partition}:${o.offset} (ChangeCouponStock) within ${this.env.REQUEST_TIMEOUT_MS} ms`);
+    }
+    return o.envelope.payload as CouponStockChanged;
   }
 
   private async send<T extends object>(type: string, key: string, payload: T, ctx: AdminRequestContext): Promise<CommandResult<T>> {

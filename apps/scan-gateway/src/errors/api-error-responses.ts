@@ -37,3 +37,8 @@ export function ApiErrorResponses(...statuses: number[]) {
     ...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], schema: { $ref: getSchemaPath(ErrorResponse) } })),
   );
 }
+
+/** A route's refusals of one status, with the codes it can answer (beyond the generic description). */
+export function ApiRefusals(status: number, codes: string) {
+  return applyDecorators(ApiExtraModels(ErrorResponse), ApiResponse({ status, description: codes, schema: { $ref: getSchemaPath(ErrorResponse) } }));
+}

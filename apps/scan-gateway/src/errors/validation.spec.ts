@@ -1,7 +1,8 @@
 import { ArgumentMetadata } from '@nestjs/common';
-import { CreateCouponRequest, SetCouponStatusRequest } from '../admin/dto/create-coupon.dto';
+import { CreateCouponRequest } from '../admin/dto/create-coupon.dto';
 import { StoreIdParam } from '../admin/dto/params';
 import { SetDisplaysRequest } from '../admin/dto/set-displays.dto';
+import { UpdateCouponRequest } from '../admin/dto/update-coupon.dto';
 import { UpsertProductRequest } from '../admin/dto/upsert-product.dto';
 import { UpsertStoreRequest } from '../admin/dto/upsert-store.dto';
 import { DevTokenRequest } from '../auth/dto/dev-token.dto';
@@ -59,7 +60,12 @@ describe('gateway validation', () => {
     ['coupon with a store id containing a space', CreateCouponRequest, { ...coupon, storeIds: ['a b'] }, ['storeIds']],
     ['coupon with an unknown target field', CreateCouponRequest, { ...coupon, target: { colors: ['red'] } }, ['target.colors']],
     ['coupon with several bad fields', CreateCouponRequest, { title: '', discount: { type: 'AMOUNT_OFF', amount: 1.5 }, totalQuantity: -1, x: 1 }, ['title', 'discount.amount', 'totalQuantity', 'x']],
-    ['status other than ACTIVE/PAUSED', SetCouponStatusRequest, { status: 'DELETED' }, ['status']],
+    ['status other than ACTIVE/PAUSED/ENDED', UpdateCouponRequest, { status: 'DELETED' }, ['status']],
+    ['coupon edit of a field that never changes', UpdateCouponRequest, { discount: { type: 'AMOUNT_OFF', amount: 1 } }, ['discount']],
+    ['coupon edit with a zero total', UpdateCouponRequest, { totalQuantity: 0 }, ['totalQuantity']],
+    ['coupon edit with a fractional per-user limit', UpdateCouponRequest, { perUserLimit: 1.5 }, ['perUserLimit']],
+    ['coupon edit with a claimableUntil that is no timestamp', UpdateCouponRequest, { claimableUntil: 'tomorrow' }, ['claimableUntil']],
+    ['coupon edit with an empty title', UpdateCouponRequest, { title: '' }, ['title']],
     ['display item without headline', SetDisplaysRequest, { items: [{ sku: 'a' }] }, ['items.0.headline']],
     ['display item with an unknown field', SetDisplaysRequest, { items: [{ sku: 'a', headline: 'h', price: 1 }] }, ['items.0.price']],
     ['displays that are not an array', SetDisplaysRequest, { items: 'a' }, ['items']],

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Topics, WalletEventTypes } from '@coupons/contracts';
+import { CouponStockChanged, CouponStockEventTypes, Topics, WalletEventTypes } from '@coupons/contracts';
 import { CatalogEvent, ScanModel } from '@coupons/coupon-rules';
 import { TailMessage, TailReader } from '@coupons/messaging';
 
-/** The topics the scan answer is a fold of: catalog facts, and claims for the issued counts (remaining stock). */
+/** The topics the scan answer is a fold of: catalog facts, and claims and stock changes for the remaining stock. */
 export const SCAN_MODEL_TOPICS: readonly string[] = [Topics.catalogEvents, Topics.walletEvents];
 
 type Waiter = { topic: string; partition: number; offset: bigint; resolve: (ok: boolean) => void; timer: NodeJS.Timeout };
@@ -98,6 +98,13 @@ export class ScanReadModel implements OnApplicationShutdown {
       const p = env?.payload as { couponId?: unknown; issuedCount?: unknown } | undefined;
       if (env?.type === WalletEventTypes.couponClaimed && typeof p?.couponId === 'string' && Number.isSafeInteger(p.issuedCount)) {
         this.model.applyIssued(p.couponId, p.issuedCount as number);
+      } else if (env?.type === CouponStockEventTypes.couponStockChanged) {
+        // Rare (a merchant's PATCH): validated in full, live or history, before its terms decide offers.
+        const d = m.decoded();
+        if (d.ok) {
+          const t = d.envelope.payload as CouponStockChanged;
+          this.model.applyStockTerms(t.couponId, t.totalQuantity, t.perUserLimit);
+        }
       }
       return;
     }

@@ -15,7 +15,7 @@ export const walletReplayTarget: ReplayTarget = {
   dataSourceOptions: (env) => walletDataSourceOptions(env),
   defaultSchema: 'wallet',
   liveConsumers: [{ groupId: SERVICE_NAME, topics: [Topics.catalogEvents, Topics.orderingEvents] }],
-  // Claims are only ever inserted: a rebuild loads them, then builds these (the foreign key to coupon_quota and the
+  // Claims are only inserted (and their terms set by CouponStockChanged, whose fold writes them itself): a rebuild loads them, then builds these (the foreign key to coupon_quota and the
   // sequence and user indexes cost more per row than the claim row itself).
   rebuildDeferred: ['claim_quota_fkey', 'claim_issue_seq_key', 'claim_user_seq_key', 'claim_user_idx'],
 };

@@ -1,14 +1,15 @@
-import { CouponClaimed, Envelope, WalletEventTypes } from '@coupons/contracts';
+import { CouponClaimed, CouponStockChanged, CouponStockEventTypes, Envelope, WalletEventTypes } from '@coupons/contracts';
 import { RunState, tableName } from '@coupons/messaging';
 import { EntityManager } from 'typeorm';
 import { ClaimState } from './decisions';
-import { ClaimEntity, CouponStockEntity } from './entities';
+import { ClaimEntity, CouponQuotaEntity, CouponStockEntity } from './entities';
+import { StockChangeState } from './stock-change';
 
 /** ClaimState over a snapshot taken once for a run of commands, kept current as the run's decisions are made. */
-export interface ClaimRunState extends ClaimState, RunState {
+export interface ClaimRunState extends ClaimState, StockChangeState, RunState {
   /** Whether the coupon is in the projection (and locked). */
   has(couponId: string): boolean;
-  /** Counts the run's decided CouponClaimed in, so that its next decisions see them. */
+  /** Counts the run's decided CouponClaimed in, and takes its CouponStockChanged terms, so that its next decisions see them. */
   decided(events: readonly Envelope[]): void;
 }
 
@@ -34,12 +35,23 @@ const userKey = (couponId: string, userId: string) => `${couponId}\u0000${userId
  * committed. The decisions of the run then read and update this snapshot: the locks keep every other decider of these
  * coupons out until the transaction ends, so the snapshot stays what the rows would say.
  */
-export async function lockClaimRun(em: EntityManager, claims: ReadonlyArray<{ couponId: string; userId: string }>): Promise<ClaimRunState> {
+/**
+ * A stock change (ChangeCouponStock) takes part as a claim without a user: its coupon is locked like a claim's, so the
+ * change is decided in order with the claims, and only the coupon's issued count is read for it.
+ */
+export type RunCommand = { couponId: string; userId: string } | { couponId: string; userId: null };
+
+export async function lockClaimRun(em: EntityManager, claims: readonly RunCommand[]): Promise<ClaimRunState> {
   const couponIds = [...new Set(claims.map((c) => c.couponId))].sort();
-  // Plain SQL: the run's one read of the definitions, on the hot path, without the ORM's per-query overhead.
+  // Plain SQL: the run's one read of the definitions, on the hot path, without the ORM's per-query overhead. The
+  // stock terms in force are coupon_quota's once a claim or a stock change wrote it (a PATCH may have changed them),
+  // else the catalog's definition (coupon_stock).
   const stock: StockRow[] = await em.query(
-    `SELECT coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status
-       FROM ${tableName(em, CouponStockEntity)} WHERE coupon_id = ANY($1::text[]) ORDER BY coupon_id FOR UPDATE`,
+    `SELECT s.coupon_id, s.title, s.discount, COALESCE(q.total_quantity, s.total_quantity) AS total_quantity,
+            COALESCE(q.per_user_limit, s.per_user_limit) AS per_user_limit, s.claimable_from, s.claimable_until, s.valid_days_after_claim,
+            s.valid_until, s.status
+       FROM ${tableName(em, CouponStockEntity)} s LEFT JOIN ${tableName(em, CouponQuotaEntity)} q ON q.coupon_id = s.coupon_id
+      WHERE s.coupon_id = ANY($1::text[]) ORDER BY s.coupon_id FOR UPDATE OF s`,
     [couponIds],
   );
   const coupons = new Map(stock.map((r): [string, CouponStockEntity] => [r.coupon_id, {
@@ -47,13 +59,15 @@ export async function lockClaimRun(em: EntityManager, claims: ReadonlyArray<{ co
     claimableFrom: r.claimable_from, claimableUntil: r.claimable_until, validDaysAfterClaim: r.valid_days_after_claim, validUntil: r.valid_until,
     status: r.status,
   }]));
-  const pairs = [...new Map(claims.filter((c) => coupons.has(c.couponId)).map((c) => [userKey(c.couponId, c.userId), c])).values()];
+  // A stock change's own key: ids are printable, so no user's claim has it.
+  const pairKey = (c: RunCommand) => (c.userId === null ? `${c.couponId}\u0001` : userKey(c.couponId, c.userId));
+  const pairs = [...new Map(claims.filter((c) => coupons.has(c.couponId)).map((c) => [pairKey(c), c])).values()];
   const issued = new Map<string, number>();
   const byUser = new Map<string, number>();
   if (pairs.length) {
     const claim = tableName(em, ClaimEntity);
     // Correlated MAX()es: each one is an index probe (claim_issue_seq_key, claim_user_seq_key), whatever the history.
-    const rows: Array<{ coupon_id: string; user_id: string; issued: number; by_user: number }> = await em.query(
+    const rows: Array<{ coupon_id: string; user_id: string | null; issued: number; by_user: number }> = await em.query(
       `SELECT u.coupon_id, u.user_id,
               COALESCE((SELECT MAX(c.issue_seq) FROM ${claim} c WHERE c.coupon_id = u.coupon_id), 0)::int AS issued,
               COALESCE((SELECT MAX(c.user_seq) FROM ${claim} c WHERE c.coupon_id = u.coupon_id AND c.user_id = u.user_id), 0)::int AS by_user
@@ -62,15 +76,22 @@ export async function lockClaimRun(em: EntityManager, claims: ReadonlyArray<{ co
     );
     for (const r of rows) {
       issued.set(r.coupon_id, r.issued);
-      byUser.set(userKey(r.coupon_id, r.user_id), r.by_user);
+      if (r.user_id !== null) byUser.set(userKey(r.coupon_id, r.user_id), r.by_user);
     }
   }
   return {
     has: (couponId) => coupons.has(couponId),
     lockCoupon: async (couponId) => coupons.get(couponId) ?? null,
     claimCounts: async (couponId, userId) => ({ issued: issued.get(couponId) ?? 0, byUser: byUser.get(userKey(couponId, userId)) ?? 0 }),
+    issued: async (couponId) => issued.get(couponId) ?? 0,
     decided: (events) => {
       for (const e of events) {
+        if (e.type === CouponStockEventTypes.couponStockChanged) {
+          const p = e.payload as CouponStockChanged;
+          const c = coupons.get(p.couponId);
+          if (c) coupons.set(p.couponId, { ...c, totalQuantity: p.totalQuantity, perUserLimit: p.perUserLimit });
+          continue;
+        }
         if (e.type !== WalletEventTypes.couponClaimed) continue;
         const p = e.payload as CouponClaimed;
         issued.set(p.couponId, Math.max(issued.get(p.couponId) ?? 0, p.issuedCount!));

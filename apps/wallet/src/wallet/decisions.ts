@@ -22,7 +22,7 @@ export function claimRejected(cmd: Envelope<ClaimCoupon>, code: ClaimRejectionCo
 }
 
 /**
- * Decides a ClaimCoupon against the coupon's definition and its claims so far: NOT_CLAIMABLE when paused or outside
+ * Decides a ClaimCoupon against the coupon's definition and its claims so far: NOT_CLAIMABLE when paused, ended or outside
  * the claim window, LIMIT_REACHED when the user holds perUserLimit of it, OUT_OF_STOCK when totalQuantity are issued,
  * else CouponClaimed with the next issue and user sequences and the validity (coupon-rules claimValidUntil).
  * The limit is checked before the stock: a user who already holds the coupon is told so, whatever is left.
@@ -32,7 +32,7 @@ export async function decideClaim(cmd: Envelope<ClaimCoupon>, state: ClaimState,
   const p = cmd.payload;
   const coupon = await state.lockCoupon(p.couponId);
   if (!coupon) return null;
-  if (coupon.status !== 'ACTIVE') return claimRejected(cmd, 'NOT_CLAIMABLE', `coupon ${p.couponId} is paused`, now);
+  if (coupon.status !== 'ACTIVE') return claimRejected(cmd, 'NOT_CLAIMABLE', `coupon ${p.couponId} is ${coupon.status === 'ENDED' ? 'ended' : 'paused'}`, now);
   const window = claimWindowState({ claimableFrom: ms(coupon.claimableFrom), claimableUntil: ms(coupon.claimableUntil) }, now.getTime());
   if (window === 'NOT_YET') return claimRejected(cmd, 'NOT_CLAIMABLE', `coupon ${p.couponId} can be claimed from ${coupon.claimableFrom!.toISOString()}`, now);
   if (window === 'CLOSED') return claimRejected(cmd, 'NOT_CLAIMABLE', `coupon ${p.couponId} could be claimed until ${coupon.claimableUntil!.toISOString()}`, now);

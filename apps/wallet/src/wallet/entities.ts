@@ -2,8 +2,8 @@ import { DiscountSpec } from '@coupons/contracts';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 
 /**
- * The stock terms every claim of a coupon was decided under, one row per coupon, folded from CouponClaimed (not
- * from catalog events, so a replay in any topic order rebuilds it). Claim rows reference it: all claims of a coupon
+ * The stock terms every claim of a coupon is bound by, one row per coupon, folded from CouponClaimed and
+ * CouponStockChanged (wallet events, not catalog ones, so a replay in any topic order rebuilds it). Claim rows reference it: all claims of a coupon
  * are bound by the same totalQuantity and perUserLimit.
  */
 @Entity({ name: 'coupon_quota' })
@@ -40,7 +40,8 @@ export class ClaimEntity {
   @Column('integer', { name: 'total_quantity' }) totalQuantity!: number;
   @Column('integer', { name: 'per_user_limit' }) perUserLimit!: number;
 
-  @ManyToOne(() => CouponQuotaEntity, { nullable: false })
+  /** ON UPDATE CASCADE: a stock change (coupon_quota) reaches every claim row of the coupon, checked by the CHECKs. */
+  @ManyToOne(() => CouponQuotaEntity, { nullable: false, onUpdate: 'CASCADE' })
   @JoinColumn([
     { name: 'coupon_id', referencedColumnName: 'couponId', foreignKeyConstraintName: 'claim_quota_fkey' },
     { name: 'total_quantity', referencedColumnName: 'totalQuantity' },
@@ -72,7 +73,7 @@ export class CouponStockEntity {
   @Column('timestamptz', { name: 'claimable_until', nullable: true }) claimableUntil!: Date | null;
   @Column('integer', { name: 'valid_days_after_claim', nullable: true }) validDaysAfterClaim!: number | null;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
-  @Column('text') status!: 'ACTIVE' | 'PAUSED';
+  @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
 }
 
 export const WALLET_ENTITIES = [CouponQuotaEntity, ClaimEntity, ClaimRedemptionEntity, CouponStockEntity];

@@ -1,12 +1,19 @@
-import { ClaimCoupon, Envelope, Topics, WalletCommandTypes } from '@coupons/contracts';
+import { ChangeCouponStock, ClaimCoupon, CouponStockCommandTypes, Envelope, Topics, WalletCommandTypes } from '@coupons/contracts';
 import { BatchMessage, CommandPipeline, HandlerOutcome, MessageConsumers } from '@coupons/messaging';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { SERVICE_NAME } from '../env';
-import { ClaimRunState, lockClaimRun } from './claim-state';
+import { ClaimRunState, RunCommand, lockClaimRun } from './claim-state';
 import { claimRejected, decideClaim } from './decisions';
+import { decideStockChange, stockChangeRejected } from './stock-change';
 import { walletProjection } from './wallet.projection';
+
+const isStockChange = (cmd: Envelope): cmd is Envelope<ChangeCouponStock> => cmd.type === CouponStockCommandTypes.changeCouponStock;
+
+/** What the run's state reads for a command: a claim's coupon and user, a stock change's coupon alone. */
+const runCommand = (cmd: Envelope): RunCommand =>
+  isStockChange(cmd) ? { couponId: cmd.payload.couponId, userId: null } : (cmd as Envelope<ClaimCoupon>).payload;
 
 /** Consumer group of the claim commands (the folds keep the group named after the service). */
 export const WALLET_COMMANDS_GROUP = `${SERVICE_NAME}-commands`;
@@ -33,8 +40,8 @@ const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key', 'claim_pk
  * The wallet's Kafka consumers, in two groups so that deciding claims never holds up the fold that brings their
  * coupons' definitions:
  * - `wallet`: catalog and ordering events folded into the projection (coupon definitions and status, redemptions);
- * - `wallet-commands`: ClaimCoupon commands (keyed by couponId: one serial writer per coupon), through the decision
- *   pipeline. A claim for a coupon not folded yet is parked (with the claims of that coupon after it), so its
+ * - `wallet-commands`: ClaimCoupon and ChangeCouponStock commands (keyed by couponId: one serial writer per coupon, so
+ *   a stock change is decided in order with the coupon's claims), through the decision pipeline. A claim for a coupon not folded yet is parked (with the claims of that coupon after it), so its
  *   partition goes on; the parked ones are decided once the coupon is known, or refused after the grace.
  * Each group's members all subscribe to the same topics (kafkajs's assigner assumes it).
  */
@@ -59,15 +66,17 @@ export class WalletMessagesService implements OnApplicationBootstrap, BeforeAppl
       projection: walletProjection,
       raceConstraints: RACE_CONSTRAINTS,
       decider: {
-        accepts: (type) => type === WalletCommandTypes.claimCoupon,
-        readState: (em, commands) => lockClaimRun(em, commands.map((c) => (c as Envelope<ClaimCoupon>).payload)),
-        decide: (cmd, state, now) => decideClaim(cmd as Envelope<ClaimCoupon>, state, now).then((e) => (e ? [e] : null)),
+        accepts: (type) => type === WalletCommandTypes.claimCoupon || type === CouponStockCommandTypes.changeCouponStock,
+        readState: (em, commands) => lockClaimRun(em, commands.map(runCommand)),
+        decide: (cmd, state, now) =>
+          (isStockChange(cmd) ? decideStockChange(cmd, state, now) : decideClaim(cmd as Envelope<ClaimCoupon>, state, now)).then((e) => (e ? [e] : null)),
         parking: {
-          keyOf: (cmd) => (cmd as Envelope<ClaimCoupon>).payload.couponId,
+          keyOf: (cmd) => (cmd as Envelope<{ couponId: string }>).payload.couponId,
           graceMs: tuning?.unknownCouponGraceMs ?? 2_000,
           expired: (cmd, now) => {
-            const c = cmd as Envelope<ClaimCoupon>;
-            return [claimRejected(c, 'COUPON_NOT_FOUND', `no coupon ${c.payload.couponId}`, now)];
+            const couponId = (cmd as Envelope<{ couponId: string }>).payload.couponId;
+            if (isStockChange(cmd)) return [stockChangeRejected(cmd, 'COUPON_NOT_FOUND', `no coupon ${couponId}`, now)];
+            return [claimRejected(cmd as Envelope<ClaimCoupon>, 'COUPON_NOT_FOUND', `no coupon ${couponId}`, now)];
           },
         },
       },

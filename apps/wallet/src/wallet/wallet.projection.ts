@@ -1,6 +1,6 @@
 import {
-  CatalogEventTypes, ClaimRejected, CouponClaimed, CouponCreated, CouponRedeemed, CouponReleased, CouponStatusChanged,
-  OrderingEventTypes, Topics, WalletEventTypes,
+  CatalogEventTypes, ClaimRejected, CouponClaimed, CouponCreated, CouponEditEventTypes, CouponRedeemed, CouponReleased, CouponStatusChanged,
+  CouponStockChangeRejected, CouponStockChanged, CouponStockEventTypes, CouponUpdated, OrderingEventTypes, Topics, WalletEventTypes,
 } from '@coupons/contracts';
 import {
   Projector, eventInstant as instant, eventInstantOrNull as instantOrNull, firstOfEach, foldRuns, lastOfEach, tableName, withCommandOutcomes,
@@ -54,6 +54,26 @@ export const walletProjection = new Projector('wallet.projection', { own: Topics
     );
   })),
   [WalletEventTypes.claimRejected]: foldRuns<ClaimRejected>(withCommandOutcomes(async () => undefined)),
+  [CouponStockEventTypes.couponStockChanged]: foldRuns<CouponStockChanged>(withCommandOutcomes(async (em, events) => {
+    const last = lastOfEach(events.map((e) => e.payload), (p) => p.couponId);
+    const args = [last.map((p) => p.couponId), last.map((p) => p.totalQuantity), last.map((p) => p.perUserLimit)];
+    // The terms claims are decided under from now on. Live, claim_quota_fkey (ON UPDATE CASCADE) carries them into
+    // the coupon's claim rows, and claim_issue_seq_check refuses a total below an issued sequence; a replay that
+    // built the foreign key after loading (rebuildDeferred) gets them into the claim rows by the second statement.
+    await em.query(
+      `INSERT INTO ${tableName(em, CouponQuotaEntity)} AS q (coupon_id, total_quantity, per_user_limit)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[])
+       ON CONFLICT (coupon_id) DO UPDATE SET total_quantity = EXCLUDED.total_quantity, per_user_limit = EXCLUDED.per_user_limit`,
+      args,
+    );
+    await em.query(
+      `UPDATE ${tableName(em, ClaimEntity)} AS c SET total_quantity = r.total_quantity, per_user_limit = r.per_user_limit
+       FROM unnest($1::text[], $2::int[], $3::int[]) AS r(coupon_id, total_quantity, per_user_limit)
+       WHERE c.coupon_id = r.coupon_id AND (c.total_quantity, c.per_user_limit) IS DISTINCT FROM (r.total_quantity, r.per_user_limit)`,
+      args,
+    );
+  })),
+  [CouponStockEventTypes.couponStockChangeRejected]: foldRuns<CouponStockChangeRejected>(withCommandOutcomes(async () => undefined)),
   [CatalogEventTypes.couponCreated]: foldRuns<CouponCreated>(async (em, events) => {
     // First creation wins: a repeated CreateCoupon re-emits the original and must not reset the status.
     const rows = firstOfEach(events.map(({ payload: p }) => ({
@@ -77,6 +97,15 @@ export const walletProjection = new Projector('wallet.projection', { own: Topics
       `UPDATE ${tableName(em, CouponStockEntity)} AS s SET status = r.status
        FROM unnest($1::text[], $2::text[]) AS r(coupon_id, status) WHERE s.coupon_id = r.coupon_id`,
       [last.map((p) => p.couponId), last.map((p) => p.status)],
+    );
+  }),
+  [CouponEditEventTypes.couponUpdated]: foldRuns<CouponUpdated>(async (em, events) => {
+    // What claims read of an edit: the title they carry, the claim window's end, the status (ENDED: never claimable).
+    const last = lastOfEach(events.map((e) => e.payload), (p) => p.couponId);
+    await em.query(
+      `UPDATE ${tableName(em, CouponStockEntity)} AS s SET title = r.title, claimable_until = r.claimable_until, status = r.status
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS r(coupon_id, title, claimable_until, status) WHERE s.coupon_id = r.coupon_id`,
+      [last.map((p) => p.couponId), last.map((p) => p.title), last.map((p) => instantOrNull(p.claimableUntil)), last.map((p) => p.status)],
     );
   }),
   [OrderingEventTypes.couponRedeemed]: foldRuns<CouponRedeemed>(async (em, events) => {

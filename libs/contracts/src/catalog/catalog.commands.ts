@@ -59,3 +59,19 @@ export class SetStoreDisplays {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
   @IsArray() @ArrayMaxSize(100) @ValidateNestedType(() => DisplayItemSpec, { each: true }) items!: DisplayItemSpec[];
 }
+
+// --- Coupon edits (PATCH /v1/admin/coupons/{couponId}): the catalog's part. Stock terms are the wallet's (ChangeCouponStock).
+
+export const CouponEditCommandTypes = { updateCoupon: 'UpdateCoupon' } as const;
+
+/**
+ * The catalog-owned fields a merchant may change after creation; absent: unchanged. The catalog decides it against the
+ * coupon: claimableUntil only later, ENDED final (COUPON_ENDED).
+ */
+export class UpdateCoupon {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @IsOptional() @IsInt() @Min(-1_000_000) @Max(1_000_000) priority?: number;
+  @IsOptional() @IsApiTimestamp() claimableUntil?: string;
+  @IsOptional() @IsIn(COUPON_STATUSES) status?: CouponStatus;
+}

@@ -41,3 +41,19 @@ export class CatalogCommandRejected {
   @IsOptional() @IsArray() details?: unknown[];
   @IsOptional() @IsInt() @Min(0) httpStatus?: number;
 }
+
+// --- Coupon edits: the catalog's part.
+
+export const CouponEditEventTypes = { couponUpdated: 'CouponUpdated' } as const;
+
+/**
+ * A coupon's editable catalog fields after an UpdateCoupon: every one of them, changed or not, so a fold only
+ * overwrites (last one wins, in the coupon's partition order) and needs no earlier state.
+ */
+export class CouponUpdated {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsString() title!: string;
+  @IsInt() priority!: number;
+  @IsOptional() @IsISO8601({ strict: true }) claimableUntil!: string | null;
+  @IsIn(COUPON_STATUSES) status!: CouponStatus;
+}

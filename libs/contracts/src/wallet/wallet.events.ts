@@ -39,3 +39,30 @@ export class ClaimRejected {
   @IsIn(CLAIM_REJECTION_CODES) code!: ClaimRejectionCode;
   @IsString() message!: string;
 }
+
+// --- Coupon edits: the wallet's part.
+
+export const CouponStockEventTypes = {
+  couponStockChanged: 'CouponStockChanged',
+  couponStockChangeRejected: 'CouponStockChangeRejected',
+} as const;
+
+/** The coupon's stock terms from now on (both, changed or not), and how many were issued when they changed. */
+export class CouponStockChanged {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsInt() @Min(1) totalQuantity!: number;
+  @IsInt() @Min(1) perUserLimit!: number;
+  @IsInt() @Min(0) issued!: number;
+}
+
+export const STOCK_CHANGE_REJECTION_CODES = ['BELOW_ISSUED', 'LIMIT_LOWERED', 'COUPON_ENDED', 'COUPON_NOT_FOUND'] as const;
+export type StockChangeRejectionCode = (typeof STOCK_CHANGE_REJECTION_CODES)[number];
+
+export class CouponStockChangeRejected {
+  @IsString() @Matches(ID_PATTERN) couponId!: string;
+  @IsIn(STOCK_CHANGE_REJECTION_CODES) code!: StockChangeRejectionCode;
+  @IsString() message!: string;
+  /** The request field at fault (totalQuantity, perUserLimit), when there is one. */
+  @IsOptional() @IsString() field?: string;
+  @IsInt() @Min(400) httpStatus!: number;
+}

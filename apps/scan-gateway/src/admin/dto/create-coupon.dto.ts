@@ -126,12 +126,6 @@ export function couponCrossFieldProblems(dto: CreateCouponRequest, now = Date.no
   return problems;
 }
 
-export class SetCouponStatusRequest {
-  @ApiProperty({ enum: COUPON_STATUSES })
-  @IsIn(COUPON_STATUSES, { message: 'status must be ACTIVE or PAUSED' })
-  status!: CouponStatus;
-}
-
 export class CouponTargetView {
   @ApiPropertyOptional({ type: [String] }) skus?: string[];
   @ApiPropertyOptional({ type: [String] }) categories?: string[];
