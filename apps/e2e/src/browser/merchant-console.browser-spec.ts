@@ -224,6 +224,15 @@ describe('the merchant console in Chromium', () => {
     await seen(item);
     await shot(page, '11-coupon-list');
 
+    // The store's promoted products editor starts from the list saved earlier (a new visit: read from the gateway).
+    await page.getByRole('link', { name: 'Stores', exact: true }).click();
+    const storeItem = page.getByRole('list', { name: 'Stores' }).getByRole('listitem').filter({ hasText: STORE.id });
+    await storeItem.getByRole('button', { name: 'Promoted products' }).click();
+    await seen(page.getByLabel('Sku 1', { exact: true }));
+    expect([await page.getByLabel('Sku 1', { exact: true }).inputValue(), await page.getByLabel('Headline 1', { exact: true }).inputValue()])
+      .toEqual([OAT.sku, 'Fresh this week']);
+
+    await page.getByRole('link', { name: 'Coupons', exact: true }).click();
     await item.getByRole('link', { name: COUPON }).click();
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('form', { name: 'Edit' });

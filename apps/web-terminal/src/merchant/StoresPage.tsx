@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useState } from 'react';
+import { FormEvent, useCallback, useEffect, useState } from 'react';
 import { useTerminal } from '../app/terminal-context';
 import { Field, FormProblems } from './Field';
 import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors';
@@ -63,15 +63,26 @@ function StoreForm({ editing, onSaved, onCancel }: { editing: MerchantStore | nu
 }
 
 /**
- * The store's promoted products (PUT /v1/admin/stores/:storeId/displays replaces the list). The API has no read of a
- * store's displays for merchants, so the editor starts from what was saved in this visit, empty otherwise.
+ * The store's promoted products (PUT /v1/admin/stores/:storeId/displays replaces the list), starting from what was
+ * saved in this visit or else from what shoppers see now (MerchantApi.displays).
  */
-function DisplaysEditor({ store, initial, onSaved }: { store: MerchantStore; initial: DisplayItem[]; onSaved: (items: DisplayItem[]) => void }) {
+function DisplaysEditor({ store, initial, onSaved }: { store: MerchantStore; initial: DisplayItem[] | null; onSaved: (items: DisplayItem[]) => void }) {
   const { t, notify } = useTerminal();
   const { merchant } = useMerchant();
-  const [rows, setRows] = useState<DisplayItem[]>(initial.length ? initial : [{ sku: '', headline: '' }]);
+  const [rows, setRows] = useState<DisplayItem[]>(initial ?? [{ sku: '', headline: '' }]);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
+  // Saving replaces the list, so Save waits until the current list is shown (an empty editor would wipe it).
+  const [loading, setLoading] = useState(initial === null);
+  useEffect(() => {
+    if (initial !== null) return;
+    let live = true;
+    merchant.displays(store.storeId)
+      .then((items) => live && setRows(items.length ? items : [{ sku: '', headline: '' }]))
+      .catch(() => live && setErrors({ fields: {}, top: [t('mDisplaysUnknown')] }))
+      .finally(() => live && setLoading(false));
+    return () => void (live = false);
+  }, [initial, merchant, store.storeId, t]);
   const setRow = (i: number, patch: Partial<DisplayItem>) => {
     setRows((r) => r.map((row, j) => (j === i ? { ...row, ...patch } : row)));
     setErrors((e) => withoutField(e, ...Object.keys(patch).map((k) => `items.${i}.${k}`)));
@@ -101,7 +112,8 @@ function DisplaysEditor({ store, initial, onSaved }: { store: MerchantStore; ini
       <h3>{t('mPromotedOf', { store: store.name })}</h3>
       <p className="hint">{t('mPromotedHint')}</p>
       <FormProblems errors={errors} />
-      {rows.map((row, i) => (
+      {loading && <p>{t('loading')}</p>}
+      {!loading && rows.map((row, i) => (
         <fieldset key={i} className="display-row">
           <legend className="sr-only">{i + 1}</legend>
           <Field label={`${t('mSku')} ${i + 1}`} error={errors.fields[`items.${i}.sku`]}>
@@ -115,7 +127,7 @@ function DisplaysEditor({ store, initial, onSaved }: { store: MerchantStore; ini
       ))}
       <div className="row wrap">
         <button type="button" onClick={() => setRows((r) => [...r, { sku: '', headline: '' }])} disabled={rows.length >= LIMITS.displays}>{t('mAddRow')}</button>
-        <button type="submit" className="primary" disabled={busy}>{t('mSaveDisplays')}</button>
+        <button type="submit" className="primary" disabled={busy || loading}>{t('mSaveDisplays')}</button>
       </div>
     </form>
   );
@@ -151,7 +163,7 @@ export function StoresPage() {
                 </button>
               </div>
               {promoting === s.storeId && (
-                <DisplaysEditor store={s} initial={displays[s.storeId] ?? []} onSaved={(items) => setDisplays((d) => ({ ...d, [s.storeId]: items }))} />
+                <DisplaysEditor store={s} initial={displays[s.storeId] ?? null} onSaved={(items) => setDisplays((d) => ({ ...d, [s.storeId]: items }))} />
               )}
             </li>
           ))}

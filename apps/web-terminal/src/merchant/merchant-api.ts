@@ -1,4 +1,4 @@
-import type { CouponAdminView } from '@coupons/contracts';
+import type { CouponAdminView, ScanResult } from '@coupons/contracts';
 import { ApiClient, ApiProblem } from '../shared/api';
 import type { CreateCouponBody, PatchCouponBody } from './coupon-form';
 import { Page, pageQuery, readPage } from './paging';
@@ -75,6 +75,15 @@ export class MerchantApi {
 
   async putStore(storeId: string, name: string): Promise<MerchantStore> {
     return (await this.api.put<MerchantStore>(`/v1/admin/stores/${enc(storeId)}`, { body: { name } })).body;
+  }
+
+  /**
+   * A store's promoted products as they are now. The admin API has no read of them; a shopper's scan of the store's
+   * QR code (any host, `/s/<storeId>`) answers them, so the editor starts from what shoppers see.
+   */
+  async displays(storeId: string): Promise<DisplayItem[]> {
+    const { body } = await this.api.post<ScanResult>('/v1/scans', { body: { code: `${window.location.origin}/s/${enc(storeId)}`, storeId } });
+    return body.displays.map(({ sku, headline }) => ({ sku, headline }));
   }
 
   async putDisplays(storeId: string, items: DisplayItem[]): Promise<{ storeId: string; items: DisplayItem[] }> {
