@@ -7,7 +7,8 @@ import { discountInWords, targetInWords } from '../terminal/offer-words';
 import { CouponForm } from './CouponForm';
 import { ListNote } from './ListNote';
 import { MerchantCoupon, MerchantStore, remainingOf } from './merchant-api';
-import { useMerchant, withSaved } from './merchant-context';
+import { useMerchant } from './merchant-context';
+import { withSaved } from './paging';
 import { useList } from './use-list';
 import { useSettled } from './use-settled';
 

@@ -6,7 +6,8 @@ import { FormErrors, NO_ERRORS, formErrors, withoutField } from './field-errors'
 import { LIMITS } from './form-values';
 import { ListNote } from './ListNote';
 import { MerchantProduct } from './merchant-api';
-import { useMerchant, withSaved } from './merchant-context';
+import { useMerchant } from './merchant-context';
+import { withSaved } from './paging';
 import { EMPTY_PRODUCT, ProductDraft, productDraft, productFormField, productRequest } from './product-form';
 import { useList } from './use-list';
 import { useSettled } from './use-settled';

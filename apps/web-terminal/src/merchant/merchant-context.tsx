@@ -81,12 +81,3 @@ export function MerchantProvider({ children }: { children: ReactNode }) {
   const value: MerchantConsole = { session, signIn, signOut, merchant, saved, remember };
   return <MerchantContext.Provider value={value}>{children}</MerchantContext.Provider>;
 }
-
-/**
- * What a page shows: the listed items (the API's, with fresh counts; a page reloads its list after a save), and
- * before them what was saved in this visit and is not (yet) listed: all of it on a gateway without the list route.
- */
-export function withSaved<T>(saved: T[], listed: T[], key: (item: T) => string, keep: (item: T) => boolean = () => true): T[] {
-  const inList = new Set(listed.map(key));
-  return [...saved.filter((x) => keep(x) && !inList.has(key(x))), ...listed];
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, pageQuery, readPage } from './paging';
+import { appendPage, pageQuery, readPage, withSaved } from './paging';
 
 describe('cursor paging', () => {
   it('asks for a page with the filters given, the limit kept to 1..100, and the cursor', () => {
@@ -17,5 +17,13 @@ describe('cursor paging', () => {
     expect(readPage({ items: [1], nextCursor: 'n' })).toEqual({ items: [1], nextCursor: 'n' });
     expect(readPage({ items: [] })).toEqual({ items: [], nextCursor: null });
     expect(() => readPage({ couponId: 'c' })).toThrow(/no items/);
+  });
+
+  it('shows the listed items, and before them what was saved in this visit and is not listed (all of it without a list route)', () => {
+    const key = (c: { id: string; issued: number }) => c.id;
+    const saved = [{ id: 'new', issued: 0 }, { id: 'c2', issued: 0 }, { id: 'paused', issued: 0 }];
+    const listed = [{ id: 'c2', issued: 5 }, { id: 'c1', issued: 1 }];
+    expect(withSaved(saved, listed, key, (c) => c.id !== 'paused')).toEqual([{ id: 'new', issued: 0 }, { id: 'c2', issued: 5 }, { id: 'c1', issued: 1 }]);
+    expect(withSaved(saved, [], key)).toEqual(saved);
   });
 });

@@ -38,3 +38,12 @@ export function readPage<T>(body: unknown): Page<T> {
   if (!page || !Array.isArray(page.items)) throw new Error('the list answer has no items');
   return { items: page.items, nextCursor: typeof page.nextCursor === 'string' && page.nextCursor ? page.nextCursor : null };
 }
+
+/**
+ * What a page shows: the listed items (the API's, with fresh counts; a page reloads its list after a save), and
+ * before them what was saved in this visit and is not (yet) listed: all of it on a gateway without the list route.
+ */
+export function withSaved<T>(saved: T[], listed: T[], key: (item: T) => string, keep: (item: T) => boolean = () => true): T[] {
+  const inList = new Set(listed.map(key));
+  return [...saved.filter((x) => keep(x) && !inList.has(key(x))), ...listed];
+}
