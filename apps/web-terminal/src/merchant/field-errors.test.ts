@@ -29,9 +29,16 @@ describe('an API refusal spread over a form', () => {
   });
 
   it('puts the message on top when no detail names a field the form has, and what is not an API answer too', () => {
-    expect(formErrors(new ApiProblem(409, 'BELOW_ISSUED', 'below the 3 issued'), couponFormField, 'offline')).toEqual({ fields: {}, top: ['below the 3 issued'] });
+    expect(formErrors(new ApiProblem(409, 'OUT_OF_STOCK', 'no stock'), couponFormField, 'offline')).toEqual({ fields: {}, top: ['no stock'] });
     expect(formErrors(refusal([{ field: 'nonsense', message: 'property nonsense should not exist' }, { message: 'no field' }], 'bad'), couponFormField, 'offline'))
       .toEqual({ fields: {}, top: ['bad', 'property nonsense should not exist', 'no field'] });
     expect(formErrors(new TypeError('x'), couponFormField, 'offline')).toEqual({ fields: {}, top: ['offline'] });
+  });
+
+  it('puts a refusal about one field beside it when its details name none (STORE_ID_TAKEN, BELOW_ISSUED)', () => {
+    const storeField = (f: string) => (f === 'storeId' || f === 'name' ? f : null);
+    expect(formErrors(new ApiProblem(409, 'STORE_ID_TAKEN', 'another merchant has this store id'), storeField, 'offline'))
+      .toEqual({ fields: { storeId: 'another merchant has this store id' }, top: [] });
+    expect(formErrors(new ApiProblem(409, 'BELOW_ISSUED', 'below the 3 issued'), couponFormField, 'offline')).toEqual({ fields: { totalQuantity: 'below the 3 issued' }, top: [] });
   });
 });

@@ -9,6 +9,15 @@ export interface FormErrors {
 
 export const NO_ERRORS: FormErrors = { fields: {}, top: [] };
 
+/** Refusal codes that are about one request field (DESIGN's error codes for the admin routes). */
+const CODE_FIELDS: Record<string, string> = {
+  STORE_ID_TAKEN: 'storeId',
+  GTIN_IN_USE: 'gtin',
+  BELOW_ISSUED: 'totalQuantity',
+  LIMIT_LOWERED: 'perUserLimit',
+  CLAIMABLE_UNTIL_EARLIER: 'claimableUntil',
+};
+
 /**
  * The API names fields by their path in the request body, dotted or bracketed (`discount.amount`, `items.0.sku`,
  * `items[0].sku`): one spelling, `items.0.sku`, for the form to look up.
@@ -27,6 +36,11 @@ export function formErrors(err: unknown, toFormField: (path: string) => string |
   if (!(err instanceof ApiProblem)) return { fields: {}, top: [fallback] };
   const fields: Record<string, string> = {};
   const top: string[] = [];
+  // A refusal whose code is about one field but whose details name none still goes beside that field.
+  const codeField = CODE_FIELDS[err.code] ? toFormField(CODE_FIELDS[err.code]) : null;
+  if (codeField && !(err.details as Array<Partial<ErrorDetail>>).some((d) => typeof d?.field === 'string')) {
+    return { fields: { [codeField]: err.message }, top: [] };
+  }
   for (const raw of err.details as Array<Partial<ErrorDetail>>) {
     if (!raw || typeof raw.message !== 'string') continue;
     const name = typeof raw.field === 'string' ? toFormField(normalizeField(raw.field)) : null;
