@@ -75,12 +75,13 @@ describe('the web terminal served by the gateway', () => {
   });
 
   it('answers the app\'s client routes with index.html, never /v1, /docs, /health or /metrics paths the API lacks', async () => {
-    for (const path of ['/scan', '/wallet', '/cart', '/orders', '/orders/ord_1', '/sign-in']) {
+    const merchantConsole = ['/merchant', '/merchant/sign-in', '/merchant/stores', '/merchant/products', '/merchant/coupons', '/merchant/coupons/cpn_1'];
+    for (const path of ['/scan', '/wallet', '/cart', '/orders', '/orders/ord_1', '/sign-in', ...merchantConsole]) {
       const res = await fetch(`${base}${path}`);
       expect([path, res.status, res.headers.get('cache-control')]).toEqual([path, 200, 'no-cache']);
       expect(await res.text()).toContain('<title>terminal</title>');
     }
-    for (const path of ['/v1/nothing', '/docs/nothing', '/health/nothing', '/metrics/nothing', '/nothing', '/assets/missing.js']) {
+    for (const path of ['/merchant/nothing', '/v1/nothing', '/docs/nothing', '/health/nothing', '/metrics/nothing', '/nothing', '/assets/missing.js']) {
       const res = await fetch(`${base}${path}`);
       expect([path, res.status]).toEqual([path, 404]);
       expect(await res.json()).toMatchObject({ error: { code: expect.stringMatching(/NOT_FOUND/) } });

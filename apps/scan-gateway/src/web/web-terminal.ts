@@ -13,7 +13,11 @@ export const DEFAULT_WEB_TERMINAL_DIR = resolve(__dirname, '../../../web-termina
  * gets index.html. Anything else that is no file and no API route keeps the API's 404 JSON, so /v1, /docs, /health
  * and /metrics never answer with the app.
  */
-export const WEB_TERMINAL_ROUTES = ['/scan', '/offers', '/wallet', '/cart', '/orders', '/orders/:orderId', '/sign-in'];
+export const WEB_TERMINAL_ROUTES = [
+  '/scan', '/offers', '/wallet', '/cart', '/orders', '/orders/:orderId', '/sign-in',
+  // the merchant console
+  '/merchant', '/merchant/sign-in', '/merchant/stores', '/merchant/products', '/merchant/coupons', '/merchant/coupons/:couponId',
+];
 
 /** Vite puts content-hashed files under assets/: they never change, so they are cached for a year. */
 const HASHED = `${sep}assets${sep}`;

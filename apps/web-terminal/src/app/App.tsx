@@ -7,6 +7,8 @@ import { OrdersPage } from '../terminal/OrdersPage';
 import { ScanPage } from '../terminal/ScanPage';
 import { SignInPage } from '../terminal/SignInPage';
 import { WalletPage } from '../terminal/WalletPage';
+import { MerchantConsole } from '../merchant/MerchantConsole';
+import { Notices } from './Notices';
 import { ROUTES } from './routes';
 import { TerminalProvider, useTerminal } from './terminal-context';
 
@@ -37,20 +39,6 @@ function StatusBar() {
       {session && stream && (
         <span role="status" aria-live="polite" className={`connection connection-${online ? streamState : 'offline'}`}>{stream}</span>
       )}
-    </div>
-  );
-}
-
-function Notices() {
-  const { notices, dismiss, t } = useTerminal();
-  return (
-    <div className="notices">
-      {notices.map((n) => (
-        <div key={n.id} role="status" className={`notice notice-${n.tone}`}>
-          <span>{n.text}</span>
-          <button type="button" className="link" onClick={() => dismiss(n.id)} aria-label={t('dismiss')}>×</button>
-        </div>
-      ))}
     </div>
   );
 }
@@ -91,8 +79,10 @@ export function App() {
   return (
     <BrowserRouter>
       <TerminalProvider>
-        <EventNotices />
-        <Layout />
+        <Routes>
+          <Route path={`${ROUTES.merchant}/*`} element={<MerchantConsole />} />
+          <Route path="*" element={<><EventNotices /><Layout /></>} />
+        </Routes>
       </TerminalProvider>
     </BrowserRouter>
   );

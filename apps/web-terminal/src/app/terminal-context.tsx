@@ -62,9 +62,12 @@ function readCart(): CartLine[] {
   }
 }
 
-/** The first session: a token handed over by an identity provider in the URL fragment wins over a stored one. */
+/**
+ * The first session: a token handed over by an identity provider in the URL fragment wins over a stored one. A token
+ * handed to a /merchant page is the merchant console's (merchant/merchant-context.tsx takes it).
+ */
 function initialSession(): Session | null {
-  const handed = tokenFromFragment(window.location.hash);
+  const handed = window.location.pathname.startsWith('/merchant') ? null : tokenFromFragment(window.location.hash);
   if (handed) {
     history.replaceState(null, '', window.location.pathname + window.location.search);
     const session = sessionFromToken(handed);
@@ -79,7 +82,8 @@ export function TerminalProvider({ children }: { children: ReactNode }) {
   const t = useMemo(() => translator(locale), [locale]);
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
-    document.title = t('appName');
+    // The merchant console titles its own pages (this effect runs after the console's, being its parent's).
+    if (!window.location.pathname.startsWith('/merchant')) document.title = t('appName');
   }, [locale, t]);
 
   const [session, setSession] = useState<Session | null>(initialSession);

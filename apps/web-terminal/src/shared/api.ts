@@ -53,6 +53,14 @@ export class ApiClient {
     return this.send<T>('POST', path, opts);
   }
 
+  put<T>(path: string, opts: RequestOptions = {}): Promise<ApiAnswer<T>> {
+    return this.send<T>('PUT', path, opts);
+  }
+
+  patch<T>(path: string, opts: RequestOptions = {}): Promise<ApiAnswer<T>> {
+    return this.send<T>('PATCH', path, opts);
+  }
+
   async send<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.getToken();

@@ -5,18 +5,32 @@
  *   OAuth 2.0 / OpenID Connect implicit or token-exchange flow); the app takes the token from the fragment and
  *   forgets the fragment. The gateway verifies it with JWT_JWKS_URL / JWT_ISSUER / JWT_AUDIENCE.
  * - under `npm start`, a dev sign-in by user id through POST /v1/auth/dev-token.
+ * The shopper terminal and the merchant console keep their sessions under different keys (SESSION_KEYS), so one tab
+ * can be signed in to both, as a shopper and as a merchant.
  */
 export interface Session {
   token: string;
   userId: string;
   /** Seconds since the epoch, from the token's `exp`; null when it has none. */
   expiresAt: number | null;
+  /** The token's `roles` (display only: the gateway decides what a role may do). */
+  roles: string[];
+  /** The merchant the token acts for (claim `mid`); null in a shopper's token or one minted before tenancy. */
+  merchantId: string | null;
 }
 
-const STORAGE_KEY = 'scan-to-coupon.session';
+export const SESSION_KEYS = { shopper: 'scan-to-coupon.session', merchant: 'scan-to-coupon.merchant-session' } as const;
+export type SessionKey = (typeof SESSION_KEYS)[keyof typeof SESSION_KEYS];
 
-/** The claims of a JWT, unverified (the gateway verifies; the app only needs `sub` and `exp` for display). */
-export function readJwtClaims(token: string): { sub?: string; exp?: number } | null {
+interface Claims {
+  sub?: string;
+  exp?: number;
+  roles?: unknown;
+  mid?: unknown;
+}
+
+/** The claims of a JWT, unverified (the gateway verifies; the app only needs them for display). */
+export function readJwtClaims(token: string): Claims | null {
   const part = token.split('.')[1];
   if (!part) return null;
   try {
@@ -33,7 +47,9 @@ export function sessionFromToken(token: string, nowSeconds = Date.now() / 1000):
   if (!claims || typeof claims.sub !== 'string' || !claims.sub) return null;
   const expiresAt = typeof claims.exp === 'number' ? claims.exp : null;
   if (expiresAt !== null && expiresAt <= nowSeconds) return null;
-  return { token, userId: claims.sub, expiresAt };
+  const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+  const merchantId = typeof claims.mid === 'string' && claims.mid ? claims.mid : null;
+  return { token, userId: claims.sub, expiresAt, roles, merchantId };
 }
 
 /** The token an identity provider put in the URL fragment (`#access_token=...`), if any. */
@@ -42,12 +58,12 @@ export function tokenFromFragment(hash: string): string | null {
   return params.get('access_token');
 }
 
-export function loadSession(storage: Pick<Storage, 'getItem'>): Session | null {
-  const token = storage.getItem(STORAGE_KEY);
+export function loadSession(storage: Pick<Storage, 'getItem'>, key: SessionKey = SESSION_KEYS.shopper): Session | null {
+  const token = storage.getItem(key);
   return token ? sessionFromToken(token) : null;
 }
 
-export function saveSession(storage: Pick<Storage, 'setItem' | 'removeItem'>, session: Session | null): void {
-  if (session) storage.setItem(STORAGE_KEY, session.token);
-  else storage.removeItem(STORAGE_KEY);
+export function saveSession(storage: Pick<Storage, 'setItem' | 'removeItem'>, session: Session | null, key: SessionKey = SESSION_KEYS.shopper): void {
+  if (session) storage.setItem(key, session.token);
+  else storage.removeItem(key);
 }
