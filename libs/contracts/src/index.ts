@@ -16,3 +16,4 @@ export * from './timestamps';
 export * from './queries/order-cursor';
 export * from './topic-declarations';
 export * from './error-body';
+export * from './time-zone';
