@@ -27,7 +27,7 @@ export const CLAIM_TUNING = Symbol('CLAIM_TUNING');
  * The constraints a concurrent decision can trip (lock bypassed, two instances; the claim's own key for a twin of the
  * same command): decide again.
  */
-const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key', 'claim_pkey'];
+const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key', 'claim_day_issue_seq_key', 'claim_day_user_seq_key', 'claim_pkey'];
 
 /**
  * The wallet's Kafka consumers, in two groups so that deciding claims never holds up the fold that brings their
@@ -60,7 +60,10 @@ export class WalletMessagesService implements OnApplicationBootstrap, BeforeAppl
       raceConstraints: RACE_CONSTRAINTS,
       decider: {
         accepts: (type) => type === WalletCommandTypes.claimCoupon,
-        readState: (em, commands) => lockClaimRun(em, commands.map((c) => (c as Envelope<ClaimCoupon>).payload)),
+        readState: (em, commands) => lockClaimRun(em, commands.map((c) => {
+          const { couponId, userId } = (c as Envelope<ClaimCoupon>).payload;
+          return { couponId, userId, at: c.occurredAt };
+        })),
         decide: (cmd, state, now) => decideClaim(cmd as Envelope<ClaimCoupon>, state, now).then((e) => (e ? [e] : null)),
         parking: {
           keyOf: (cmd) => (cmd as Envelope<ClaimCoupon>).payload.couponId,
