@@ -1,5 +1,5 @@
 import {
-  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponCreated, CouponStatusChanged, CreateCoupon, Envelope,
+  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponCreated, CouponStatusChanged, CreateCoupon, DEFAULT_COUPON_TIME_ZONE, Envelope,
   ProductUpserted, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, UpsertProduct, UpsertStore, causedBy,
 } from '@coupons/contracts';
 import { CouponEntity } from './entities';
@@ -98,5 +98,9 @@ function plainCreate(p: CreateCoupon): CreateCoupon {
     validDaysAfterClaim: p.validDaysAfterClaim ?? null,
     validUntil: p.validUntil ?? null,
     priority: p.priority,
+    dailyQuantity: p.dailyQuantity ?? null,
+    perUserDailyLimit: p.perUserDailyLimit ?? null,
+    // Every coupon created from now on names its zone: the default is applied once, here, not by each reader.
+    timeZone: p.timeZone ?? DEFAULT_COUPON_TIME_ZONE,
   };
 }

@@ -15,6 +15,13 @@ describe('coupon mapping', () => {
     expect(couponCreatedFromEntity(sut)).toEqual(created);
   });
 
+  it('round-trips the daily caps and zone, and reads a coupon from before them as uncapped in the default zone', () => {
+    const capped: CouponCreated = { ...created, dailyQuantity: 20, perUserDailyLimit: 1, timeZone: 'Europe/Berlin' };
+    expect(couponCreatedFromEntity(couponEntityFromCreated(capped))).toEqual(capped);
+    expect(couponAdminView(couponEntityFromCreated(capped), null)).toMatchObject({ dailyQuantity: 20, perUserDailyLimit: 1, timeZone: 'Europe/Berlin' });
+    expect(couponAdminView(couponEntityFromCreated(created), null)).toMatchObject({ dailyQuantity: null, perUserDailyLimit: null, timeZone: 'Asia/Shanghai' });
+  });
+
   it('gives the admin view ISO strings with counters', () => {
     const entity = couponEntityFromCreated(created);
     expect(couponAdminView(entity, { issued: 4, redeemed: 1 })).toMatchObject({ claimableUntil: created.claimableUntil, issued: 4, redeemed: 1, status: 'ACTIVE', createdAt: created.createdAt });

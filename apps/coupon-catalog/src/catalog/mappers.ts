@@ -1,4 +1,4 @@
-import { CouponAdminView, CouponCreated, CouponTargetView, DiscountSpec, ProductUpserted } from '@coupons/contracts';
+import { CouponAdminView, CouponCreated, CouponTargetView, DEFAULT_COUPON_TIME_ZONE, DiscountSpec, ProductUpserted } from '@coupons/contracts';
 import { normalizeTarget, plainDiscount } from '@coupons/coupon-rules';
 import { CouponEntity, CouponUsageEntity, ProductEntity } from './entities';
 
@@ -27,6 +27,9 @@ export function couponEntityFromCreated(p: CouponCreated): CouponEntity {
     validDaysAfterClaim: p.validDaysAfterClaim ?? null,
     validUntil: dateOrNull(p.validUntil),
     priority: p.priority,
+    dailyQuantity: p.dailyQuantity ?? null,
+    perUserDailyLimit: p.perUserDailyLimit ?? null,
+    timeZone: p.timeZone ?? null,
     status: p.status,
     createdAt: new Date(p.createdAt),
   });
@@ -48,6 +51,10 @@ export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
     validDaysAfterClaim: c.validDaysAfterClaim,
     validUntil: iso(c.validUntil),
     priority: c.priority,
+    // A coupon created before daily caps answers as it was created: without them (no caps, the default zone).
+    ...(c.dailyQuantity !== null ? { dailyQuantity: c.dailyQuantity } : {}),
+    ...(c.perUserDailyLimit !== null ? { perUserDailyLimit: c.perUserDailyLimit } : {}),
+    ...(c.timeZone !== null ? { timeZone: c.timeZone } : {}),
     // Coupons are created ACTIVE; a later status change is its own event and does not alter the creation outcome.
     status: 'ACTIVE',
     createdAt: c.createdAt.toISOString(),
@@ -81,6 +88,9 @@ export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 
     validDaysAfterClaim: c.validDaysAfterClaim,
     validUntil: iso(c.validUntil),
     priority: c.priority,
+    dailyQuantity: c.dailyQuantity,
+    perUserDailyLimit: c.perUserDailyLimit,
+    timeZone: c.timeZone ?? DEFAULT_COUPON_TIME_ZONE,
     status: c.status,
     issued: usage?.issued ?? 0,
     redeemed: usage?.redeemed ?? 0,
