@@ -341,8 +341,9 @@ describe('catalog migrations', () => {
     const ds = new DataSource(catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000', 'CouponDailyCaps1764040600000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();
       const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog_migrations' AND table_name <> 'migrations'`);

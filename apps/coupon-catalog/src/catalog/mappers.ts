@@ -51,9 +51,9 @@ export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
     validDaysAfterClaim: c.validDaysAfterClaim,
     validUntil: iso(c.validUntil),
     priority: c.priority,
-    // A coupon created before daily caps answers as it was created: without them (no caps, the default zone).
-    ...(c.dailyQuantity !== null ? { dailyQuantity: c.dailyQuantity } : {}),
-    ...(c.perUserDailyLimit !== null ? { perUserDailyLimit: c.perUserDailyLimit } : {}),
+    dailyQuantity: c.dailyQuantity,
+    perUserDailyLimit: c.perUserDailyLimit,
+    // A coupon created before time zones answers as it was created: without one (it reads as the default).
     ...(c.timeZone !== null ? { timeZone: c.timeZone } : {}),
     // Coupons are created ACTIVE; a later status change is its own event and does not alter the creation outcome.
     status: 'ACTIVE',
