@@ -342,10 +342,11 @@ describe('catalog migrations', () => {
     await ds.initialize();
     try {
       expect(await runMigrationsWithLock(ds)).toEqual([
-        'InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000', 'CatalogCreationTimes1764040560000', 'CouponStockTerms1764045150000',
+        'InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000', 'CatalogCreationTimes1764040560000', 'CouponDailyCaps1764040600000',
+        'CouponStockTerms1764045150000',
       ]);
       await assertSchemaInSync(ds);
-      for (let i = 0; i < 4; i++) await ds.undoLastMigration();
+      for (let i = 0; i < 5; i++) await ds.undoLastMigration();
       const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog_migrations' AND table_name <> 'migrations'`);
       expect(left).toEqual([]);
     } finally {

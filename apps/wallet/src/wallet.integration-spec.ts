@@ -200,6 +200,55 @@ describe('claim decisions', () => {
     expect(await claimsOf(couponId)).toHaveLength(earlierClaims.length);
   });
 
+  it("daily caps count on the command's own day in the coupon's time zone: refused up to local midnight, claimable from it, also within one run", async () => {
+    // 2026-03-10T16:00Z is midnight in Shanghai (the default zone); in Berlin it is 17:00, still the 10th.
+    const at = (iso: string) => (c: Envelope<ClaimCoupon>): Envelope<ClaimCoupon> => ({ ...c, occurredAt: iso });
+    const before = at('2026-03-10T15:59:59.999Z');
+    const midnight = at('2026-03-10T16:00:00.000Z');
+    const outcome = (o: Envelope) => (o.type === 'CouponClaimed' ? (o.payload as CouponClaimed).claimDay : (o.payload as ClaimRejected).code);
+    await createCoupon('day-sh', { totalQuantity: 100, perUserLimit: 10, dailyQuantity: 2, perUserDailyLimit: 1 });
+    await createCoupon('day-be', { totalQuantity: 100, perUserLimit: 10, dailyQuantity: 2, timeZone: 'Europe/Berlin' });
+
+    // One by one: the coupon's cap and the user's cap on the 10th, then a new day at local midnight.
+    expect(outcome(await decide(before(claimCmd('day-sh', 'ann'))))).toBe('2026-03-10');
+    expect(outcome(await decide(before(claimCmd('day-sh', 'ann'))))).toBe('DAILY_LIMIT_REACHED');
+    expect(outcome(await decide(before(claimCmd('day-sh', 'bob'))))).toBe('2026-03-10');
+    expect(outcome(await decide(before(claimCmd('day-sh', 'cy'))))).toBe('DAILY_LIMIT_REACHED');
+    const next = await decide(midnight(claimCmd('day-sh', 'ann')));
+    expect(next.payload).toMatchObject({ claimDay: '2026-03-11', dayIssueSeq: 1, dayUserSeq: 1, issuedCount: 3, claimedAt: '2026-03-10T16:00:00.000Z' });
+
+    // A run spanning Shanghai's midnight, and a Berlin coupon whose day has not ended at that instant.
+    const run = [midnight(claimCmd('day-sh', 'bob')), before(claimCmd('day-sh', 'dee')), midnight(claimCmd('day-sh', 'cy')), midnight(claimCmd('day-sh', 'eve')),
+      before(claimCmd('day-be', 'ann')), midnight(claimCmd('day-be', 'bob')), midnight(claimCmd('day-be', 'cy'))];
+    expect((await decideRun(run)).map((o) => o.status)).toEqual(Array(run.length).fill('done'));
+    const decided = await Promise.all(run.map((c) => outcomeOf(c.eventId)));
+    expect(decided.map(outcome)).toEqual(['2026-03-11', 'DAILY_LIMIT_REACHED', 'DAILY_LIMIT_REACHED', 'DAILY_LIMIT_REACHED', '2026-03-10', '2026-03-10', 'DAILY_LIMIT_REACHED']);
+    expect(await db.query(`SELECT claim_day, count(*)::int AS n, max(day_issue_seq) AS top FROM claim WHERE coupon_id = 'day-sh' GROUP BY claim_day ORDER BY claim_day`))
+      .toEqual([{ claim_day: '2026-03-10', n: 2, top: 2 }, { claim_day: '2026-03-11', n: 2, top: 2 }]);
+  });
+
+  it('a decision that loses a race for the last claim of a day (lock bypassed) is decided again, and refused DAILY_LIMIT_REACHED', async () => {
+    await createCoupon('day-lost', { totalQuantity: 10, perUserLimit: 10, dailyQuantity: 1, timeZone: 'UTC' });
+    const other = db.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    await other.query(`INSERT INTO coupon_quota (coupon_id, total_quantity, per_user_limit) VALUES ('day-lost', 10, 10)`);
+    // Issue 2 overall (no clash there), but the day's first: only claim_day_issue_seq_key stops our decision.
+    await other.query(`INSERT INTO claim (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit,
+        claim_day, day_issue_seq, day_user_seq)
+      VALUES ('cl-day-intruder', 'day-lost', 'intruder', 't', '{"type":"AMOUNT_OFF","amount":1}', now(), NULL, 2, 1, 10, 10, '2026-05-05', 1, 1)`);
+    const cmd: Envelope<ClaimCoupon> = { ...claimCmd('day-lost', 'u-1'), occurredAt: '2026-05-05T12:00:00.000Z' };
+    const pending = decideOne(cmd);
+    await new Promise((r) => setTimeout(r, 300));
+    await other.commitTransaction();
+    await other.release();
+    expect(await pending).toEqual({ status: 'done' });
+    expect((await findCommandOutcome(db, cmd.eventId))?.payload).toMatchObject({ code: 'DAILY_LIMIT_REACHED' });
+    // Cleared so the replay below compares folds only (the intruder is no fold of any event).
+    await db.query(`DELETE FROM claim WHERE claim_id = 'cl-day-intruder'`);
+    await db.query(`DELETE FROM coupon_quota WHERE coupon_id = 'day-lost' AND NOT EXISTS (SELECT 1 FROM claim WHERE coupon_id = 'day-lost')`);
+  });
+
   it('a paused coupon is refused once its CouponStatusChanged is folded, and claimable again when active', async () => {
     await createCoupon('d-pause');
     const paused = event('CouponStatusChanged', { couponId: 'd-pause', status: 'PAUSED' }, 'd-pause');
@@ -637,12 +686,12 @@ describe('wallet migrations', () => {
     const ds = new DataSource(walletDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'wallet_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialWalletSchema1764040100000', 'ClaimSequences1764040200000', 'WalletDecisionPipeline1764040400000', 'StockChanges1764045150000']);
+      expect(await runMigrationsWithLock(ds)).toEqual([
+        'InitialWalletSchema1764040100000', 'ClaimSequences1764040200000', 'WalletDecisionPipeline1764040400000', 'ClaimDailyCaps1764040600000',
+        'StockChanges1764045150000',
+      ]);
       await assertSchemaInSync(ds);
-      await ds.undoLastMigration();
-      await ds.undoLastMigration();
-      await ds.undoLastMigration();
-      await ds.undoLastMigration();
+      for (let i = 0; i < 5; i++) await ds.undoLastMigration();
       expect(await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'wallet_migrations' AND table_name <> 'migrations'`)).toEqual([]);
     } finally {
       await ds.destroy();

@@ -19,3 +19,4 @@ export * from './error-body';
 export * from './queries/sort-key-cursor';
 export * from './queries/admin-list-cursor';
 export * from './queries/admin-lists';
+export * from './time-zone';

@@ -19,3 +19,4 @@ export {
   type ScanCodeKind,
   type ScanCodeResult,
 } from './scan-code';
+export * from './local-day';

@@ -41,6 +41,7 @@ export interface Decider<S extends object> {
   /**
    * Decides one command from the state (no other I/O, no clock but `now`): its events, the first one the command's
    * outcome (caused by it). null: it can't be decided yet, and is parked (only with {@link parking}).
+   * `now` is the command's own time (see {@link decisionTime}), never the clock at decision.
    */
   decide(command: Envelope, state: S, now: Date): Promise<Envelope[] | null>;
   /** Parks commands that can't be decided yet instead of holding up their partition. */
@@ -64,7 +65,19 @@ export interface CommandPipelineOptions<S extends object> {
   beforeRun?(commands: readonly Envelope[]): Promise<void>;
   /** Called for each run decided again after a race. */
   onRedecide?(): void;
+  /** The clock: how long a command has been parked (the decisions themselves take their time from the command). */
   now?: () => Date;
+}
+
+/**
+ * The time a command is decided at: its envelope's occurredAt, the moment the gateway accepted the request. A command
+ * decided late (parked for its coupon, retried, redelivered after a crash, decided again after a race) is judged at
+ * the moment the shopper asked, not when a consumer got to it: a claim window that closed meanwhile, or a daily cap's
+ * day that ended meanwhile, does not change its outcome. `clock` only for an envelope without a readable time.
+ */
+export function decisionTime(command: Pick<Envelope, 'occurredAt'>, clock: () => Date): Date {
+  const t = Date.parse(command.occurredAt);
+  return Number.isFinite(t) ? new Date(t) : clock();
 }
 
 /** Decisions taken again in place after losing a race, before handing the run back to the consumer runtime. */
@@ -114,7 +127,7 @@ export class CommandPipeline<S extends object> {
     await this.o.beforeRun?.(run);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.o.dataSource.transaction((em) => this.decideIn(em, run, this.now()));
+        return await this.o.dataSource.transaction((em) => this.decideIn(em, run));
       } catch (err) {
         if (!this.races.some((c) => isUniqueViolation(err, c))) throw err;
         if (attempt >= REDECIDE_ATTEMPTS) return run.length === 1 ? [Outcome.retry(err as Error)] : [];
@@ -123,7 +136,7 @@ export class CommandPipeline<S extends object> {
     }
   }
 
-  private async decideIn(em: EntityManager, run: readonly Envelope[], now: Date): Promise<HandlerOutcome[]> {
+  private async decideIn(em: EntityManager, run: readonly Envelope[]): Promise<HandlerOutcome[]> {
     const parking = this.o.decider.parking;
     const known = await this.known(em, run.map((c) => c.eventId), parking ? run.map((c) => parking.keyOf(c)) : []);
     const seen = new Set<string>();
@@ -144,7 +157,7 @@ export class CommandPipeline<S extends object> {
         continue;
       }
       // Behind a parked command of its key: parked too, so that the key's commands are decided in order.
-      const events = parking && known.parkedKeys.has(parking.keyOf(cmd)) ? null : await this.o.decider.decide(cmd, state, now);
+      const events = parking && known.parkedKeys.has(parking.keyOf(cmd)) ? null : await this.o.decider.decide(cmd, state, decisionTime(cmd, this.now));
       if (events === null) {
         if (!parking) throw new Error(`${cmd.type} ${cmd.eventId} could not be decided, and this service parks no command`);
         known.parkedKeys.add(parking.keyOf(cmd));
@@ -201,6 +214,7 @@ export class CommandPipeline<S extends object> {
             [limit, parking.graceMs / 1000, t],
           );
           if (rows.length === 0) return 0;
+          // The grace is about waiting: it runs on the clock; the decisions are at each command's own time.
           const now = this.now();
           const pending = new Pending(em, this.o.projection, this.o.decider);
           const state = await this.o.decider.readState(em, rows.map((r) => r.command), pending);
@@ -209,7 +223,7 @@ export class CommandPipeline<S extends object> {
           for (const r of rows) {
             const key = parking.keyOf(r.command);
             if (blocked.has(key)) continue;
-            const events = (await this.o.decider.decide(r.command, state, now)) ?? (r.expired ? parking.expired(r.command, now) : null);
+            const events = (await this.o.decider.decide(r.command, state, decisionTime(r.command, this.now))) ?? (r.expired ? parking.expired(r.command, now) : null);
             if (events === null) {
               blocked.add(key);
               continue;

@@ -31,7 +31,15 @@ describe('decideCatalogCommand', () => {
   it('creates a coupon ACTIVE, stamped with the decision time, optional fields as null', async () => {
     const [e] = await decideCatalogCommand(command(CatalogCommandTypes.createCoupon, createCoupon, 'c-1'), stateOf({}), now);
     expect(e.type).toBe(CatalogEventTypes.couponCreated);
-    expect(e.payload).toEqual({ ...createCoupon, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, status: 'ACTIVE', createdAt: now.toISOString() });
+    expect(e.payload).toEqual({ ...createCoupon, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, status: 'ACTIVE', createdAt: now.toISOString(),
+      dailyQuantity: null, perUserDailyLimit: null, timeZone: 'Asia/Shanghai',
+    });
+  });
+
+  it('keeps the daily caps and the time zone a CreateCoupon names', async () => {
+    const caps = { dailyQuantity: 5, perUserDailyLimit: 1, timeZone: 'Europe/Berlin' };
+    const [e] = await decideCatalogCommand(command(CatalogCommandTypes.createCoupon, { ...createCoupon, ...caps }, 'c-1'), stateOf({}), now);
+    expect(e.payload).toMatchObject(caps);
   });
 
   it('answers a repeated CreateCoupon with the original definition, not the repeat', async () => {

@@ -1,7 +1,7 @@
 import {
   CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponCreated, CouponEditCommandTypes, CouponEditEventTypes, CouponStatusChanged,
-  CouponUpdated, CreateCoupon, Envelope, ProductUpserted, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, UpdateCoupon,
-  UpsertProduct, UpsertStore, causedBy,
+  CouponUpdated, CreateCoupon, DEFAULT_COUPON_TIME_ZONE, Envelope, ProductUpserted, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted,
+  UpdateCoupon, UpsertProduct, UpsertStore, causedBy,
 } from '@coupons/contracts';
 import { CouponEntity } from './entities';
 import { couponCreatedFromEntity } from './mappers';
@@ -135,5 +135,9 @@ function plainCreate(p: CreateCoupon): CreateCoupon {
     validDaysAfterClaim: p.validDaysAfterClaim ?? null,
     validUntil: p.validUntil ?? null,
     priority: p.priority,
+    dailyQuantity: p.dailyQuantity ?? null,
+    perUserDailyLimit: p.perUserDailyLimit ?? null,
+    // Every coupon created from now on names its zone: the default is applied once, here, not by each reader.
+    timeZone: p.timeZone ?? DEFAULT_COUPON_TIME_ZONE,
   };
 }

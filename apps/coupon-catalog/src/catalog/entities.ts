@@ -56,6 +56,10 @@ export class CouponEntity {
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
   @Column('integer') priority!: number;
   @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
+  /** Daily caps (null: none), counted in timeZone (null on coupons created before: DEFAULT_COUPON_TIME_ZONE). */
+  @Column('integer', { name: 'daily_quantity', nullable: true }) dailyQuantity!: number | null;
+  @Column('integer', { name: 'per_user_daily_limit', nullable: true }) perUserDailyLimit!: number | null;
+  @Column('text', { name: 'time_zone', nullable: true }) timeZone!: string | null;
   /** From the CouponCreated event, never the clock: a replay rebuilds the same value. */
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }

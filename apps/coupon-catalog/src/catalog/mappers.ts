@@ -1,5 +1,6 @@
 import {
-  CouponAdminView, CouponCreated, CouponListItemView, CouponTargetView, DiscountSpec, ProductUpserted, ProductView, StoreUpserted, StoreView,
+  CouponAdminView, CouponCreated, CouponListItemView, CouponTargetView, DEFAULT_COUPON_TIME_ZONE, DiscountSpec, ProductUpserted, ProductView, StoreUpserted,
+  StoreView,
 } from '@coupons/contracts';
 import { normalizeTarget, plainDiscount } from '@coupons/coupon-rules';
 import { CouponEntity, CouponUsageEntity, ProductEntity, StoreEntity } from './entities';
@@ -29,6 +30,9 @@ export function couponEntityFromCreated(p: CouponCreated): CouponEntity {
     validDaysAfterClaim: p.validDaysAfterClaim ?? null,
     validUntil: dateOrNull(p.validUntil),
     priority: p.priority,
+    dailyQuantity: p.dailyQuantity ?? null,
+    perUserDailyLimit: p.perUserDailyLimit ?? null,
+    timeZone: p.timeZone ?? null,
     status: p.status,
     createdAt: new Date(p.createdAt),
   });
@@ -50,6 +54,10 @@ export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
     validDaysAfterClaim: c.validDaysAfterClaim,
     validUntil: iso(c.validUntil),
     priority: c.priority,
+    dailyQuantity: c.dailyQuantity,
+    perUserDailyLimit: c.perUserDailyLimit,
+    // A coupon created before time zones answers as it was created: without one (it reads as the default).
+    ...(c.timeZone !== null ? { timeZone: c.timeZone } : {}),
     // Coupons are created ACTIVE; a later status change is its own event and does not alter the creation outcome.
     status: 'ACTIVE',
     createdAt: c.createdAt.toISOString(),
@@ -102,6 +110,9 @@ export function couponAdminView(c: CouponEntity, usage: CouponUsage | null): Cou
     validDaysAfterClaim: c.validDaysAfterClaim,
     validUntil: iso(c.validUntil),
     priority: c.priority,
+    dailyQuantity: c.dailyQuantity,
+    perUserDailyLimit: c.perUserDailyLimit,
+    timeZone: c.timeZone ?? DEFAULT_COUPON_TIME_ZONE,
     status: c.status,
     issued: usage?.issued ?? 0,
     redeemed: usage?.redeemed ?? 0,

@@ -3,7 +3,7 @@ import {
   CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, ChangeCouponStock, CouponAdminView, CouponCreated, CouponEditCommandTypes,
   CouponEditEventTypes, CouponStockChangeRejected, CouponStockChanged, CouponStockCommandTypes, CouponStockEventTypes, CreateCoupon, ProductUpserted,
   Queries, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpdateCoupon, UpsertProduct, UpsertStore,
-  parseApiTimestamp,
+  DEFAULT_COUPON_TIME_ZONE, parseApiTimestamp,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
@@ -93,12 +93,16 @@ export class CatalogAdminService {
       validDaysAfterClaim: body.validDaysAfterClaim ?? null,
       validUntil: utc(body.validUntil),
       priority: body.priority ?? 0,
+      dailyQuantity: body.dailyQuantity ?? null,
+      perUserDailyLimit: body.perUserDailyLimit ?? null,
+      timeZone: body.timeZone ?? DEFAULT_COUPON_TIME_ZONE,
     };
     const e = this.expect<CouponCreated>(await this.send(CatalogCommandTypes.createCoupon, couponId, payload, ctx), CatalogEventTypes.couponCreated);
     return {
       couponId: e.couponId, title: e.title, discount: e.discount, minSpend: e.minSpend, target: e.target ?? {}, storeIds: e.storeIds,
       totalQuantity: e.totalQuantity, perUserLimit: e.perUserLimit, claimableFrom: e.claimableFrom ?? null, claimableUntil: e.claimableUntil ?? null,
-      validDaysAfterClaim: e.validDaysAfterClaim ?? null, validUntil: e.validUntil ?? null, priority: e.priority, status: e.status,
+      validDaysAfterClaim: e.validDaysAfterClaim ?? null, validUntil: e.validUntil ?? null, priority: e.priority,
+      dailyQuantity: e.dailyQuantity ?? null, perUserDailyLimit: e.perUserDailyLimit ?? null, timeZone: e.timeZone ?? DEFAULT_COUPON_TIME_ZONE, status: e.status,
       issued: 0, redeemed: 0, createdAt: e.createdAt,
     };
   }

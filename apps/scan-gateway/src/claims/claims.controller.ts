@@ -26,7 +26,7 @@ export class ClaimsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ClaimResponse })
   @ApiAcceptedResponse({ type: PendingClaimResponse, description: 'not decided in time; the outcome reaches the notification stream' })
-  @ApiConflictResponse({ description: 'OUT_OF_STOCK, LIMIT_REACHED or NOT_CLAIMABLE' })
+  @ApiConflictResponse({ description: "OUT_OF_STOCK, LIMIT_REACHED, DAILY_LIMIT_REACHED (the coupon's dailyQuantity or the user's perUserDailyLimit for today in the coupon's timeZone) or NOT_CLAIMABLE" })
   async claim(
     @Body() body: ClaimCouponRequest,
     @CurrentUser() user: AuthUser,

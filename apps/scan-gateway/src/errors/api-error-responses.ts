@@ -22,7 +22,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: 'UNAUTHORIZED: no, malformed, forged or expired token',
   403: 'FORBIDDEN: the token lacks the role',
   404: 'NOT_FOUND or a *_NOT_FOUND code',
-  409: 'a refused business decision, with its code',
+  409: 'a refused business decision, with its code (e.g. OUT_OF_STOCK, LIMIT_REACHED, DAILY_LIMIT_REACHED)',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE: send application/json',
   422: 'UNKNOWN_SKU / UNKNOWN_STORE',

@@ -25,6 +25,8 @@ export class CouponQuotaEntity {
 @Unique('claim_user_seq_key', ['couponId', 'userId', 'userSeq'])
 @Check('claim_issue_seq_check', 'issue_seq BETWEEN 1 AND total_quantity')
 @Check('claim_user_seq_check', 'user_seq BETWEEN 1 AND per_user_limit')
+@Unique('claim_day_issue_seq_key', ['couponId', 'claimDay', 'dayIssueSeq'])
+@Unique('claim_day_user_seq_key', ['couponId', 'userId', 'claimDay', 'dayUserSeq'])
 export class ClaimEntity {
   @PrimaryColumn('text', { name: 'claim_id' }) claimId!: string;
   @Column('text', { name: 'coupon_id' }) couponId!: string;
@@ -39,6 +41,14 @@ export class ClaimEntity {
   @Column('integer', { name: 'user_seq' }) userSeq!: number;
   @Column('integer', { name: 'total_quantity' }) totalQuantity!: number;
   @Column('integer', { name: 'per_user_limit' }) perUserLimit!: number;
+  /**
+   * The day it counts in for daily caps, 'YYYY-MM-DD' in the coupon's zone (text, not date: the driver would turn a
+   * date into a Date at the process's local midnight), and its places on that day among the coupon's claims and the
+   * user's. NULL on claims folded before daily caps.
+   */
+  @Column('text', { name: 'claim_day', nullable: true }) claimDay!: string | null;
+  @Column('integer', { name: 'day_issue_seq', nullable: true }) dayIssueSeq!: number | null;
+  @Column('integer', { name: 'day_user_seq', nullable: true }) dayUserSeq!: number | null;
 
   /** ON UPDATE CASCADE: a stock change (coupon_quota) reaches every claim row of the coupon, checked by the CHECKs. */
   @ManyToOne(() => CouponQuotaEntity, { nullable: false, onUpdate: 'CASCADE' })
@@ -74,6 +84,10 @@ export class CouponStockEntity {
   @Column('integer', { name: 'valid_days_after_claim', nullable: true }) validDaysAfterClaim!: number | null;
   @Column('timestamptz', { name: 'valid_until', nullable: true }) validUntil!: Date | null;
   @Column('text') status!: 'ACTIVE' | 'PAUSED' | 'ENDED';
+  /** Daily caps (null: none), counted in timeZone (null on coupons folded before: DEFAULT_COUPON_TIME_ZONE). */
+  @Column('integer', { name: 'daily_quantity', nullable: true }) dailyQuantity!: number | null;
+  @Column('integer', { name: 'per_user_daily_limit', nullable: true }) perUserDailyLimit!: number | null;
+  @Column('text', { name: 'time_zone', nullable: true }) timeZone!: string | null;
 }
 
 export const WALLET_ENTITIES = [CouponQuotaEntity, ClaimEntity, ClaimRedemptionEntity, CouponStockEntity];

@@ -12,8 +12,11 @@ import { walletProjection } from './wallet.projection';
 const isStockChange = (cmd: Envelope): cmd is Envelope<ChangeCouponStock> => cmd.type === CouponStockCommandTypes.changeCouponStock;
 
 /** What the run's state reads for a command: a claim's coupon and user, a stock change's coupon alone. */
-const runCommand = (cmd: Envelope): RunCommand =>
-  isStockChange(cmd) ? { couponId: cmd.payload.couponId, userId: null } : (cmd as Envelope<ClaimCoupon>).payload;
+const runCommand = (cmd: Envelope): RunCommand => {
+  if (isStockChange(cmd)) return { couponId: cmd.payload.couponId, userId: null, at: cmd.occurredAt };
+  const { couponId, userId } = (cmd as Envelope<ClaimCoupon>).payload;
+  return { couponId, userId, at: cmd.occurredAt };
+};
 
 /** Consumer group of the claim commands (the folds keep the group named after the service). */
 export const WALLET_COMMANDS_GROUP = `${SERVICE_NAME}-commands`;
@@ -34,7 +37,7 @@ export const CLAIM_TUNING = Symbol('CLAIM_TUNING');
  * The constraints a concurrent decision can trip (lock bypassed, two instances; the claim's own key for a twin of the
  * same command): decide again.
  */
-const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key', 'claim_pkey'];
+const RACE_CONSTRAINTS = ['claim_issue_seq_key', 'claim_user_seq_key', 'claim_day_issue_seq_key', 'claim_day_user_seq_key', 'claim_pkey'];
 
 /**
  * The wallet's Kafka consumers, in two groups so that deciding claims never holds up the fold that brings their

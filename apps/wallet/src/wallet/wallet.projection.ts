@@ -32,6 +32,7 @@ export const walletProjection = new Projector('wallet.projection', { own: Topics
       claim_id: p.claimId, coupon_id: p.couponId, user_id: p.userId, title: p.title, discount: { ...p.discount },
       claimed_at: instant(p.claimedAt), valid_until: instantOrNull(p.validUntil), issue_seq: p.issuedCount, user_seq: p.userClaimSeq,
       total_quantity: p.totalQuantity, per_user_limit: p.perUserLimit,
+      claim_day: p.claimDay ?? null, day_issue_seq: p.dayIssueSeq ?? null, day_user_seq: p.dayUserSeq ?? null,
     }));
     // The quota rows first (claims reference them); every claim of a coupon carries the same terms, the first ones
     // are kept and a claim under other terms fails on claim_quota_fkey (each claim row carries its own terms).
@@ -46,10 +47,12 @@ export const walletProjection = new Projector('wallet.projection', { own: Topics
     // skips an event it has seen).
     await em.query(
       `INSERT INTO ${tableName(em, ClaimEntity)}
-         (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit)
-       SELECT claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit
+         (claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit,
+          claim_day, day_issue_seq, day_user_seq)
+       SELECT claim_id, coupon_id, user_id, title, discount, claimed_at, valid_until, issue_seq, user_seq, total_quantity, per_user_limit,
+              claim_day, day_issue_seq, day_user_seq
        FROM jsonb_to_recordset($1::jsonb) AS r(claim_id text, coupon_id text, user_id text, title text, discount jsonb, claimed_at timestamptz,
-         valid_until timestamptz, issue_seq int, user_seq int, total_quantity int, per_user_limit int)`,
+         valid_until timestamptz, issue_seq int, user_seq int, total_quantity int, per_user_limit int, claim_day text, day_issue_seq int, day_user_seq int)`,
       [JSON.stringify(rows)],
     );
   })),
@@ -80,13 +83,17 @@ export const walletProjection = new Projector('wallet.projection', { own: Topics
       coupon_id: p.couponId, title: p.title, discount: { ...p.discount }, total_quantity: p.totalQuantity, per_user_limit: p.perUserLimit,
       claimable_from: instantOrNull(p.claimableFrom), claimable_until: instantOrNull(p.claimableUntil), valid_days_after_claim: p.validDaysAfterClaim ?? null,
       valid_until: instantOrNull(p.validUntil), status: p.status,
+      daily_quantity: p.dailyQuantity ?? null, per_user_daily_limit: p.perUserDailyLimit ?? null, time_zone: p.timeZone ?? null,
     })), (r) => r.coupon_id);
     await em.query(
       `INSERT INTO ${tableName(em, CouponStockEntity)}
-         (coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status)
-       SELECT coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status
+         (coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status,
+          daily_quantity, per_user_daily_limit, time_zone)
+       SELECT coupon_id, title, discount, total_quantity, per_user_limit, claimable_from, claimable_until, valid_days_after_claim, valid_until, status,
+              daily_quantity, per_user_daily_limit, time_zone
        FROM jsonb_to_recordset($1::jsonb) AS r(coupon_id text, title text, discount jsonb, total_quantity int, per_user_limit int,
-         claimable_from timestamptz, claimable_until timestamptz, valid_days_after_claim int, valid_until timestamptz, status text)
+         claimable_from timestamptz, claimable_until timestamptz, valid_days_after_claim int, valid_until timestamptz, status text,
+         daily_quantity int, per_user_daily_limit int, time_zone text)
        ON CONFLICT DO NOTHING`,
       [JSON.stringify(rows)],
     );

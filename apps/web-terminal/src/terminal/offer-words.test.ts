@@ -30,6 +30,7 @@ describe('offer words', () => {
   it.each([
     ['OUT_OF_STOCK', 'Sorry, this coupon has run out.'],
     ['LIMIT_REACHED', 'You already hold as many of this coupon as allowed.'],
+    ['DAILY_LIMIT_REACHED', 'Today\'s share of this coupon is taken. Try again tomorrow.'],
     ['SOMETHING_NEW', 'That did not work: server says no'],
   ])('gives the refusal %s in words', (code, words) => {
     expect(refusalInWords(code, 'server says no', en)).toBe(words);

@@ -29,6 +29,7 @@ export function storesInWords(storeIds: string[] | undefined, t: Translate): str
 export const REFUSAL_MESSAGES: Record<string, MessageKey> = {
   OUT_OF_STOCK: 'refusedOutOfStock',
   LIMIT_REACHED: 'refusedLimit',
+  DAILY_LIMIT_REACHED: 'refusedDailyLimit',
   NOT_CLAIMABLE: 'refusedNotClaimable',
   COUPON_NOT_FOUND: 'refusedNotFound',
   COUPON_NOT_APPLICABLE: 'refusedCouponNotApplicable',

@@ -1,4 +1,5 @@
 import { IsApiTimestamp } from '../timestamps';
+import { IsTimeZone } from '../time-zone';
 import {
   ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
@@ -48,6 +49,14 @@ export class CreateCoupon {
   @IsOptional() @IsInt() @Min(1) @Max(3650) validDaysAfterClaim?: number | null;
   @IsOptional() @IsApiTimestamp() validUntil?: string | null;
   @IsInt() @Min(-1_000_000) @Max(1_000_000) priority!: number;
+  /**
+   * Daily caps: at most dailyQuantity claims of the coupon, and perUserDailyLimit per user, on one day in timeZone
+   * (absent: no cap). Optional on the wire: events from before they were added have none; a missing timeZone reads as
+   * DEFAULT_COUPON_TIME_ZONE.
+   */
+  @IsOptional() @IsInt() @Min(1) @Max(100_000_000) dailyQuantity?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) perUserDailyLimit?: number | null;
+  @IsOptional() @IsTimeZone() timeZone?: string;
 }
 
 export class SetCouponStatus {

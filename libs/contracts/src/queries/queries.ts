@@ -50,6 +50,10 @@ export interface CouponAdminView {
   validDaysAfterClaim: number | null;
   validUntil: string | null;
   priority: number;
+  /** Daily caps (null: none), counted in timeZone (IANA name). */
+  dailyQuantity: number | null;
+  perUserDailyLimit: number | null;
+  timeZone: string;
   status: CouponStatus;
   issued: number;
   redeemed: number;

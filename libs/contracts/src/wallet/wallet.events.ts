@@ -7,7 +7,7 @@ export const WalletEventTypes = {
   claimRejected: 'ClaimRejected',
 } as const;
 
-export const CLAIM_REJECTION_CODES = ['OUT_OF_STOCK', 'LIMIT_REACHED', 'NOT_CLAIMABLE', 'COUPON_NOT_FOUND'] as const;
+export const CLAIM_REJECTION_CODES = ['OUT_OF_STOCK', 'LIMIT_REACHED', 'DAILY_LIMIT_REACHED', 'NOT_CLAIMABLE', 'COUPON_NOT_FOUND'] as const;
 export type ClaimRejectionCode = (typeof CLAIM_REJECTION_CODES)[number];
 
 /** The user <-> coupon mapping was recorded. Carries what wallet views and ordering need, so they fold it alone. */
@@ -30,6 +30,14 @@ export class CouponClaimed {
   @IsOptional() @IsInt() @Min(1) userClaimSeq?: number;
   @IsOptional() @IsInt() @Min(1) totalQuantity?: number;
   @IsOptional() @IsInt() @Min(1) perUserLimit?: number;
+  /**
+   * The day the claim counts in for daily caps ('YYYY-MM-DD' in the coupon's time zone, from the command's time), and
+   * its sequences on that day: among the coupon's claims, and among this user's claims of it. The wallet's claim rows
+   * hold them (unique per day, so two deciders can't both take the last of a day); absent on events from before.
+   */
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/) claimDay?: string;
+  @IsOptional() @IsInt() @Min(1) dayIssueSeq?: number;
+  @IsOptional() @IsInt() @Min(1) dayUserSeq?: number;
 }
 
 export class ClaimRejected {

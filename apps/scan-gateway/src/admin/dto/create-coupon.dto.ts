@@ -1,5 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { COUPON_STATUSES, CouponStatus, ID_PATTERN, IsApiTimestamp, MAX_MONEY, parseApiTimestamp } from '@coupons/contracts';
+import {
+  COUPON_STATUSES, CouponStatus, DEFAULT_COUPON_TIME_ZONE, ID_PATTERN, IsApiTimestamp, IsTimeZone, MAX_MONEY, parseApiTimestamp,
+} from '@coupons/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested,
@@ -98,6 +100,18 @@ export class CreateCouponRequest {
   @ApiPropertyOptional({ default: 0 })
   @IsOptional() @IsInt() @Min(-1_000_000) @Max(1_000_000)
   priority?: number;
+
+  @ApiPropertyOptional({ example: 50, minimum: 1, nullable: true, description: 'at most this many claims a day (in timeZone); absent: no daily cap' })
+  @IsOptional() @IsInt() @Min(1) @Max(100_000_000)
+  dailyQuantity?: number | null;
+
+  @ApiPropertyOptional({ example: 1, minimum: 1, nullable: true, description: 'at most this many claims per user a day (in timeZone); absent: no cap' })
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000)
+  perUserDailyLimit?: number | null;
+
+  @ApiPropertyOptional({ example: 'Asia/Shanghai', default: DEFAULT_COUPON_TIME_ZONE, description: 'IANA time zone the daily caps count days in' })
+  @IsOptional() @IsString() @IsTimeZone()
+  timeZone?: string;
 }
 
 /**
@@ -148,6 +162,9 @@ export class CouponResponse {
   @ApiProperty({ nullable: true, type: Number }) validDaysAfterClaim!: number | null;
   @ApiProperty({ nullable: true, type: String }) validUntil!: string | null;
   @ApiProperty() priority!: number;
+  @ApiProperty({ nullable: true, type: Number }) dailyQuantity!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) perUserDailyLimit!: number | null;
+  @ApiProperty({ example: 'Asia/Shanghai' }) timeZone!: string;
   @ApiProperty({ enum: COUPON_STATUSES }) status!: CouponStatus;
   @ApiProperty() issued!: number;
   @ApiProperty() redeemed!: number;
