@@ -176,7 +176,7 @@ describe('the creation-times migration', () => {
     const after = new DataSource(catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_before' }));
     await after.initialize();
     try {
-      expect(await runMigrationsWithLock(after)).toEqual(['CatalogCreationTimes1764040560000', 'CouponStockTerms1764045150000']);
+      expect(await runMigrationsWithLock(after)).toEqual(['CatalogCreationTimes1764040560000', 'CouponDailyCaps1764040600000', 'CouponStockTerms1764045150000']);
       const stores = await listStores(after.manager, { merchantId: null, limit: 10 });
       expect(stores.items).toEqual([
         { storeId: 'old-st', name: 'Second', createdAt: '2026-01-01T00:00:00.000Z' },
