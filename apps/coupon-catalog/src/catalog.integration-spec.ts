@@ -1,5 +1,6 @@
 import {
   CatalogCommandTypes, CatalogEventTypes, CouponClaimed, CreateCoupon, Envelope, Headers, Queries, QueryReply, ScanQuery, Topics, envelope,
+  DEFAULT_MERCHANT_ID,
 } from '@coupons/contracts';
 import { CatalogEvent, ScanModel } from '@coupons/coupon-rules';
 import { createKafka, headersToStrings } from '@coupons/messaging';
@@ -55,7 +56,7 @@ async function query<T>(pattern: string, payload: object): Promise<QueryReply<T>
 }
 
 const coupon = (id: string, over: Partial<CreateCoupon> = {}): CreateCoupon => ({
-  couponId: id, title: id, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [],
+  merchantId: DEFAULT_MERCHANT_ID, couponId: id, title: id, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [],
   totalQuantity: 100, perUserLimit: 1, priority: 0, ...over,
 });
 

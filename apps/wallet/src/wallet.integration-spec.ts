@@ -60,7 +60,7 @@ const outcomeOf = (commandId: string): Promise<Envelope> => waitFor(async () => 
 /** A CouponCreated on catalog.events.v1 (the record replay reads), folded at once so decisions can use it. */
 async function createCoupon(couponId: string, terms: Partial<CouponCreated> = {}, opts: { fold?: boolean } = {}): Promise<Envelope<CouponCreated>> {
   const payload: CouponCreated = {
-    couponId, title: `title of ${couponId}`, discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 3,
+    merchantId: 'm-1', couponId, title: `title of ${couponId}`, discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 3,
     perUserLimit: 1, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, priority: 0, status: 'ACTIVE',
     createdAt: '2026-01-01T00:00:00.000Z', ...terms,
   };

@@ -25,10 +25,11 @@ function withOutcome<P>(fold: Fold<P>): RunFoldSpec<P> {
 export const catalogProjection = new Projector(
   'coupon-catalog.projection', { own: Topics.catalogEvents, consumed: [Topics.walletEvents, Topics.orderingEvents] }, {
   [CatalogEventTypes.storeUpserted]: withOutcome<StoreUpserted>(async (em, e) => {
-    await em.upsert(StoreEntity, { storeId: e.payload.storeId, name: e.payload.name }, ['storeId']);
+    // The owner is the first merchant's: the decision never hands a store to another one (STORE_ID_TAKEN).
+    await em.upsert(StoreEntity, { storeId: e.payload.storeId, merchantId: e.payload.merchantId, name: e.payload.name }, ['storeId']);
   }),
   [CatalogEventTypes.productUpserted]: withOutcome<ProductUpserted>(async (em, e) => {
-    await em.upsert(ProductEntity, productEntityFromEvent(e.payload), ['sku']);
+    await em.upsert(ProductEntity, productEntityFromEvent(e.payload), ['merchantId', 'sku']);
   }),
   [CatalogEventTypes.couponCreated]: withOutcome<CouponCreated>(async (em, e) => {
     // First creation wins: a repeated CreateCoupon re-emits the original definition and must not reset the status.

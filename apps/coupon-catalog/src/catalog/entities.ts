@@ -6,17 +6,21 @@ const bigintAsNumber: ValueTransformer = {
   from: (v: string | null) => (v === null ? null : Number(v)),
 };
 
+/** Store ids are unique on the platform (store QR codes carry them); each store belongs to one merchant. */
 @Entity({ name: 'store' })
 export class StoreEntity {
   @PrimaryColumn('text', { name: 'store_id' }) storeId!: string;
+  @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') name!: string;
 }
 
+/** Skus and GTINs are a merchant's own: two merchants may both sell sku X or carry GTIN Y. */
 @Entity({ name: 'product' })
+@Index('product_gtin_key', ['merchantId', 'gtin'], { unique: true })
 export class ProductEntity {
+  @PrimaryColumn('text', { name: 'merchant_id' }) merchantId!: string;
   @PrimaryColumn('text') sku!: string;
-  /** GTIN-14; unique when present. */
-  @Index('product_gtin_key', { unique: true })
+  /** GTIN-14; unique within the merchant when present. */
   @Column('text', { nullable: true }) gtin!: string | null;
   @Column('text') name!: string;
   @Column('bigint', { transformer: bigintAsNumber }) price!: number;
@@ -31,8 +35,10 @@ export class ProductEntity {
  */
 @Entity({ name: 'coupon' })
 @Index('coupon_status_idx', ['status'])
+@Index('coupon_merchant_idx', ['merchantId'])
 export class CouponEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
+  @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') title!: string;
   @Column('jsonb') discount!: Record<string, unknown>;
   @Column('bigint', { name: 'min_spend', transformer: bigintAsNumber }) minSpend!: number;

@@ -12,6 +12,7 @@ export function couponEntityFromCreated(p: CouponCreated): CouponEntity {
   const target = normalizeTarget(p.target);
   return Object.assign(new CouponEntity(), {
     couponId: p.couponId,
+    merchantId: p.merchantId,
     title: p.title,
     discount: plainDiscount(p.discount) as unknown as Record<string, unknown>,
     minSpend: p.minSpend,
@@ -35,6 +36,7 @@ export function couponEntityFromCreated(p: CouponCreated): CouponEntity {
 /** The CouponCreated payload of a stored coupon: what a repeated CreateCoupon answers with. */
 export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
   return {
+    merchantId: c.merchantId,
     couponId: c.couponId,
     title: c.title,
     discount: c.discount as unknown as DiscountSpec,
@@ -56,6 +58,7 @@ export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
 
 export function productEntityFromEvent(p: ProductUpserted): ProductEntity {
   return Object.assign(new ProductEntity(), {
+    merchantId: p.merchantId,
     sku: p.sku,
     gtin: p.gtin ?? null,
     name: p.name,
@@ -69,6 +72,7 @@ export function productEntityFromEvent(p: ProductUpserted): ProductEntity {
 export function couponAdminView(c: CouponEntity, usage: Pick<CouponUsageEntity, 'issued' | 'redeemed'> | null): CouponAdminView {
   return {
     couponId: c.couponId,
+    merchantId: c.merchantId,
     title: c.title,
     discount: c.discount as unknown as DiscountSpec,
     minSpend: c.minSpend,

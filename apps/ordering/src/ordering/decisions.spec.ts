@@ -12,13 +12,13 @@ const products: OrderProduct[] = [
 ];
 
 function claim(claimId: string, couponId: string, coupon: UserClaim['coupon'], over: Partial<UserClaim> = {}): UserClaim {
-  return { claimId, couponId, title: `t-${couponId}`, claimedAt: T - 1000, validUntil: T + 1000, status: 'AVAILABLE', coupon, ...over };
+  return { claimId, couponId, title: `t-${couponId}`, claimedAt: T - 1000, validUntil: T + 1000, status: 'AVAILABLE', coupon, couponMerchantId: 'm-1', ...over };
 }
 
 function stateWith(claims: UserClaim[], orders: StoredOrder[] = [], redemptions: Record<string, string> = {}): OrderingState {
   return {
-    storeExists: async (id) => id === 's-1' || id === 's-2',
-    products: async (skus) => new Map(products.filter((p) => skus.includes(p.sku)).map((p) => [p.sku, p])),
+    storeMerchant: async (id) => (id === 's-1' || id === 's-2' ? 'm-1' : id === 's-other' ? 'm-2' : null),
+    products: async (_merchantId, skus) => new Map(products.filter((p) => skus.includes(p.sku)).map((p) => [p.sku, p])),
     order: async (id) => orders.find((o) => o.orderId === id) ?? null,
     claimsOf: async () => claims,
     claim: async (id) => claims.find((c) => c.claimId === id) ?? null,

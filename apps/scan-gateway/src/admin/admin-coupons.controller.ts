@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, UseGuards
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Queries, Topics } from '@coupons/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { AuthUser, RequireRoles } from '../auth/roles';
+import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from '../messaging/idempotency';
 import { CatalogAdminService } from './catalog-admin.service';
@@ -14,7 +14,7 @@ import { ApiErrorResponses } from '../errors/api-error-responses';
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
-@RequireRoles('merchant')
+@RequireRoles('merchant', 'admin')
 @Controller('v1/admin/coupons')
 export class AdminCouponsController {
   constructor(private readonly admin: CatalogAdminService) {}
@@ -31,26 +31,29 @@ export class AdminCouponsController {
     @CorrelationId() correlationId: string,
   ): Promise<CouponResponse> {
     const key = readIdempotencyKey(headers);
-    if (!key) return this.admin.createCoupon(body, { correlationId });
+    const scope = merchantScope(user);
+    if (!key) return this.admin.createCoupon(body, scope, { correlationId });
     const route = 'POST /v1/admin/coupons';
     const commandId = idempotentCommandId(route, user.userId, key);
-    return this.admin.createCoupon(body, {
+    return this.admin.createCoupon(body, scope, {
       correlationId, commandId, couponId: derivedId('cpn_', commandId), requestHash: requestFingerprint(route, user.userId, body),
       outcomeQuery: { pattern: Queries.commandOutcome.catalog, topic: Topics.catalogEvents },
     });
   }
 
   @Get(':couponId')
-  @ApiOperation({ summary: 'A coupon with its issued and redeemed counts' })
+  @ApiOperation({ summary: "One of the merchant's coupons with its issued and redeemed counts (another merchant's is 404)" })
   @ApiOkResponse({ type: CouponResponse })
-  get(@Param() { couponId }: CouponIdParam, @CorrelationId() correlationId: string): Promise<CouponResponse> {
-    return this.admin.getCoupon(couponId, correlationId);
+  get(@Param() { couponId }: CouponIdParam, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<CouponResponse> {
+    return this.admin.getCoupon(couponId, merchantScope(user), correlationId);
   }
 
   @Patch(':couponId')
   @ApiOperation({ summary: 'Pause or resume a coupon (claimed coupons stay usable)' })
   @ApiOkResponse({ type: CouponResponse })
-  setStatus(@Param() { couponId }: CouponIdParam, @Body() body: SetCouponStatusRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
-    return this.admin.setCouponStatus(couponId, body.status, { correlationId });
+  setStatus(
+    @Param() { couponId }: CouponIdParam, @Body() body: SetCouponStatusRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string,
+  ): Promise<CouponResponse> {
+    return this.admin.setCouponStatus(couponId, body.status, merchantScope(user), { correlationId });
   }
 }

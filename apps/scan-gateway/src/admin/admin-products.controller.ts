@@ -1,26 +1,28 @@
 import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { RequireRoles } from '../auth/roles';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { CatalogAdminService } from './catalog-admin.service';
 import { SkuParam } from './dto/params';
 import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 413, 415, 503)
+@ApiErrorResponses(400, 401, 403, 409, 413, 415, 503)
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
-@RequireRoles('merchant')
+@RequireRoles('merchant', 'admin')
 @Controller('v1/admin/products')
 export class AdminProductsController {
   constructor(private readonly admin: CatalogAdminService) {}
 
   @Put(':sku')
-  @ApiOperation({ summary: 'Create or replace a product (gtin is stored as GTIN-14)' })
+  @ApiOperation({ summary: "Create or replace one of the merchant's products (gtin is stored as GTIN-14; skus and GTINs are unique within the merchant)" })
   @ApiOkResponse({ type: ProductResponse })
-  upsertProduct(@Param() { sku }: SkuParam, @Body() body: UpsertProductRequest, @CorrelationId() correlationId: string): Promise<ProductResponse> {
-    return this.admin.upsertProduct(sku, body, { correlationId });
+  upsertProduct(
+    @Param() { sku }: SkuParam, @Body() body: UpsertProductRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string,
+  ): Promise<ProductResponse> {
+    return this.admin.upsertProduct(sku, body, merchantScope(user), { correlationId });
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { RequireRoles } from '../auth/roles';
+import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { CatalogAdminService } from './catalog-admin.service';
 import { StoreIdParam } from './dto/params';
@@ -9,26 +9,30 @@ import { DisplaysResponse, SetDisplaysRequest } from './dto/set-displays.dto';
 import { StoreResponse, UpsertStoreRequest } from './dto/upsert-store.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 413, 415, 422, 503)
+@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503)
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
-@RequireRoles('merchant')
+@RequireRoles('merchant', 'admin')
 @Controller('v1/admin/stores')
 export class AdminStoresController {
   constructor(private readonly admin: CatalogAdminService) {}
 
   @Put(':storeId')
-  @ApiOperation({ summary: 'Create or rename a store' })
+  @ApiOperation({ summary: "Create or rename one of the merchant's stores (store ids are unique on the platform: another merchant's is 409 STORE_ID_TAKEN)" })
   @ApiOkResponse({ type: StoreResponse })
-  upsertStore(@Param() { storeId }: StoreIdParam, @Body() body: UpsertStoreRequest, @CorrelationId() correlationId: string): Promise<StoreResponse> {
-    return this.admin.upsertStore(storeId, body.name, { correlationId });
+  upsertStore(
+    @Param() { storeId }: StoreIdParam, @Body() body: UpsertStoreRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string,
+  ): Promise<StoreResponse> {
+    return this.admin.upsertStore(storeId, body.name, merchantScope(user), { correlationId });
   }
 
   @Put(':storeId/displays')
-  @ApiOperation({ summary: "Replace the store's promoted products" })
+  @ApiOperation({ summary: "Replace the store's promoted products (the store's merchant's products only; another's store or sku is 404)" })
   @ApiOkResponse({ type: DisplaysResponse })
-  setDisplays(@Param() { storeId }: StoreIdParam, @Body() body: SetDisplaysRequest, @CorrelationId() correlationId: string): Promise<DisplaysResponse> {
-    return this.admin.setDisplays(storeId, body, { correlationId });
+  setDisplays(
+    @Param() { storeId }: StoreIdParam, @Body() body: SetDisplaysRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string,
+  ): Promise<DisplaysResponse> {
+    return this.admin.setDisplays(storeId, body, merchantScope(user), { correlationId });
   }
 }

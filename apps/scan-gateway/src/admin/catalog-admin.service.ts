@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, ProductUpserted,
+  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, GetCouponQuery, MerchantScoped,
+  ProductUpserted,
   Queries, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpsertProduct, UpsertStore,
   parseApiTimestamp,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
+import { MerchantScope } from '../auth/roles';
 import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
 import { CommandBus, CommandResult } from '../messaging/command-bus';
@@ -25,6 +27,9 @@ export interface AdminRequestContext {
   requestHash?: string;
 }
 
+/** The sender fields of a catalog command (asAdmin only when set, so a merchant's command reads as before). */
+const sender = (scope: MerchantScope): MerchantScoped => ({ merchantId: scope.merchantId, ...(scope.asAdmin ? { asAdmin: true } : {}) });
+
 /**
  * Merchant admin: each write is a catalog command keyed by its aggregate id; the answer is the outcome event whose
  * causationId is the command id (CatalogCommandRejected becomes its HTTP error). Before answering, the gateway's scan
@@ -42,13 +47,13 @@ export class CatalogAdminService {
     private readonly env: GatewayEnv,
   ) {}
 
-  async upsertStore(storeId: string, name: string, ctx: AdminRequestContext) {
-    const payload: UpsertStore = { storeId, name };
+  async upsertStore(storeId: string, name: string, scope: MerchantScope, ctx: AdminRequestContext) {
+    const payload: UpsertStore = { ...sender(scope), storeId, name };
     const event = this.expect<StoreUpserted>(await this.send(CatalogCommandTypes.upsertStore, storeId, payload, ctx), CatalogEventTypes.storeUpserted);
-    return { storeId: event.storeId, name: event.name };
+    return { storeId: event.storeId, name: event.name, merchantId: event.merchantId };
   }
 
-  async upsertProduct(sku: string, body: UpsertProductRequest, ctx: AdminRequestContext) {
+  async upsertProduct(sku: string, body: UpsertProductRequest, scope: MerchantScope, ctx: AdminRequestContext) {
     let gtin: string | null = null;
     if (body.gtin != null) {
       gtin = toGtin14(body.gtin);
@@ -56,13 +61,16 @@ export class CatalogAdminService {
       if (!gtin) throw ApiError.validation([{ field: 'gtin', message: 'gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit' }]);
     }
     const payload: UpsertProduct = {
-      sku, name: body.name, price: body.price, currency: body.currency ?? 'CNY', gtin, category: body.category ?? null, brand: body.brand ?? null,
+      ...sender(scope), sku, name: body.name, price: body.price, currency: body.currency ?? 'CNY', gtin, category: body.category ?? null, brand: body.brand ?? null,
     };
     const e = this.expect<ProductUpserted>(await this.send(CatalogCommandTypes.upsertProduct, sku, payload, ctx), CatalogEventTypes.productUpserted);
-    return { sku: e.sku, name: e.name, price: e.price, currency: e.currency, gtin: e.gtin ?? null, category: e.category ?? null, brand: e.brand ?? null };
+    return {
+      sku: e.sku, name: e.name, price: e.price, currency: e.currency, gtin: e.gtin ?? null, category: e.category ?? null, brand: e.brand ?? null,
+      merchantId: e.merchantId,
+    };
   }
 
-  async createCoupon(body: CreateCouponRequest, ctx: AdminRequestContext & { couponId?: string }): Promise<CouponAdminView> {
+  async createCoupon(body: CreateCouponRequest, scope: MerchantScope, ctx: AdminRequestContext & { couponId?: string }): Promise<CouponAdminView> {
     const problems = couponCrossFieldProblems(body);
     if (problems.length) throw ApiError.validation(problems);
     const couponId = ctx.couponId ?? `cpn_${randomBytes(9).toString('base64url')}`;
@@ -78,6 +86,7 @@ export class CatalogAdminService {
     if (body.target?.categories?.length) target.categories = [...new Set(body.target.categories)];
     if (body.target?.brands?.length) target.brands = [...new Set(body.target.brands)];
     const payload: CreateCoupon = {
+      ...sender(scope),
       couponId,
       title: body.title,
       discount,
@@ -94,29 +103,30 @@ export class CatalogAdminService {
     };
     const e = this.expect<CouponCreated>(await this.send(CatalogCommandTypes.createCoupon, couponId, payload, ctx), CatalogEventTypes.couponCreated);
     return {
-      couponId: e.couponId, title: e.title, discount: e.discount, minSpend: e.minSpend, target: e.target ?? {}, storeIds: e.storeIds,
+      couponId: e.couponId, merchantId: e.merchantId, title: e.title, discount: e.discount, minSpend: e.minSpend, target: e.target ?? {}, storeIds: e.storeIds,
       totalQuantity: e.totalQuantity, perUserLimit: e.perUserLimit, claimableFrom: e.claimableFrom ?? null, claimableUntil: e.claimableUntil ?? null,
       validDaysAfterClaim: e.validDaysAfterClaim ?? null, validUntil: e.validUntil ?? null, priority: e.priority, status: e.status,
       issued: 0, redeemed: 0, createdAt: e.createdAt,
     };
   }
 
-  async getCoupon(couponId: string, correlationId: string): Promise<CouponAdminView> {
-    const reply = await this.queries.query<CouponAdminView>(Queries.getCoupon, { couponId }, correlationId);
+  async getCoupon(couponId: string, scope: MerchantScope, correlationId: string): Promise<CouponAdminView> {
+    const query: GetCouponQuery = scope.asAdmin ? { couponId } : { couponId, merchantId: scope.merchantId };
+    const reply = await this.queries.query<CouponAdminView>(Queries.getCoupon, query, correlationId);
     if (!reply.ok) throw refusal(reply.code, reply.message);
     if (!reply.value) throw ApiError.notFound('COUPON_NOT_FOUND', `no coupon ${couponId}`);
     return reply.value;
   }
 
-  async setCouponStatus(couponId: string, status: SetCouponStatus['status'], ctx: AdminRequestContext): Promise<CouponAdminView> {
-    const payload: SetCouponStatus = { couponId, status };
+  async setCouponStatus(couponId: string, status: SetCouponStatus['status'], scope: MerchantScope, ctx: AdminRequestContext): Promise<CouponAdminView> {
+    const payload: SetCouponStatus = { ...sender(scope), couponId, status };
     this.expect(await this.send(CatalogCommandTypes.setCouponStatus, couponId, payload, ctx), CatalogEventTypes.couponStatusChanged);
     // The catalog folds the event into its projection before publishing it, so the view already shows the change.
-    return this.getCoupon(couponId, ctx.correlationId);
+    return this.getCoupon(couponId, scope, ctx.correlationId);
   }
 
-  async setDisplays(storeId: string, body: SetDisplaysRequest, ctx: AdminRequestContext) {
-    const payload: SetStoreDisplays = { storeId, items: body.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
+  async setDisplays(storeId: string, body: SetDisplaysRequest, scope: MerchantScope, ctx: AdminRequestContext) {
+    const payload: SetStoreDisplays = { ...sender(scope), storeId, items: body.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
     const e = this.expect<StoreDisplaysSet>(await this.send(CatalogCommandTypes.setStoreDisplays, storeId, payload, ctx), CatalogEventTypes.storeDisplaysSet);
     return { storeId: e.storeId, items: e.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
   }

@@ -1,6 +1,6 @@
 import { IsApiTimestamp } from '../timestamps';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
 import { ValidateNestedType } from '../nested-type';
 import {
@@ -17,12 +17,22 @@ export const CatalogCommandTypes = {
   setStoreDisplays: 'SetStoreDisplays',
 } as const;
 
-export class UpsertStore {
+/**
+ * Who sends a catalog command: the merchant it acts for (a token's `mid`), and whether the sender is the platform's
+ * operator (role admin), who may change any merchant's entities. The catalog refuses another merchant's entity as if
+ * it did not exist.
+ */
+export class MerchantScoped {
+  @IsString() @Matches(ID_PATTERN) merchantId!: string;
+  @IsOptional() @IsBoolean() asAdmin?: boolean;
+}
+
+export class UpsertStore extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
 }
 
-export class UpsertProduct {
+export class UpsertProduct extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) sku!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @IsInt() @Min(0) @Max(MAX_MONEY) price!: number;
@@ -33,7 +43,7 @@ export class UpsertProduct {
   @IsOptional() @IsString() @MaxLength(64) brand?: string | null;
 }
 
-export class CreateCoupon {
+export class CreateCoupon extends MerchantScoped {
   /** Assigned by the gateway, so a retried command creates one coupon. */
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsString() @MinLength(1) @MaxLength(200) title!: string;
@@ -50,12 +60,12 @@ export class CreateCoupon {
   @IsInt() @Min(-1_000_000) @Max(1_000_000) priority!: number;
 }
 
-export class SetCouponStatus {
+export class SetCouponStatus extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsIn(COUPON_STATUSES) status!: CouponStatus;
 }
 
-export class SetStoreDisplays {
+export class SetStoreDisplays extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
   @IsArray() @ArrayMaxSize(100) @ValidateNestedType(() => DisplayItemSpec, { each: true }) items!: DisplayItemSpec[];
 }
