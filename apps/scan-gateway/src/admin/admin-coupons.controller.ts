@@ -8,9 +8,11 @@ import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint 
 import { CatalogAdminService } from './catalog-admin.service';
 import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
 import { CouponIdParam } from './dto/params';
-import { ApiErrorResponses } from '../errors/api-error-responses';
+import { ApiErrorResponses, NOT_YOURS } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 404, 413, 415, 503)
+@ApiErrorResponses(400, 401, 403, 404, 413, 415, 503, {
+  404: `COUPON_NOT_FOUND (read or change); on create, STORE_NOT_FOUND (storeIds[i]) or PRODUCT_NOT_FOUND (target.skus[i]) for a store or sku not the merchant's: ${NOT_YOURS}`,
+})
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -8,7 +8,7 @@ import { SkuParam } from './dto/params';
 import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 409, 413, 415, 503)
+@ApiErrorResponses(400, 401, 403, 409, 413, 415, 503, { 409: 'GTIN_IN_USE: another of the merchant\'s products has this GTIN (GTINs are unique within a merchant)' })
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)

@@ -7,9 +7,12 @@ import { CatalogAdminService } from './catalog-admin.service';
 import { StoreIdParam } from './dto/params';
 import { DisplaysResponse, SetDisplaysRequest } from './dto/set-displays.dto';
 import { StoreResponse, UpsertStoreRequest } from './dto/upsert-store.dto';
-import { ApiErrorResponses } from '../errors/api-error-responses';
+import { ApiErrorResponses, NOT_YOURS } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 422, 503)
+@ApiErrorResponses(400, 401, 403, 404, 409, 413, 415, 503, {
+  404: `STORE_NOT_FOUND (displays of a store not the merchant's), PRODUCT_NOT_FOUND (a display item not the store's merchant's product; details name items[i].sku): ${NOT_YOURS}`,
+  409: 'STORE_ID_TAKEN: another merchant holds this store id (store ids are unique on the platform)',
+})
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
