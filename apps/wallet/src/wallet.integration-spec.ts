@@ -1,7 +1,7 @@
 import {
-  ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, decodeMessage, envelope,
+  ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, envelope,
 } from '@coupons/contracts';
-import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, rebuildSchema, replayRange } from '@coupons/messaging';
+import { createKafka, decodeWithUpcasters, ensureTopics, fetchMarks, findCommandOutcome, rebuildSchema, replayRange } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
@@ -497,7 +497,7 @@ describe('wallet replay', () => {
       // As the live consumer: one event per transaction, decoded from the wire; a refused one is dead-lettered.
       const refused: number[] = [];
       for (const [i, e] of events.entries()) {
-        const decoded = decodeMessage(JSON.stringify(e));
+        const decoded = decodeWithUpcasters(JSON.stringify(e));
         if (!decoded.ok) throw new Error(decoded.reason);
         await foldNow(live, decoded.envelope).catch(() => refused.push(i));
       }
