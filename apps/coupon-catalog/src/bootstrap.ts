@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, ServiceTuning } from './app.module';
 import { CatalogEnv, SERVICE_NAME } from './env';
 
-export const CATALOG_QUERY_PATTERNS = [Queries.getCoupon, Queries.commandOutcome.catalog];
+export const CATALOG_QUERY_PATTERNS = [Queries.getCoupon, Queries.listStores, Queries.listProducts, Queries.listCoupons, Queries.commandOutcome.catalog];
 
 /** Starts the catalog (see messaging startService): HTTP_PORT for /health and /metrics, Kafka for the rest. */
 export function startCatalog(env: CatalogEnv, opts: ServiceTuning & { host?: string } = {}): Promise<NestFastifyApplication> {

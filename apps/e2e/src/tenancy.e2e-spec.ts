@@ -3,7 +3,7 @@
 // code and message but for the id); store ids are the platform's (STORE_ID_TAKEN), skus and GTINs each merchant's; a
 // scan or an order at a store uses that store's merchant's catalog. Driven only through HTTP, as merchants would.
 import { RunningStack, mintDevToken, startStack } from '@coupons/testing';
-import { Api, expectError } from './support/http';
+import { Api, ApiResponse, detailFields, expectError } from './support/http';
 
 const A = 'ten-a';
 const B = 'ten-b';
@@ -12,6 +12,16 @@ const STORE_B = 'ten-store-b';
 /** Both merchants sell a product under this sku and GTIN, at different prices. */
 const MILK = { sku: 'ten-milk', gtin: '6901234000016' };
 const A_ONLY = 'ten-a-cheese';
+
+async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as T;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 describe('tenancy: each merchant sees and changes only its own', () => {
   let stack: RunningStack;
@@ -143,5 +153,80 @@ describe('tenancy: each merchant sees and changes only its own', () => {
     const atA = await shopper.post('/v1/orders', { storeId: STORE_A, items: [{ sku: MILK.sku, quantity: 1 }] });
     expect(atA.body).toMatchObject({ items: [{ unitPrice: 1500 }], discount: 200, appliedCoupon: { couponId: couponA } });
     expectError(await shopper.post('/v1/orders', { storeId: STORE_A, items: [{ sku: 'ten-b-nothing', quantity: 1 }] }), 422, 'UNKNOWN_SKU');
+  });
+
+  describe('the merchant lists', () => {
+    const ids = (res: { body: { items: Array<Record<string, string>> } }, key: string) => res.body.items.map((i) => i[key]);
+    /** Every page of a list, following nextCursor. */
+    async function allPages(as: Api, path: string, limit: number): Promise<Array<Record<string, any>>> {
+      const out: Array<Record<string, any>> = [];
+      let cursor: string | null = null;
+      for (let n = 0; n < 50; n++) {
+        const sep = path.includes('?') ? '&' : '?';
+        const res: ApiResponse = await as.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        out.push(...res.body.items);
+        cursor = res.body.nextCursor;
+        if (!cursor) return out;
+      }
+      throw new Error('no last page');
+    }
+
+    it("lists each merchant's own stores, newest first, page by page; the admin lists every merchant's", async () => {
+      for (const n of [1, 2, 3]) expect((await merchantA.put(`/v1/admin/stores/ten-a-extra-${n}`, { name: `A extra ${n}` })).status).toBe(200);
+      const stores = await allPages(merchantA, '/v1/admin/stores', 2);
+      expect(stores.map((s) => s.storeId)).toEqual(['ten-a-extra-3', 'ten-a-extra-2', 'ten-a-extra-1', STORE_A]);
+      expect(stores.every((s) => s.merchantId === A && typeof s.createdAt === 'string')).toBe(true);
+      expect(ids(await merchantB.get('/v1/admin/stores'), 'storeId')).toEqual([STORE_B]);
+      expect(ids(await merchantA.get('/v1/admin/stores?q=EXTRA%202'), 'storeId')).toEqual(['ten-a-extra-2']);
+      const everyone = await allPages(operator, '/v1/admin/stores', 100);
+      expect(everyone.map((s) => s.storeId)).toEqual(expect.arrayContaining([STORE_A, STORE_B, 'ten-a-extra-1']));
+    });
+
+    it("lists the merchant's products with q over name, sku and GTIN, and category / brand filters", async () => {
+      expect((await merchantA.put('/v1/admin/products/ten-a-bread', { name: 'Rye bread', price: 800, category: 'bakery', brand: 'Oven' })).status).toBe(200);
+      expect(ids(await merchantA.get('/v1/admin/products'), 'sku')).toEqual(['ten-a-bread', A_ONLY, MILK.sku]);
+      expect(ids(await merchantA.get('/v1/admin/products?q=rye'), 'sku')).toEqual(['ten-a-bread']);
+      expect(ids(await merchantA.get('/v1/admin/products?q=cheese'), 'sku')).toEqual([A_ONLY]);
+      expect(ids(await merchantA.get(`/v1/admin/products?q=${MILK.gtin.slice(3, 9)}`), 'sku')).toEqual([MILK.sku]);
+      expect(ids(await merchantA.get('/v1/admin/products?category=bakery'), 'sku')).toEqual(['ten-a-bread']);
+      expect(ids(await merchantA.get('/v1/admin/products?brand=Oven&category=dairy'), 'sku')).toEqual([]);
+      const bMilk = (await merchantB.get('/v1/admin/products')).body.items;
+      expect(bMilk).toEqual([expect.objectContaining({ sku: MILK.sku, merchantId: B, price: 1800 })]);
+      expect((await allPages(operator, '/v1/admin/products?q=ten-milk', 1)).map((p) => p.merchantId).sort()).toEqual([A, B]);
+    });
+
+    it("lists the merchant's coupons newest first with issued, redeemed and remaining, by status, store and q", async () => {
+      const later = await merchantA.post('/v1/admin/coupons', { title: 'A: cheese 5 off', discount: { type: 'AMOUNT_OFF', amount: 500 }, target: { skus: [A_ONLY] }, totalQuantity: 3 });
+      expect(later.status).toBe(201);
+      expect((await merchantA.patch(`/v1/admin/coupons/${later.body.couponId}`, { status: 'PAUSED' })).status).toBe(200);
+      // The shopper claimed couponA and spent it at A's store (the order test above); the counts are folded from events.
+      const listed = await waitFor(async () => {
+        const res = await merchantA.get('/v1/admin/coupons');
+        const a = res.body.items?.find((c: { couponId: string }) => c.couponId === couponA);
+        return a?.issued === 1 && a?.redeemed === 1 ? res.body : undefined;
+      }, 'the coupon list counting the claim and its redemption');
+      expect(listed.items.map((c: { couponId: string }) => c.couponId)).toEqual([later.body.couponId, couponA]);
+      expect(listed.items[1]).toMatchObject({ couponId: couponA, merchantId: A, totalQuantity: 10, issued: 1, redeemed: 1, remaining: 9, status: 'ACTIVE' });
+      expect(listed.items[0]).toMatchObject({ issued: 0, redeemed: 0, remaining: 3, status: 'PAUSED' });
+      expect(ids(await merchantA.get('/v1/admin/coupons?status=PAUSED'), 'couponId')).toEqual([later.body.couponId]);
+      // Valid in STORE_A: couponA names it, the cheese coupon is valid everywhere; in another store only the cheese one.
+      expect(ids(await merchantA.get(`/v1/admin/coupons?storeId=${STORE_A}`), 'couponId')).toEqual([later.body.couponId, couponA]);
+      expect(ids(await merchantA.get('/v1/admin/coupons?storeId=ten-a-extra-1'), 'couponId')).toEqual([later.body.couponId]);
+      expect(ids(await merchantA.get('/v1/admin/coupons?q=MILK'), 'couponId')).toEqual([couponA]);
+      expect(ids(await merchantB.get('/v1/admin/coupons'), 'couponId')).toEqual([couponB]);
+      const paged = await allPages(merchantA, '/v1/admin/coupons', 1);
+      expect(paged.map((c) => c.couponId)).toEqual([later.body.couponId, couponA]);
+    });
+
+    it('refuses a bad limit or cursor with 400 naming the field', async () => {
+      for (const q of ['limit=0', 'limit=101', 'limit=two']) expect(detailFields(expectError(await merchantA.get(`/v1/admin/coupons?${q}`), 400))).toContain('limit');
+      expect(detailFields(expectError(await merchantA.get('/v1/admin/stores?cursor=not-a-cursor'), 400))).toContain('cursor');
+      // A cursor of another list (products have two ids in their key) is no cursor of this one.
+      const products = await merchantA.get('/v1/admin/products?limit=1');
+      expect(detailFields(expectError(await merchantA.get(`/v1/admin/stores?cursor=${products.body.nextCursor}`), 400))).toContain('cursor');
+      expect(detailFields(expectError(await merchantA.get('/v1/admin/coupons?status=GONE'), 400))).toContain('status');
+    });
   });
 });

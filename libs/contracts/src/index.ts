@@ -14,5 +14,6 @@ export * from './ordering/ordering.events';
 export * from './queries/queries';
 export * from './timestamps';
 export * from './queries/order-cursor';
+export * from './queries/admin-lists';
 export * from './topic-declarations';
 export * from './error-body';

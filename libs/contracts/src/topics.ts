@@ -27,6 +27,10 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
  */
 export const Queries = {
   getCoupon: 'catalog.coupon-get.v1',
+  /** A merchant's stores, products, coupons (the operator's: every merchant's), newest first, cursor-paged. */
+  listStores: 'catalog.store-list.v1',
+  listProducts: 'catalog.product-list.v1',
+  listCoupons: 'catalog.coupon-list.v1',
   getWallet: 'wallet.list.v1',
   getOrder: 'ordering.order-get.v1',
   /** A user's own orders, newest first, cursor-paged. */

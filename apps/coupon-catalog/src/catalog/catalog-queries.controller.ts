@@ -1,4 +1,6 @@
-import { CommandOutcomeQuery, CouponAdminView, Envelope, GetCouponQuery, Queries } from '@coupons/contracts';
+import {
+  CommandOutcomeQuery, CouponAdminView, Envelope, GetCouponQuery, ListCouponsQuery, ListProductsQuery, ListStoresQuery, Queries,
+} from '@coupons/contracts';
 import { answerQuery, findCommandOutcome, parseQuery } from '@coupons/messaging';
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -6,6 +8,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { CouponEntity, CouponUsageEntity } from './entities';
 import { couponAdminView } from './mappers';
+import { listCoupons, listProducts, listStores } from './admin-lists';
 
 /** Read-only request/reply queries over Kafka (the gateway's ClientKafka.send). Scans are the gateway's own (its scan
  *  model, libs/coupon-rules), not a query. */
@@ -28,6 +31,30 @@ export class CatalogQueriesController {
       if (!coupon || (merchantId !== undefined && coupon.merchantId !== merchantId)) return { ok: false, code: 'COUPON_NOT_FOUND', message: `no coupon ${couponId}` };
       const usage = await this.dataSource.manager.findOneBy(CouponUsageEntity, { couponId });
       return { ok: true, value: couponAdminView(coupon, usage) };
+    }, this.logError);
+  }
+
+  @MessagePattern(Queries.listStores)
+  listStores(@Payload() data: unknown) {
+    return answerQuery(async () => {
+      const parsed = parseQuery(ListStoresQuery, data);
+      return parsed.ok ? listStores(this.dataSource.manager, parsed.query) : parsed.reply;
+    }, this.logError);
+  }
+
+  @MessagePattern(Queries.listProducts)
+  listProducts(@Payload() data: unknown) {
+    return answerQuery(async () => {
+      const parsed = parseQuery(ListProductsQuery, data);
+      return parsed.ok ? listProducts(this.dataSource.manager, parsed.query) : parsed.reply;
+    }, this.logError);
+  }
+
+  @MessagePattern(Queries.listCoupons)
+  listCoupons(@Payload() data: unknown) {
+    return answerQuery(async () => {
+      const parsed = parseQuery(ListCouponsQuery, data);
+      return parsed.ok ? listCoupons(this.dataSource.manager, parsed.query) : parsed.reply;
     }, this.logError);
   }
 

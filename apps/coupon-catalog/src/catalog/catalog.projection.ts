@@ -25,11 +25,24 @@ function withOutcome<P>(fold: Fold<P>): RunFoldSpec<P> {
 export const catalogProjection = new Projector(
   'coupon-catalog.projection', { own: Topics.catalogEvents, consumed: [Topics.walletEvents, Topics.orderingEvents] }, {
   [CatalogEventTypes.storeUpserted]: withOutcome<StoreUpserted>(async (em, e) => {
-    // The owner is the first merchant's: the decision never hands a store to another one (STORE_ID_TAKEN).
-    await em.upsert(StoreEntity, { storeId: e.payload.storeId, merchantId: e.payload.merchantId, name: e.payload.name }, ['storeId']);
+    // The owner is the first merchant's: the decision never hands a store to another one (STORE_ID_TAKEN). The creation
+    // time is the earliest upsert's, whatever order a replay folds them in (LEAST skips nulls).
+    const p = e.payload;
+    await em.query(
+      `INSERT INTO ${tableName(em, StoreEntity)} AS s (store_id, merchant_id, name, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (store_id) DO UPDATE SET name = EXCLUDED.name, created_at = LEAST(s.created_at, EXCLUDED.created_at)`,
+      [p.storeId, p.merchantId, p.name, p.upsertedAt ?? null],
+    );
   }),
   [CatalogEventTypes.productUpserted]: withOutcome<ProductUpserted>(async (em, e) => {
-    await em.upsert(ProductEntity, productEntityFromEvent(e.payload), ['merchantId', 'sku']);
+    const p = productEntityFromEvent(e.payload);
+    await em.query(
+      `INSERT INTO ${tableName(em, ProductEntity)} AS p (merchant_id, sku, gtin, name, price, currency, category, brand, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (merchant_id, sku) DO UPDATE SET gtin = EXCLUDED.gtin, name = EXCLUDED.name, price = EXCLUDED.price, currency = EXCLUDED.currency,
+         category = EXCLUDED.category, brand = EXCLUDED.brand, created_at = LEAST(p.created_at, EXCLUDED.created_at)`,
+      [p.merchantId, p.sku, p.gtin, p.name, p.price, p.currency, p.category, p.brand, p.createdAt],
+    );
   }),
   [CatalogEventTypes.couponCreated]: withOutcome<CouponCreated>(async (em, e) => {
     // First creation wins: a repeated CreateCoupon re-emits the original definition and must not reset the status.

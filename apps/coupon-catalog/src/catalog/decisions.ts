@@ -51,7 +51,7 @@ export async function decideCatalogCommand(cmd: Envelope, state: CatalogState, n
       if (owner !== null && !sees(p, owner)) {
         return [rejected(cmd, now, 'STORE_ID_TAKEN', 409, `store id ${p.storeId} is taken`, [{ field: 'storeId', message: 'another merchant holds this store id' }])];
       }
-      const e: StoreUpserted = { merchantId: owner ?? p.merchantId, storeId: p.storeId, name: p.name };
+      const e: StoreUpserted = { merchantId: owner ?? p.merchantId, storeId: p.storeId, name: p.name, upsertedAt: now.toISOString() };
       return [causedBy(cmd, CatalogEventTypes.storeUpserted, e, p.storeId, now)];
     }
     case CatalogCommandTypes.upsertProduct: {
@@ -64,6 +64,7 @@ export async function decideCatalogCommand(cmd: Envelope, state: CatalogState, n
       }
       const e: ProductUpserted = {
         merchantId: p.merchantId, sku: p.sku, name: p.name, price: p.price, currency: p.currency, gtin: p.gtin ?? null, category: p.category ?? null, brand: p.brand ?? null,
+        upsertedAt: now.toISOString(),
       };
       return [causedBy(cmd, CatalogEventTypes.productUpserted, e, p.sku, now)];
     }

@@ -12,6 +12,8 @@ export class StoreEntity {
   @PrimaryColumn('text', { name: 'store_id' }) storeId!: string;
   @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') name!: string;
+  /** The earliest StoreUpserted's upsertedAt (null for a store upserted only before those were recorded). */
+  @Column('timestamptz', { name: 'created_at', nullable: true }) createdAt!: Date | null;
 }
 
 /** Skus and GTINs are a merchant's own: two merchants may both sell sku X or carry GTIN Y. */
@@ -27,6 +29,8 @@ export class ProductEntity {
   @Column('text') currency!: string;
   @Column('text', { nullable: true }) category!: string | null;
   @Column('text', { nullable: true }) brand!: string | null;
+  /** As StoreEntity.createdAt. */
+  @Column('timestamptz', { name: 'created_at', nullable: true }) createdAt!: Date | null;
 }
 
 /**

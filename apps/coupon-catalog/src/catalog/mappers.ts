@@ -66,6 +66,7 @@ export function productEntityFromEvent(p: ProductUpserted): ProductEntity {
     currency: p.currency,
     category: p.category ?? null,
     brand: p.brand ?? null,
+    createdAt: p.upsertedAt ? new Date(p.upsertedAt) : null,
   });
 }
 

@@ -19,9 +19,14 @@ export class MerchantTenancy1764040500000 implements MigrationInterface {
     await q.query(`DROP INDEX product_gtin_key`);
     await q.query(`CREATE UNIQUE INDEX product_gtin_key ON product (merchant_id, gtin)`);
     await q.query(`CREATE INDEX coupon_merchant_idx ON coupon (merchant_id)`);
+    // The admin lists, newest first. Rows folded before have no creation time (their events carry none).
+    await q.query(`ALTER TABLE store ADD COLUMN created_at timestamptz NULL`);
+    await q.query(`ALTER TABLE product ADD COLUMN created_at timestamptz NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE product DROP COLUMN created_at`);
+    await q.query(`ALTER TABLE store DROP COLUMN created_at`);
     await q.query(`DROP INDEX coupon_merchant_idx`);
     await q.query(`DROP INDEX product_gtin_key`);
     await q.query(`CREATE UNIQUE INDEX product_gtin_key ON product (gtin)`);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Queries, Topics } from '@coupons/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -7,6 +7,7 @@ import { CorrelationId } from '../messaging/correlation';
 import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from '../messaging/idempotency';
 import { CatalogAdminService } from './catalog-admin.service';
 import { CouponResponse, CreateCouponRequest, SetCouponStatusRequest } from './dto/create-coupon.dto';
+import { CouponListResponse, ListCouponsRequest } from './dto/admin-lists.dto';
 import { CouponIdParam } from './dto/params';
 import { ApiErrorResponses, NOT_YOURS } from '../errors/api-error-responses';
 
@@ -41,6 +42,13 @@ export class AdminCouponsController {
       correlationId, commandId, couponId: derivedId('cpn_', commandId), requestHash: requestFingerprint(route, user.userId, body),
       outcomeQuery: { pattern: Queries.commandOutcome.catalog, topic: Topics.catalogEvents },
     });
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's coupons (admin: every merchant's), newest first, cursor-paged, each with issued, redeemed and remaining" })
+  @ApiOkResponse({ type: CouponListResponse })
+  list(@Query() query: ListCouponsRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<CouponListResponse> {
+    return this.admin.list(Queries.listCoupons, 1, query, merchantScope(user), correlationId);
   }
 
   @Get(':couponId')

@@ -1,9 +1,11 @@
-import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { Queries } from '@coupons/contracts';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { CatalogAdminService } from './catalog-admin.service';
+import { ListProductsRequest, ProductListResponse } from './dto/admin-lists.dto';
 import { SkuParam } from './dto/params';
 import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
@@ -16,6 +18,13 @@ import { ApiErrorResponses } from '../errors/api-error-responses';
 @Controller('v1/admin/products')
 export class AdminProductsController {
   constructor(private readonly admin: CatalogAdminService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's products (admin: every merchant's), newest first, cursor-paged; q over name, sku and GTIN" })
+  @ApiOkResponse({ type: ProductListResponse })
+  list(@Query() query: ListProductsRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<ProductListResponse> {
+    return this.admin.list(Queries.listProducts, 2, query, merchantScope(user), correlationId);
+  }
 
   @Put(':sku')
   @ApiOperation({ summary: "Create or replace one of the merchant's products (gtin is stored as GTIN-14; skus and GTINs are unique within the merchant)" })

@@ -1,9 +1,11 @@
-import { Body, Controller, Param, Put, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { Queries } from '@coupons/contracts';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { CatalogAdminService } from './catalog-admin.service';
+import { ListStoresRequest, StoreListResponse } from './dto/admin-lists.dto';
 import { StoreIdParam } from './dto/params';
 import { DisplaysResponse, SetDisplaysRequest } from './dto/set-displays.dto';
 import { StoreResponse, UpsertStoreRequest } from './dto/upsert-store.dto';
@@ -20,6 +22,13 @@ import { ApiErrorResponses, NOT_YOURS } from '../errors/api-error-responses';
 @Controller('v1/admin/stores')
 export class AdminStoresController {
   constructor(private readonly admin: CatalogAdminService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The merchant's stores (admin: every merchant's), newest first, cursor-paged; q over name and store id" })
+  @ApiOkResponse({ type: StoreListResponse })
+  list(@Query() query: ListStoresRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<StoreListResponse> {
+    return this.admin.list(Queries.listStores, 1, query, merchantScope(user), correlationId);
+  }
 
   @Put(':storeId')
   @ApiOperation({ summary: "Create or rename one of the merchant's stores (store ids are unique on the platform: another merchant's is 409 STORE_ID_TAKEN)" })

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, GetCouponQuery, MerchantScoped,
+  AdminPage, CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, CouponAdminView, CouponCreated, CreateCoupon, GetCouponQuery, MerchantScoped,
   ProductUpserted,
   Queries, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpsertProduct, UpsertStore,
-  parseApiTimestamp,
+  decodeListCursor, parseApiTimestamp,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +15,7 @@ import { refusal } from '../messaging/outcome-errors';
 import { QueryClient } from '../messaging/query-client';
 import { ScanReadModel } from '../scans/scan-read-model';
 import { CreateCouponRequest, couponCrossFieldProblems } from './dto/create-coupon.dto';
+import { AdminListRequest, DEFAULT_ADMIN_PAGE } from './dto/admin-lists.dto';
 import { SetDisplaysRequest } from './dto/set-displays.dto';
 import { UpsertProductRequest } from './dto/upsert-product.dto';
 
@@ -115,6 +116,20 @@ export class CatalogAdminService {
     const reply = await this.queries.query<CouponAdminView>(Queries.getCoupon, query, correlationId);
     if (!reply.ok) throw refusal(reply.code, reply.message);
     if (!reply.value) throw ApiError.notFound('COUPON_NOT_FOUND', `no coupon ${couponId}`);
+    return reply.value;
+  }
+
+  /**
+   * A merchant's list (the operator's: every merchant's), asked of the catalog. `ids` is the number of ids in the
+   * list's cursor key, so a cursor of another list (or made up) is 400 naming the field, not an empty page.
+   */
+  async list<T>(pattern: string, ids: number, request: AdminListRequest & object, scope: MerchantScope, correlationId: string): Promise<AdminPage<T>> {
+    if (request.cursor !== undefined && !decodeListCursor(request.cursor, ids)) {
+      throw ApiError.validation([{ field: 'cursor', message: 'cursor must be a nextCursor from this list' }]);
+    }
+    const query = { ...request, limit: request.limit ?? DEFAULT_ADMIN_PAGE, ...(scope.asAdmin ? {} : { merchantId: scope.merchantId }) };
+    const reply = await this.queries.query<AdminPage<T>>(pattern, query, correlationId);
+    if (!reply.ok) throw refusal(reply.code, reply.message);
     return reply.value;
   }
 

@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 
 /** Every query pattern the gateway sends (ClientKafka replies come back on `<pattern>.reply`). */
 export const QUERY_PATTERNS: string[] = [
-  Queries.getCoupon, Queries.getWallet, Queries.getOrder, Queries.listOrders,
+  Queries.getCoupon, Queries.listStores, Queries.listProducts, Queries.listCoupons, Queries.getWallet, Queries.getOrder, Queries.listOrders,
   Queries.commandOutcome.catalog, Queries.commandOutcome.wallet, Queries.commandOutcome.ordering,
 ];
 

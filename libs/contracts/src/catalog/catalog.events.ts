@@ -16,9 +16,15 @@ export const CatalogEventTypes = {
 
 /** Catalog events name the merchant that owns the entity (for a change, the owner, not the sender). asAdmin is a
  *  command's, never an event's. */
-export class StoreUpserted extends UpsertStore {}
+export class StoreUpserted extends UpsertStore {
+  /** When the catalog decided it (events before the admin lists have none): the store's creation time is its first. */
+  @IsOptional() @IsISO8601({ strict: true }) upsertedAt?: string;
+}
 
-export class ProductUpserted extends UpsertProduct {}
+export class ProductUpserted extends UpsertProduct {
+  /** As StoreUpserted.upsertedAt. */
+  @IsOptional() @IsISO8601({ strict: true }) upsertedAt?: string;
+}
 
 export class CouponCreated extends CreateCoupon {
   @IsIn(COUPON_STATUSES) status!: CouponStatus;
