@@ -56,6 +56,17 @@ describe('decideOrderCommand: PlaceOrder', () => {
     claim('g', 'c-noterms', null), // catalog terms not folded yet
   ];
 
+  it("applies only the store's merchant's coupons (a coupon valid in every store is valid in every store of its merchant)", async () => {
+    const theirs = [claim('t', 'c-theirs', amountOff(5000), { couponMerchantId: 'm-2' })];
+    const [chosen] = await decideOrderCommand(place(basket), stateWith([...theirs, claims[0]]), NOW);
+    expect((chosen as Envelope<OrderProcessed>).payload.appliedCoupon?.claimId).toBe('a');
+    const [refused] = await decideOrderCommand(place({ ...basket, couponId: 'c-theirs' }), stateWith(theirs), NOW);
+    expect(refused).toMatchObject({ type: 'OrderRejected', payload: { code: 'COUPON_NOT_APPLICABLE', details: [{ field: 'couponId', message: 'it is not valid in this store' }] } });
+    // At the other merchant's store, its coupon applies.
+    const [atTheirs] = await decideOrderCommand(place({ ...basket, storeId: 's-other' }), stateWith(theirs), NOW);
+    expect((atTheirs as Envelope<OrderProcessed>).payload.appliedCoupon?.claimId).toBe('t');
+  });
+
   it.each([
     ['the best applicable one', undefined, 'b', 2500],
     ['none with couponId null', null, null, 0],
