@@ -1,5 +1,6 @@
 import {
   CatalogCommandTypes, CatalogEventTypes, CouponClaimed, CreateCoupon, Envelope, Headers, Queries, QueryReply, ScanQuery, Topics, envelope,
+  DEFAULT_MERCHANT_ID,
 } from '@coupons/contracts';
 import { CatalogEvent, ScanModel } from '@coupons/coupon-rules';
 import { createKafka, headersToStrings } from '@coupons/messaging';
@@ -55,7 +56,7 @@ async function query<T>(pattern: string, payload: object): Promise<QueryReply<T>
 }
 
 const coupon = (id: string, over: Partial<CreateCoupon> = {}): CreateCoupon => ({
-  couponId: id, title: id, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [],
+  merchantId: DEFAULT_MERCHANT_ID, couponId: id, title: id, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [],
   totalQuantity: 100, perUserLimit: 1, priority: 0, ...over,
 });
 
@@ -172,16 +173,20 @@ describe('coupon-catalog service', () => {
     expect(await outcomeOf(store)).toMatchObject({ payload: { code: 'STORE_NOT_FOUND', httpStatus: 404 } });
     await outcomeOf(await sendCommand(CatalogCommandTypes.upsertStore, { storeId: 'st-d', name: 'D' }, 'st-d'));
     const skus = await sendCommand(CatalogCommandTypes.setStoreDisplays, { storeId: 'st-d', items: [{ sku: 'sku-1', headline: 'ok' }, { sku: 'ghost', headline: 'no' }] }, 'st-d');
-    expect(await outcomeOf(skus)).toMatchObject({ payload: { code: 'UNKNOWN_SKU', httpStatus: 422, details: [{ field: 'items[1].sku', message: 'unknown sku ghost' }] } });
+    expect(await outcomeOf(skus)).toMatchObject({ payload: { code: 'PRODUCT_NOT_FOUND', httpStatus: 404, details: [{ field: 'items[1].sku', message: 'no product ghost' }] } });
     expect(await query(Queries.getCoupon, { couponId: 'c-none' })).toMatchObject({ ok: false, code: 'COUPON_NOT_FOUND' });
   });
 
   it('emits the events from which the shared scan engine ranks offers per DESIGN §5, the best marked, with the store displays', async () => {
-    const setup = [
+    const catalog = [
       await sendCommand(CatalogCommandTypes.upsertStore, { storeId: 'shop', name: 'Shop' }, 'shop'),
       await sendCommand(CatalogCommandTypes.upsertStore, { storeId: 'other', name: 'Other' }, 'other'),
       await sendCommand(CatalogCommandTypes.upsertProduct, { sku: 'tea', name: 'Green tea', price: 1000, currency: 'CNY', gtin: '00000000000017', category: 'drinks', brand: 'Leaf' }, 'tea'),
       await sendCommand(CatalogCommandTypes.upsertProduct, { sku: 'cake', name: 'Cake', price: 2500, currency: 'CNY', category: 'bakery' }, 'cake'),
+    ];
+    // A coupon may name only known stores and skus: they are decided first (commands on other keys run in parallel).
+    for (const c of catalog) await outcomeOf(c);
+    const setup = [
       // sku target (4) + store listed (1) = 5
       await sendCommand(CatalogCommandTypes.createCoupon, coupon('s-sku-store', { target: { skus: ['tea'] }, storeIds: ['shop'], discount: { type: 'AMOUNT_OFF', amount: 100 } }), 's-sku-store'),
       // sku target = 4; bigger discount than the next one
@@ -211,7 +216,7 @@ describe('coupon-catalog service', () => {
     const scan = (q: ScanQuery) => engine.scan(q, Date.now());
 
     const r = scan({ gtin: '00000000000017', storeId: 'shop' });
-    expect(r.product).toEqual({ sku: 'tea', gtin: '00000000000017', name: 'Green tea', price: 1000, currency: 'CNY' });
+    expect(r.product).toEqual({ sku: 'tea', gtin: '00000000000017', name: 'Green tea', price: 1000, currency: 'CNY', merchantId: DEFAULT_MERCHANT_ID });
     expect(r.storeId).toBe('shop');
     const ours = r.coupons.filter((o) => o.couponId.startsWith('s-') || o.couponId.startsWith('x-'));
     expect(ours.map((o) => [o.couponId, o.matchScore])).toEqual([
@@ -226,7 +231,7 @@ describe('coupon-catalog service', () => {
     expect(r.best?.couponId).toBe('s-sku-store');
     expect(r.coupons[0]).toEqual(r.best);
     expect(r.best).toEqual({
-      couponId: 's-sku-store', title: 's-sku-store', discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: { skus: ['tea'] },
+      couponId: 's-sku-store', merchantId: DEFAULT_MERCHANT_ID, title: 's-sku-store', discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: { skus: ['tea'] },
       storeIds: ['shop'], claimableUntil: null, remaining: 100, matchScore: 5,
     });
     expect(r.displays).toEqual([
@@ -342,11 +347,11 @@ describe('catalog migrations', () => {
     await ds.initialize();
     try {
       expect(await runMigrationsWithLock(ds)).toEqual([
-        'InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000', 'CatalogCreationTimes1764040560000', 'CouponDailyCaps1764040600000',
-        'CouponStockTerms1764045150000',
+        'InitialCatalogSchema1764040000000', 'CatalogDecisionPipeline1764040400000', 'MerchantTenancy1764040500000', 'CatalogCreationTimes1764040560000',
+        'CouponDailyCaps1764040600000', 'CouponStockTerms1764045150000',
       ]);
       await assertSchemaInSync(ds);
-      for (let i = 0; i < 5; i++) await ds.undoLastMigration();
+      for (let i = 0; i < 6; i++) await ds.undoLastMigration();
       const left = await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'catalog_migrations' AND table_name <> 'migrations'`);
       expect(left).toEqual([]);
     } finally {

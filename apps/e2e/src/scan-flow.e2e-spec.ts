@@ -114,7 +114,7 @@ describe('scan flow (all services as processes)', () => {
     expect(scores(res.body.coupons)).toEqual([4, 4, 4, 4, 3, 2, 2, 1, 0]);
     expect(res.body.best).toEqual(res.body.coupons[0]);
     expect(res.body.storeId).toBe(S1);
-    expect(res.body.product).toEqual({ sku: MILK.sku, gtin: `0${MILK.gtin}`, name: MILK.name, price: MILK.price, currency: 'CNY' });
+    expect(res.body.product).toEqual({ sku: MILK.sku, gtin: `0${MILK.gtin}`, name: MILK.name, price: MILK.price, currency: 'CNY', merchantId: 'e2e-merchant' });
     expect(res.body.displays).toEqual([
       { sku: MILK.sku, name: MILK.name, headline: 'Fresh every morning', price: MILK.price, currency: 'CNY' },
       { sku: COLA.sku, name: COLA.name, headline: 'Ice cold', price: COLA.price, currency: 'CNY' },

@@ -2,7 +2,7 @@ import {
   CouponClaimed, Envelope, OrderListView, OrderProcessed, OrderView, PlaceOrder, Queries, QueryReply, Topics, TopicPosition, decodeOrderCursor,
   envelope,
 } from '@coupons/contracts';
-import { createKafka, findCommandOutcome } from '@coupons/messaging';
+import { createKafka, decodeWithUpcasters, findCommandOutcome } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
@@ -489,7 +489,8 @@ describe('read-your-writes', () => {
 });
 
 describe('ordering replay', () => {
-  const readAll = (topics: string[]) => readEnvelopes(kafka, topics);
+  // Read as the replay engine reads them: through the upcasters (the test's catalog events name no merchant).
+  const readAll = (topics: string[]) => readEnvelopes(kafka, topics, 30_000, decodeWithUpcasters);
 
   // fold_position is consumer bookkeeping (like Kafka's committed offsets), not a projection: left out.
   const foldNow = (ds: DataSource, e: Envelope) => ds.transaction((em) => orderingProjection.applyMany(em, [e]));
@@ -550,8 +551,8 @@ describe('state reads at scale', () => {
     await ds.initialize();
     try {
       await runMigrationsWithLock(ds);
-      await ds.query(`INSERT INTO coupon_terms (coupon_id, title, discount, min_spend, target, store_ids)
-        SELECT 'cpn-' || i, 'T', '{"type":"AMOUNT_OFF","amount":100}', 0, '{}', '{}' FROM generate_series(1, 1000) i`);
+      await ds.query(`INSERT INTO coupon_terms (coupon_id, merchant_id, title, discount, min_spend, target, store_ids)
+        SELECT 'cpn-' || i, 'm', 'T', '{"type":"AMOUNT_OFF","amount":100}', 0, '{}', '{}' FROM generate_series(1, 1000) i`);
       await ds.query(`INSERT INTO user_claim (claim_id, user_id, coupon_id, title, discount, claimed_at)
         SELECT 'clm-' || i, 'user-' || (i % 5000), 'cpn-' || (i % 1000 + 1), 'T', '{}', now() FROM generate_series(1, 20000) i`);
       await ds.query(`INSERT INTO redemption (claim_id, order_id, user_id, redeemed_at)
@@ -584,8 +585,9 @@ describe('ordering migrations', () => {
     const ds = new DataSource(orderingDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'ordering_migrations' }));
     await ds.initialize();
     try {
-      expect(await runMigrationsWithLock(ds)).toEqual(['InitialOrderingSchema1764040200000', 'OrderingFoldPositions1764040300000', 'OrderingDecisionPipeline1764040400000']);
+      expect(await runMigrationsWithLock(ds)).toEqual(['InitialOrderingSchema1764040200000', 'OrderingFoldPositions1764040300000', 'OrderingDecisionPipeline1764040400000', 'OrderingMerchantTenancy1764040500000']);
       await assertSchemaInSync(ds);
+      await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();
       await ds.undoLastMigration();

@@ -218,6 +218,20 @@ describe('scan-gateway over a real broker', () => {
     expect((await fetch(`${h.base}/docs`)).status).toBe(200);
   });
 
+  it('documents the merchant lists and the tenancy errors in the OpenAPI document', async () => {
+    const { paths } = (await http('GET', '/docs/json')).body;
+    for (const path of ['/v1/admin/stores', '/v1/admin/products', '/v1/admin/coupons']) {
+      expect(paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'q']));
+      expect(Object.keys(paths[path].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
+    }
+    expect(paths['/v1/admin/products'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['category', 'brand']));
+    expect(paths['/v1/admin/coupons'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'storeId']));
+    expect(paths['/v1/admin/stores/{storeId}'].put.responses['409'].description).toMatch(/STORE_ID_TAKEN/);
+    expect(paths['/v1/admin/stores/{storeId}/displays'].put.responses['404'].description).toMatch(/PRODUCT_NOT_FOUND/);
+    expect(paths['/v1/admin/coupons'].post.responses['404'].description).toMatch(/STORE_NOT_FOUND.*PRODUCT_NOT_FOUND/);
+    expect(paths['/v1/admin/coupons/{couponId}'].get.responses['404'].description).toMatch(/COUPON_NOT_FOUND/);
+  });
+
   it('serves Prometheus metrics', async () => {
     const res = await http('GET', '/metrics');
     expect(res.status).toBe(200);

@@ -13,10 +13,11 @@ export function fakeCatalog(brokers: string) {
     eventsTopic: Topics.catalogEvents,
     queryPatterns: [Queries.getCoupon, Queries.commandOutcome.catalog],
     decide(cmd: Envelope<any>) {
-      const p = cmd.payload;
+      // Events name the owner, never the sender's asAdmin (the fake keeps no owners: the sender owns).
+      const { asAdmin: _, ...p } = cmd.payload;
       switch (cmd.type) {
         case 'UpsertStore':
-          return causedBy(cmd, CatalogEventTypes.storeUpserted, { storeId: p.storeId, name: p.name }, p.storeId);
+          return causedBy(cmd, CatalogEventTypes.storeUpserted, { merchantId: p.merchantId, storeId: p.storeId, name: p.name }, p.storeId);
         case 'UpsertProduct':
           products.set(p.sku, { sku: p.sku, gtin: p.gtin ?? null, name: p.name, price: p.price, currency: p.currency });
           return causedBy(cmd, CatalogEventTypes.productUpserted, { ...p }, p.sku);
@@ -31,7 +32,7 @@ export function fakeCatalog(brokers: string) {
             return causedBy(cmd, CatalogEventTypes.commandRejected, { commandType: cmd.type, code: 'COUPON_NOT_FOUND', message: `no coupon ${p.couponId}`, httpStatus: 404 }, p.couponId);
           }
           coupon.status = p.status;
-          return causedBy(cmd, CatalogEventTypes.couponStatusChanged, { couponId: p.couponId, status: p.status }, p.couponId);
+          return causedBy(cmd, CatalogEventTypes.couponStatusChanged, { merchantId: coupon.merchantId, couponId: p.couponId, status: p.status }, p.couponId);
         }
         case 'UpdateCoupon': {
           const coupon = coupons.get(p.couponId);
@@ -46,7 +47,7 @@ export function fakeCatalog(brokers: string) {
           if (p.items.some((i: { sku: string }) => !products.has(i.sku))) {
             return causedBy(cmd, CatalogEventTypes.commandRejected, { commandType: cmd.type, code: 'UNKNOWN_SKU', message: 'unknown sku', httpStatus: 422 }, p.storeId);
           }
-          return causedBy(cmd, CatalogEventTypes.storeDisplaysSet, { storeId: p.storeId, items: p.items }, p.storeId);
+          return causedBy(cmd, CatalogEventTypes.storeDisplaysSet, { merchantId: p.merchantId, storeId: p.storeId, items: p.items }, p.storeId);
         default:
           throw new Error(`fake catalog: unexpected command ${cmd.type}`);
       }

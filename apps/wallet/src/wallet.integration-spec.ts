@@ -1,7 +1,7 @@
 import {
-  ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, decodeMessage, envelope,
+  ClaimCoupon, ClaimRejected, CouponClaimed, CouponCreated, Envelope, Queries, QueryReply, Topics, WalletView, envelope,
 } from '@coupons/contracts';
-import { createKafka, ensureTopics, fetchMarks, findCommandOutcome, rebuildSchema, replayRange } from '@coupons/messaging';
+import { createKafka, decodeWithUpcasters, ensureTopics, fetchMarks, findCommandOutcome, rebuildSchema, replayRange } from '@coupons/messaging';
 import { assertSchemaInSync, runMigrationsWithLock, validateEnv } from '@coupons/service-kit';
 import { RunningBroker, createTestDatabase, insertColumnGaps, readEnvelopes, recordStatements, testBroker } from '@coupons/testing';
 import { ClientKafka } from '@nestjs/microservices';
@@ -60,7 +60,7 @@ const outcomeOf = (commandId: string): Promise<Envelope> => waitFor(async () => 
 /** A CouponCreated on catalog.events.v1 (the record replay reads), folded at once so decisions can use it. */
 async function createCoupon(couponId: string, terms: Partial<CouponCreated> = {}, opts: { fold?: boolean } = {}): Promise<Envelope<CouponCreated>> {
   const payload: CouponCreated = {
-    couponId, title: `title of ${couponId}`, discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 3,
+    merchantId: 'm-1', couponId, title: `title of ${couponId}`, discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 3,
     perUserLimit: 1, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, priority: 0, status: 'ACTIVE',
     createdAt: '2026-01-01T00:00:00.000Z', ...terms,
   };
@@ -602,7 +602,7 @@ describe('wallet replay', () => {
       // As the live consumer: one event per transaction, decoded from the wire; a refused one is dead-lettered.
       const refused: number[] = [];
       for (const [i, e] of events.entries()) {
-        const decoded = decodeMessage(JSON.stringify(e));
+        const decoded = decodeWithUpcasters(JSON.stringify(e));
         if (!decoded.ok) throw new Error(decoded.reason);
         await foldNow(live, decoded.envelope).catch(() => refused.push(i));
       }

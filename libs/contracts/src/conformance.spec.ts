@@ -13,7 +13,7 @@ import { DecodeResult, PayloadClasses, decodeMessage, describeValidationErrors }
 const AT = '2026-03-04T05:06:07.000Z';
 const amountOff = { type: 'AMOUNT_OFF', amount: 500 };
 const coupon = {
-  couponId: 'cpn_1', title: '5 off', discount: { type: 'PERCENT_OFF', percent: 15, maxDiscount: 900 }, minSpend: 1000,
+  merchantId: 'm1', couponId: 'cpn_1', title: '5 off', discount: { type: 'PERCENT_OFF', percent: 15, maxDiscount: 900 }, minSpend: 1000,
   target: { skus: ['sku-1', 'sku-2'], categories: ['drinks'], brands: ['acme'] }, storeIds: ['s1'], totalQuantity: 100, perUserLimit: 2,
   claimableFrom: AT, claimableUntil: null, validDaysAfterClaim: 30, validUntil: null, priority: 3,
 };
@@ -21,16 +21,16 @@ const items = [{ sku: 'sku-1', quantity: 2, unitPrice: 350, lineTotal: 700 }, { 
 
 /** A valid payload of every message type. */
 const SAMPLES: Record<string, object> = {
-  UpsertStore: { storeId: 's1', name: 'Store one' },
-  UpsertProduct: { sku: 'sku-1', name: 'Tea', price: 350, currency: 'CNY', gtin: '06901234567892', category: 'drinks', brand: null },
+  UpsertStore: { merchantId: 'm1', storeId: 's1', name: 'Store one' },
+  UpsertProduct: { merchantId: 'm1', sku: 'sku-1', name: 'Tea', price: 350, currency: 'CNY', gtin: '06901234567892', category: 'drinks', brand: null },
   CreateCoupon: coupon,
-  SetCouponStatus: { couponId: 'cpn_1', status: 'PAUSED' },
-  SetStoreDisplays: { storeId: 's1', items: [{ sku: 'sku-1', headline: 'Fresh' }] },
-  StoreUpserted: { storeId: 's1', name: 'Store one' },
-  ProductUpserted: { sku: 'sku-1', name: 'Tea', price: 350, currency: 'CNY' },
+  SetCouponStatus: { merchantId: 'm1', couponId: 'cpn_1', status: 'PAUSED' },
+  SetStoreDisplays: { merchantId: 'm1', storeId: 's1', items: [{ sku: 'sku-1', headline: 'Fresh' }] },
+  StoreUpserted: { merchantId: 'm1', storeId: 's1', name: 'Store one' },
+  ProductUpserted: { merchantId: 'm1', sku: 'sku-1', name: 'Tea', price: 350, currency: 'CNY' },
   CouponCreated: { ...coupon, discount: amountOff, target: {}, status: 'ACTIVE', createdAt: AT },
-  CouponStatusChanged: { couponId: 'cpn_1', status: 'ACTIVE' },
-  StoreDisplaysSet: { storeId: 's1', items: [{ sku: 'sku-1', headline: 'Fresh' }, { sku: 'sku-2', headline: 'New' }] },
+  CouponStatusChanged: { merchantId: 'm1', couponId: 'cpn_1', status: 'ACTIVE' },
+  StoreDisplaysSet: { merchantId: 'm1', storeId: 's1', items: [{ sku: 'sku-1', headline: 'Fresh' }, { sku: 'sku-2', headline: 'New' }] },
   CatalogCommandRejected: { commandType: 'CreateCoupon', code: 'INVALID', message: 'no', details: [{ field: 'title' }, 'x', 1], httpStatus: 400 },
   ClaimCoupon: { claimId: 'clm_1', couponId: 'cpn_1', userId: 'u1', requestedAt: AT },
   CouponClaimed: {

@@ -14,6 +14,7 @@ export * from './ordering/ordering.events';
 export * from './queries/queries';
 export * from './timestamps';
 export * from './queries/order-cursor';
+export * from './queries/admin-lists';
 export * from './topic-declarations';
 export * from './error-body';
 export * from './queries/sort-key-cursor';

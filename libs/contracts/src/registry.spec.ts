@@ -2,7 +2,7 @@ import { envelope } from './envelope';
 import { decodeMessage } from './registry';
 
 const coupon = {
-  couponId: 'c-1', title: '10 off', minSpend: 0, target: {}, storeIds: [], totalQuantity: 5, perUserLimit: 1, priority: 0,
+  merchantId: 'm-1', couponId: 'c-1', title: '10 off', minSpend: 0, target: {}, storeIds: [], totalQuantity: 5, perUserLimit: 1, priority: 0,
 };
 
 describe('decodeMessage', () => {

@@ -27,14 +27,14 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
  */
 export const Queries = {
   getCoupon: 'catalog.coupon-get.v1',
+  /** A merchant's stores, products, coupons (the operator's: every merchant's), newest first, cursor-paged. */
+  listStores: 'catalog.store-list.v1',
+  listProducts: 'catalog.product-list.v1',
+  listCoupons: 'catalog.coupon-list.v1',
   getWallet: 'wallet.list.v1',
   getOrder: 'ordering.order-get.v1',
   /** A user's own orders, newest first, cursor-paged. */
   listOrders: 'ordering.order-list.v1',
-  /** A merchant's own stores, products and coupons (all of them for the platform admin), newest first, cursor-paged. */
-  listStores: 'catalog.store-list.v1',
-  listProducts: 'catalog.product-list.v1',
-  listCoupons: 'catalog.coupon-list.v1',
   /** Outcome of a command already decided (idempotent repeats, or a gateway that restarted while waiting). */
   commandOutcome: {
     catalog: 'catalog.command-outcome.v1',

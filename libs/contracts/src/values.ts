@@ -9,6 +9,12 @@ export const ID_PATTERN = /^[\x21-\x7E]{1,64}$/;
 export const MAX_MONEY = 1_000_000_000_00; // one billion yuan in fen: far above any real price, below 2^53
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 
+/**
+ * The merchant that owns the catalog entities of events written before tenancy (the upcasters give it to them), so a
+ * data dir from then upgrades in place; `npm start`'s demo merchant signs in as it.
+ */
+export const DEFAULT_MERCHANT_ID = 'default';
+
 /** ENDED is final: an ended coupon is never claimable again (claims already made keep their validity). */
 export const COUPON_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const;
 export type CouponStatus = (typeof COUPON_STATUSES)[number];

@@ -8,15 +8,15 @@ function coupon(couponId: string, over: Record<string, unknown> = {}) {
   return {
     type: CatalogEventTypes.couponCreated,
     payload: {
-      couponId, title: couponId, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10, perUserLimit: 1,
+      merchantId: 'm1', couponId, title: couponId, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10, perUserLimit: 1,
       claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, priority: 0, status: 'ACTIVE', createdAt: '2026-01-01T00:00:00.000Z',
       ...over,
     },
   } as any;
 }
-const store = (storeId: string) => ({ type: CatalogEventTypes.storeUpserted, payload: { storeId, name: storeId } }) as any;
+const store = (storeId: string) => ({ type: CatalogEventTypes.storeUpserted, payload: { merchantId: 'm1', storeId, name: storeId } }) as any;
 const product = (sku: string, over: Record<string, unknown> = {}) =>
-  ({ type: CatalogEventTypes.productUpserted, payload: { sku, name: sku, price: 1000, currency: 'CNY', gtin: null, category: null, brand: null, ...over } }) as any;
+  ({ type: CatalogEventTypes.productUpserted, payload: { merchantId: 'm1', sku, name: sku, price: 1000, currency: 'CNY', gtin: null, category: null, brand: null, ...over } }) as any;
 
 describe('ScanModel', () => {
   let sut: ScanModel;
@@ -35,11 +35,11 @@ describe('ScanModel', () => {
 
   it('finds the product by GTIN-14, ranks its offers with the shared rules and maps them to the catalog views', () => {
     const r = sut.scan({ gtin: '06901234000016', storeId: 's1' }, NOW);
-    expect(r.product).toEqual({ sku: 'milk', gtin: '06901234000016', name: 'milk', price: 1500, currency: 'CNY' });
+    expect(r.product).toEqual({ sku: 'milk', gtin: '06901234000016', name: 'milk', price: 1500, currency: 'CNY', merchantId: 'm1' });
     expect(r.storeId).toBe('s1');
     expect(r.coupons.map((c) => [c.couponId, c.matchScore])).toEqual([['c-sku', 4], ['c-dairy', 2], ['c-s1', 1]]);
     expect(r.best).toEqual({
-      couponId: 'c-sku', title: 'c-sku', discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: { skus: ['milk'] }, storeIds: [],
+      couponId: 'c-sku', merchantId: 'm1', title: 'c-sku', discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: { skus: ['milk'] }, storeIds: [],
       claimableUntil: new Date(NOW + DAY).toISOString(), remaining: 10, matchScore: 4,
     });
     // maxDiscount: null is left out, as the catalog stores the discount.
@@ -131,5 +131,58 @@ describe('ScanModel', () => {
     expect(sut.scan({ storeId: 's1' }, NOW).displays).toMatchObject([{ sku: 'milk', price: 1700 }]);
     sut.applyCatalog({ type: CatalogEventTypes.storeDisplaysSet, payload: { storeId: 's1', items: [] } } as any);
     expect(sut.scan({ storeId: 's1' }, NOW).displays).toEqual([]);
+  });
+});
+
+describe('ScanModel: tenancy', () => {
+  const GTIN = '06901234000016';
+  let sut: ScanModel;
+  beforeEach(() => {
+    sut = new ScanModel();
+    for (const e of [
+      store('s1'),
+      { ...store('s2'), payload: { merchantId: 'm2', storeId: 's2', name: 's2' } },
+      product('milk', { gtin: GTIN, category: 'dairy', price: 1500 }),
+      product('milk', { merchantId: 'm2', gtin: GTIN, category: 'dairy', name: 'Other milk', price: 1800 }),
+      product('only-m2', { merchantId: 'm2', gtin: '06904567000012' }),
+      coupon('m1-milk', { target: { skus: ['milk'] } }),
+      coupon('m1-dairy', { target: { categories: ['dairy'] }, discount: { type: 'AMOUNT_OFF', amount: 50 } }),
+      coupon('m1-all'),
+      coupon('m2-milk', { merchantId: 'm2', target: { skus: ['milk'] }, discount: { type: 'AMOUNT_OFF', amount: 300 } }),
+      coupon('m2-all', { merchantId: 'm2', discount: { type: 'AMOUNT_OFF', amount: 10 } }),
+    ]) sut.applyCatalog(e);
+  });
+
+  it("at a store: that store's merchant's product and coupons only (a same-named sku or category of another merchant matches nothing)", () => {
+    const r1 = sut.scan({ gtin: GTIN, storeId: 's1' }, NOW);
+    expect(r1.product).toMatchObject({ sku: 'milk', price: 1500, merchantId: 'm1' });
+    expect(r1.coupons.map((c) => [c.couponId, c.merchantId])).toEqual([['m1-milk', 'm1'], ['m1-dairy', 'm1'], ['m1-all', 'm1']]);
+    const r2 = sut.scan({ gtin: GTIN, storeId: 's2' }, NOW);
+    expect(r2.product).toMatchObject({ name: 'Other milk', merchantId: 'm2' });
+    expect(r2.coupons.map((c) => c.couponId)).toEqual(['m2-milk', 'm2-all']);
+  });
+
+  it('at a store whose merchant does not carry the GTIN: no product, only its whole-order coupons', () => {
+    const r = sut.scan({ gtin: '06904567000012', storeId: 's1' }, NOW);
+    expect(r.product).toBeNull();
+    expect(r.coupons.map((c) => c.couponId)).toEqual(['m1-all']);
+  });
+
+  it('without a store, a GTIN several merchants carry: every carrier\'s offers ranked together, each labelled, the product of the best one', () => {
+    const r = sut.scan({ gtin: GTIN }, NOW);
+    expect(r.coupons.map((c) => [c.couponId, c.merchantId])).toEqual([['m2-milk', 'm2'], ['m1-milk', 'm1'], ['m1-dairy', 'm1'], ['m1-all', 'm1'], ['m2-all', 'm2']]);
+    expect(r.best?.merchantId).toBe('m2');
+    expect(r.product).toMatchObject({ name: 'Other milk', merchantId: 'm2' });
+  });
+
+  it('without a store, a GTIN one merchant carries: its offers only', () => {
+    const r = sut.scan({ gtin: '06904567000012' }, NOW);
+    expect(r.product).toMatchObject({ sku: 'only-m2', merchantId: 'm2' });
+    expect(r.coupons.map((c) => c.couponId)).toEqual(['m2-all']);
+  });
+
+  it("joins a store's displays with its own merchant's products", () => {
+    sut.applyCatalog({ type: CatalogEventTypes.storeDisplaysSet, payload: { merchantId: 'm2', storeId: 's2', items: [{ sku: 'milk', headline: 'h' }] } } as any);
+    expect(sut.scan({ storeId: 's2' }, NOW).displays).toEqual([{ sku: 'milk', name: 'Other milk', headline: 'h', price: 1800, currency: 'CNY' }]);
   });
 });

@@ -5,12 +5,16 @@ import {
   ProductUpserted, ScanQuery, ScanResult, StoreDisplaysSet, StoreUpserted,
 } from '@coupons/contracts';
 import { CouponDefinition, CouponTarget, ProductInfo } from './coupon';
-import { CouponWithStock, Offer, offersForScan } from './offer-ranking';
+import { CouponWithStock, Offer, compareOffers, offersForScan } from './offer-ranking';
 
 interface ProductRow {
+  merchantId: string;
   info: ProductInfo;
   view: NonNullable<ScanResult['product']>;
 }
+
+/** A key within one merchant's catalog (skus, categories, brands and GTINs are a merchant's own). */
+const own = (merchantId: string, key: string): string => `${merchantId}\u0000${key}`;
 
 /** A catalog event as the scan model folds it (decoded and validated). */
 export type CatalogEvent =
@@ -62,9 +66,10 @@ export function couponDefinitionFromCreated(p: CouponCreated): CouponDefinition 
 /** The parts of a coupon's offer view that only its definition decides (definitions are immutable once created). */
 type StaticOfferView = Omit<OfferView, 'remaining' | 'matchScore'>;
 
-function staticOfferView(c: CouponDefinition): StaticOfferView {
+function staticOfferView(c: CouponDefinition, merchantId: string): StaticOfferView {
   return {
     couponId: c.couponId,
+    merchantId,
     title: c.title,
     discount: c.discount as DiscountSpec,
     minSpend: c.minSpend ?? 0,
@@ -78,6 +83,7 @@ function staticOfferView(c: CouponDefinition): StaticOfferView {
 function offerView(s: StaticOfferView, o: Offer): OfferView {
   return {
     couponId: s.couponId,
+    merchantId: s.merchantId,
     title: s.title,
     discount: s.discount,
     minSpend: s.minSpend,
@@ -113,16 +119,23 @@ interface Derived<T> {
  * per-scan allocations are gone.
  */
 export class ScanModel {
-  private readonly stores = new Set<string>();
+  /** Store id -> its merchant. */
+  private readonly stores = new Map<string, string>();
+  /** By {@link own}(merchant, sku). */
   private readonly products = new Map<string, ProductRow>();
-  private readonly skuByGtin = new Map<string, string>();
+  /** GTIN -> the merchants carrying it, each with its sku. */
+  private readonly carriersByGtin = new Map<string, Map<string, string>>();
+  /** sku -> the merchants having a product of that sku. */
+  private readonly carriersBySku = new Map<string, Set<string>>();
   private readonly coupons = new Map<string, CouponDefinition>();
+  private readonly couponMerchant = new Map<string, string>();
   private readonly issued = new Map<string, number>();
   /** Stock terms changed since creation (CouponStockChanged), by coupon. */
   private readonly terms = new Map<string, { totalQuantity: number; perUserLimit: number }>();
   private readonly displays = new Map<string, Array<{ sku: string; headline: string }>>();
-  // Candidate indexes: which coupons can possibly match a product (the rules decide).
-  private readonly untargeted = new Set<string>();
+  // Candidate indexes: which coupons can possibly match a product (the rules decide). Whole-order coupons by merchant;
+  // the others by own(merchant, sku|category|brand), so a merchant's product only ever meets its merchant's coupons.
+  private readonly untargeted = new Map<string, Set<string>>();
   private readonly bySku = new Map<string, Set<string>>();
   private readonly byCategory = new Map<string, Set<string>>();
   private readonly byBrand = new Map<string, Set<string>>();
@@ -132,8 +145,10 @@ export class ScanModel {
   private readonly staticViews = new Map<string, StaticOfferView>();
   /** Bumped when a coupon is created: the candidate lists below are of an older generation then. */
   private couponGeneration = 0;
+  /** By own(merchant, sku). */
   private readonly candidatesBySku = new Map<string, Derived<string[]>>();
-  private untargetedCandidates: Derived<string[]> | null = null;
+  /** By merchant, and under '' every merchant's (a scan of no known product at no known store). */
+  private readonly untargetedCandidates = new Map<string, Derived<string[]>>();
   /** Bumped when a product is upserted or a store's displays are set: the joined displays below are older then. */
   private displayGeneration = 0;
   private readonly displayViews = new Map<string, Derived<ScanResult['displays']>>();
@@ -142,18 +157,31 @@ export class ScanModel {
   applyCatalog(e: CatalogEvent): void {
     switch (e.type) {
       case CatalogEventTypes.storeUpserted:
-        this.stores.add(e.payload.storeId);
+        // The first owner stays (the catalog never hands a store id to another merchant).
+        if (!this.stores.has(e.payload.storeId)) this.stores.set(e.payload.storeId, e.payload.merchantId);
+        this.displayGeneration++;
         return;
       case CatalogEventTypes.productUpserted: {
         const p = e.payload;
-        const previous = this.products.get(p.sku);
-        if (previous?.info.gtin && this.skuByGtin.get(previous.info.gtin) === p.sku) this.skuByGtin.delete(previous.info.gtin);
+        const m = p.merchantId;
+        const key = own(m, p.sku);
+        const previous = this.products.get(key);
+        const carriers = previous?.info.gtin ? this.carriersByGtin.get(previous.info.gtin) : undefined;
+        if (carriers?.get(m) === p.sku) {
+          carriers.delete(m);
+          if (carriers.size === 0) this.carriersByGtin.delete(previous!.info.gtin!);
+        }
         const gtin = p.gtin ?? null;
         const info: ProductInfo = { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency, category: p.category ?? null, brand: p.brand ?? null };
-        this.products.set(p.sku, { info, view: { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency } });
-        if (gtin) this.skuByGtin.set(gtin, p.sku);
+        this.products.set(key, { merchantId: m, info, view: { sku: p.sku, gtin, name: p.name, price: p.price, currency: p.currency, merchantId: m } });
+        if (gtin) {
+          let byMerchant = this.carriersByGtin.get(gtin);
+          if (!byMerchant) this.carriersByGtin.set(gtin, (byMerchant = new Map()));
+          byMerchant.set(m, p.sku);
+        }
+        addTo(this.carriersBySku, p.sku, m);
         // The product's category or brand may have changed: its candidates are worked out again on its next scan.
-        this.candidatesBySku.delete(p.sku);
+        this.candidatesBySku.delete(key);
         this.displayGeneration++;
         return;
       }
@@ -162,14 +190,16 @@ export class ScanModel {
         if (this.coupons.has(e.payload.couponId)) return;
         const created = couponDefinitionFromCreated(e.payload);
         const c = { ...created, ...this.terms.get(created.couponId) };
+        const m = e.payload.merchantId;
         this.coupons.set(c.couponId, c);
+        this.couponMerchant.set(c.couponId, m);
         this.stock.set(c.couponId, { coupon: c, issued: this.issued.get(c.couponId) ?? 0 });
-        this.staticViews.set(c.couponId, staticOfferView(c));
+        this.staticViews.set(c.couponId, staticOfferView(c, m));
         const t = c.target ?? {};
-        if (!t.skus?.length && !t.categories?.length && !t.brands?.length) this.untargeted.add(c.couponId);
-        for (const sku of t.skus ?? []) addTo(this.bySku, sku, c.couponId);
-        for (const category of t.categories ?? []) addTo(this.byCategory, category, c.couponId);
-        for (const brand of t.brands ?? []) addTo(this.byBrand, brand, c.couponId);
+        if (!t.skus?.length && !t.categories?.length && !t.brands?.length) addTo(this.untargeted, m, c.couponId);
+        for (const sku of t.skus ?? []) addTo(this.bySku, own(m, sku), c.couponId);
+        for (const category of t.categories ?? []) addTo(this.byCategory, own(m, category), c.couponId);
+        for (const brand of t.brands ?? []) addTo(this.byBrand, own(m, brand), c.couponId);
         this.couponGeneration++;
         return;
       }
@@ -223,56 +253,101 @@ export class ScanModel {
     const changed = terms ? { ...c, ...terms } : c;
     this.coupons.set(c.couponId, changed);
     this.stock.set(c.couponId, { coupon: changed, issued: this.issued.get(c.couponId) ?? 0 });
-    this.staticViews.set(c.couponId, staticOfferView(changed));
+    this.staticViews.set(c.couponId, staticOfferView(changed, this.couponMerchant.get(c.couponId)!));
   }
 
-  /** The scan answer: product by GTIN (else sku), the store if known, ranked offers, the store's displays. */
+  /**
+   * The scan answer: the store if known, the product by GTIN (else sku), ranked offers, the store's displays.
+   *
+   * Tenancy: at a known store, the store's merchant's product and coupons only. Without one (no store, or an unknown
+   * store), every merchant carrying the code is asked: each one's offers for its own product, ranked together by the
+   * shared rules and each labelled with its merchant; `product` is the one of the merchant whose offer is best (with
+   * no offer, the carrier first by merchant id). A code no merchant carries gets every merchant's whole-order coupons.
+   */
   scan(q: ScanQuery, now: number): ScanResult {
-    let product: ProductRow | undefined;
-    if (q.gtin) {
-      const sku = this.skuByGtin.get(q.gtin);
-      if (sku) product = this.products.get(sku);
-    }
-    if (!product && q.sku) product = this.products.get(q.sku);
     // An unknown store counts as no store: it neither excludes store coupons nor scores them.
-    const storeId = q.storeId && this.stores.has(q.storeId) ? q.storeId : null;
+    const storeMerchant = q.storeId ? this.stores.get(q.storeId) : undefined;
+    const storeId = storeMerchant !== undefined ? q.storeId! : null;
+    const carriers = storeMerchant !== undefined ? [storeMerchant] : this.carriersOf(q);
 
-    const candidates = this.candidatesFor(product?.info ?? null);
-    const coupons: CouponWithStock[] = new Array(candidates.length);
-    for (let i = 0; i < candidates.length; i++) coupons[i] = this.stock.get(candidates[i])!;
-    const { offers } = offersForScan({ product: product?.info ?? null, storeId, coupons, now });
+    let product: ProductRow | undefined;
+    let offers: Offer[];
+    if (carriers.length === 0) {
+      offers = this.offers(storeMerchant ?? '', null, storeId, now);
+    } else if (carriers.length === 1) {
+      product = this.productOf(carriers[0], q);
+      offers = this.offers(carriers[0], product ?? null, storeId, now);
+    } else {
+      const byCoupon = new Map<string, ProductRow>();
+      offers = [];
+      for (const m of carriers) {
+        const row = this.productOf(m, q)!;
+        for (const o of this.offers(m, row, storeId, now)) {
+          offers.push(o);
+          byCoupon.set(o.couponId, row);
+        }
+      }
+      offers.sort(compareOffers);
+      product = offers.length ? byCoupon.get(offers[0].couponId) : this.productOf(carriers[0], q);
+    }
     const views: OfferView[] = new Array(offers.length);
     for (let i = 0; i < offers.length; i++) views[i] = offerView(this.staticViews.get(offers[i].couponId)!, offers[i]);
 
     return { product: product ? product.view : null, storeId, coupons: views, best: views[0] ?? null, displays: storeId ? this.displaysOf(storeId) : [] };
   }
 
-  /** The coupons that can possibly match a product (or, without one, the whole-order coupons); the rules decide. */
-  private candidatesFor(product: ProductInfo | null): string[] {
-    if (!product) {
-      if (this.untargetedCandidates?.generation !== this.couponGeneration) {
-        this.untargetedCandidates = { generation: this.couponGeneration, value: [...this.untargeted] };
-      }
-      return this.untargetedCandidates.value;
+  /** The merchants having a product for the scanned GTIN (else sku), by merchant id. */
+  private carriersOf(q: ScanQuery): string[] {
+    const byGtin = q.gtin ? this.carriersByGtin.get(q.gtin) : undefined;
+    if (byGtin?.size) return byGtin.size === 1 ? [byGtin.keys().next().value!] : [...byGtin.keys()].sort();
+    const bySku = q.sku ? this.carriersBySku.get(q.sku) : undefined;
+    return bySku?.size ? [...bySku].sort() : [];
+  }
+
+  /** A merchant's product for the scanned GTIN, else its product of the scanned sku. */
+  private productOf(merchantId: string, q: ScanQuery): ProductRow | undefined {
+    const sku = q.gtin ? this.carriersByGtin.get(q.gtin)?.get(merchantId) : undefined;
+    return (sku !== undefined ? this.products.get(own(merchantId, sku)) : undefined) ?? (q.sku ? this.products.get(own(merchantId, q.sku)) : undefined);
+  }
+
+  /** A merchant's offers for its product (merchant '' and no product: every merchant's whole-order coupons). */
+  private offers(merchantId: string, product: ProductRow | null, storeId: string | null, now: number): Offer[] {
+    const candidates = this.candidatesFor(merchantId, product);
+    const coupons: CouponWithStock[] = new Array(candidates.length);
+    for (let i = 0; i < candidates.length; i++) coupons[i] = this.stock.get(candidates[i])!;
+    return offersForScan({ product: product?.info ?? null, storeId, coupons, now }).offers;
+  }
+
+  /** The coupons that can possibly match a merchant's product (or, without one, its whole-order coupons); the rules decide. */
+  private candidatesFor(merchantId: string, row: ProductRow | null): string[] {
+    if (!row) {
+      const kept = this.untargetedCandidates.get(merchantId);
+      if (kept?.generation === this.couponGeneration) return kept.value;
+      const value = merchantId === '' ? [...this.untargeted.values()].flatMap((ids) => [...ids]) : [...(this.untargeted.get(merchantId) ?? [])];
+      this.untargetedCandidates.set(merchantId, { generation: this.couponGeneration, value });
+      return value;
     }
-    const kept = this.candidatesBySku.get(product.sku);
+    const product = row.info;
+    const key = own(merchantId, product.sku);
+    const kept = this.candidatesBySku.get(key);
     if (kept?.generation === this.couponGeneration) return kept.value;
-    const ids = new Set<string>(this.untargeted);
-    this.bySku.get(product.sku)?.forEach((id) => ids.add(id));
-    if (product.category) this.byCategory.get(product.category)?.forEach((id) => ids.add(id));
-    if (product.brand) this.byBrand.get(product.brand)?.forEach((id) => ids.add(id));
+    const ids = new Set<string>(this.untargeted.get(merchantId));
+    this.bySku.get(key)?.forEach((id) => ids.add(id));
+    if (product.category) this.byCategory.get(own(merchantId, product.category))?.forEach((id) => ids.add(id));
+    if (product.brand) this.byBrand.get(own(merchantId, product.brand))?.forEach((id) => ids.add(id));
     const value = [...ids];
-    this.candidatesBySku.set(product.sku, { generation: this.couponGeneration, value });
+    this.candidatesBySku.set(key, { generation: this.couponGeneration, value });
     return value;
   }
 
-  /** A known store's promoted products, joined with the current products (unknown skus left out). */
+  /** A known store's promoted products, joined with its merchant's current products (unknown skus left out). */
   private displaysOf(storeId: string): ScanResult['displays'] {
     const kept = this.displayViews.get(storeId);
     if (kept?.generation === this.displayGeneration) return kept.value;
     const value: ScanResult['displays'] = [];
+    const merchantId = this.stores.get(storeId) ?? '';
     for (const item of this.displays.get(storeId) ?? []) {
-      const p = this.products.get(item.sku);
+      const p = this.products.get(own(merchantId, item.sku));
       if (p) value.push({ sku: item.sku, name: p.info.name, headline: item.headline, price: p.info.price, currency: p.info.currency });
     }
     this.displayViews.set(storeId, { generation: this.displayGeneration, value });
@@ -294,5 +369,10 @@ export class ScanModel {
   /** Sizes, for logs and metrics. */
   counts(): { stores: number; products: number; coupons: number } {
     return { stores: this.stores.size, products: this.products.size, coupons: this.coupons.size };
+  }
+
+  /** The merchant owning a coupon this model has seen. */
+  couponMerchantOf(couponId: string): string | undefined {
+    return this.couponMerchant.get(couponId);
   }
 }

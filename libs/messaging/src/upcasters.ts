@@ -1,4 +1,4 @@
-import { CatalogEventTypes, DecodeResult, Envelope, decodeMessage } from '@coupons/contracts';
+import { CatalogCommandTypes, CatalogEventTypes, DEFAULT_MERCHANT_ID, DecodeResult, Envelope, decodeMessage } from '@coupons/contracts';
 
 /** Turns the payload of one version of an event type into the payload of the next version. Pure: no clock, no I/O. */
 export type Upcaster = (payload: any, envelope: Envelope<any>) => any;
@@ -48,6 +48,18 @@ export const upcasters = new UpcasterRegistry().register(CatalogEventTypes.coupo
   status: p.status ?? 'ACTIVE',
   createdAt: p.createdAt ?? env.occurredAt,
 }));
+
+/**
+ * Tenancy: catalog commands and events written before it named no merchant; everything then was one merchant's,
+ * {@link DEFAULT_MERCHANT_ID}. The step gives it to them and keeps a merchantId already there (the services still
+ * stamp version 1, so current messages pass through it unchanged). CouponCreated takes it after its v1 step.
+ */
+const withDefaultMerchant: Upcaster = (p) => ({ ...p, merchantId: p.merchantId ?? DEFAULT_MERCHANT_ID });
+for (const type of [
+  CatalogEventTypes.storeUpserted, CatalogEventTypes.productUpserted, CatalogEventTypes.couponStatusChanged, CatalogEventTypes.storeDisplaysSet,
+  ...Object.values(CatalogCommandTypes),
+]) upcasters.register(type, 1, withDefaultMerchant);
+upcasters.register(CatalogEventTypes.couponCreated, 2, withDefaultMerchant);
 
 /** What the consumer runtime and the replay tool decode with: validation after the project's upcasters. */
 export const decodeWithUpcasters = (value: Buffer | string | object | null): DecodeResult => upcasters.decode(value);

@@ -179,11 +179,11 @@ export async function startStack(opts: StackOptions = {}): Promise<RunningStack>
 }
 
 /** Asks a gateway (started with AUTH_DEV_TOKENS=true) for a token: POST /v1/auth/dev-token. */
-export async function mintDevToken(gatewayUrl: string, userId: string, roles: string[] = ['customer']): Promise<string> {
+export async function mintDevToken(gatewayUrl: string, userId: string, roles: string[] = ['customer'], merchantId?: string): Promise<string> {
   const res = await fetch(`${gatewayUrl}/v1/auth/dev-token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId, roles }),
+    body: JSON.stringify({ userId, roles, ...(merchantId !== undefined ? { merchantId } : {}) }),
   });
   const text = await res.text();
   if (res.status !== 200 && res.status !== 201) throw new Error(`POST /v1/auth/dev-token answered ${res.status}: ${text}`);

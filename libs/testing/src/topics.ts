@@ -1,12 +1,15 @@
-import { Envelope, decodeMessage } from '@coupons/contracts';
+import { DecodeResult, Envelope, decodeMessage } from '@coupons/contracts';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 /**
  * Every valid envelope of `topics`, from offset 0 to their ends as they stand when called (a fresh consumer group
- * reads them; what fails to decode is counted but left out). For replay tests that fold topics by hand.
+ * reads them; what fails to decode is counted but left out). For replay tests that fold topics by hand: those pass the
+ * services' decoding (messaging's decodeWithUpcasters) to read older events as the services and the replay tool do.
  */
-export async function readEnvelopes(kafka: Kafka, topics: string[], timeoutMs = 30_000): Promise<Envelope[]> {
+export async function readEnvelopes(
+  kafka: Kafka, topics: string[], timeoutMs = 30_000, decode: (value: Buffer | null) => DecodeResult = decodeMessage,
+): Promise<Envelope[]> {
   const admin = kafka.admin();
   await admin.connect();
   let total = 0;
@@ -25,7 +28,7 @@ export async function readEnvelopes(kafka: Kafka, topics: string[], timeoutMs = 
     const all = new Promise<void>((resolve) => (done = resolve));
     await reader.run({
       eachMessage: async ({ message }) => {
-        const decoded = decodeMessage(message.value);
+        const decoded = decode(message.value);
         if (decoded.ok) out.push(decoded.envelope);
         if (++seen >= total) done();
       },

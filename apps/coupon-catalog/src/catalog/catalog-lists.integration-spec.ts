@@ -1,7 +1,8 @@
 import {
-  AdminListPage, AdminListQuery, CatalogEventTypes, CouponCreated, Envelope, ListCouponsQuery, ListProductsQuery, ProductUpserted, StoreUpserted,
-  WalletEventTypes, envelope,
+  AdminListPage, AdminListQuery, CatalogEventTypes, CouponCreated, DEFAULT_MERCHANT_ID, Envelope, ListCouponsQuery, ListProductsQuery, ProductUpserted,
+  StoreUpserted, WalletEventTypes, envelope,
 } from '@coupons/contracts';
+import { decodeWithUpcasters } from '@coupons/messaging';
 import { runMigrationsWithLock } from '@coupons/service-kit';
 import { createTestDatabase } from '@coupons/testing';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ jest.setTimeout(60_000);
 let url: string;
 let db: DataSource;
 const BASE = Date.parse('2026-11-01T00:00:00.000Z');
+const M = 'm-lists';
 /** Three rows share each second, so the id tie-break is exercised on every page boundary. */
 const at = (i: number) => new Date(BASE + Math.floor(i / 3) * 1000).toISOString();
 
@@ -30,7 +32,7 @@ async function fold(events: Envelope[]): Promise<void> {
 }
 
 const coupon = (id: string, over: Partial<CouponCreated> = {}): CouponCreated => ({
-  couponId: id, title: id, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10, perUserLimit: 1,
+  merchantId: M, couponId: id, title: id, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10, perUserLimit: 1,
   priority: 0, status: 'ACTIVE', createdAt: BASE_ISO, ...over,
 });
 const BASE_ISO = new Date(BASE).toISOString();
@@ -67,9 +69,9 @@ describe('merchant lists', () => {
     // Folded in a shuffled order: the position comes from the events' times, not from the order rows arrived in.
     const stores = Array.from({ length: 250 }, (_, i) => ({ storeId: `st-${String(i).padStart(3, '0')}`, i }));
     const shuffled = [...stores].sort((a, b) => ((a.i * 7919) % 250) - ((b.i * 7919) % 250));
-    await fold(shuffled.map(({ storeId, i }) => event<StoreUpserted>(CatalogEventTypes.storeUpserted, storeId, { storeId, name: `Store ${i}` }, at(i))));
+    await fold(shuffled.map(({ storeId, i }) => event<StoreUpserted>(CatalogEventTypes.storeUpserted, storeId, { merchantId: M, storeId, name: `Store ${i}` }, at(i))));
     // A later rename keeps the store's place: created_at is its first upsert's time.
-    await fold([event<StoreUpserted>(CatalogEventTypes.storeUpserted, 'st-000', { storeId: 'st-000', name: 'Renamed' }, at(999))]);
+    await fold([event<StoreUpserted>(CatalogEventTypes.storeUpserted, 'st-000', { merchantId: M, storeId: 'st-000', name: 'Renamed' }, at(999))]);
 
     const pages = await allPages((q) => listStores(db.manager, q), { merchantId: null, limit: 100 });
     expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
@@ -95,7 +97,7 @@ describe('merchant lists', () => {
       ['COLA-2', 'Diet', null, 'drinks', 'Fizz'],
     ];
     await fold(products.map(([sku, name, gtin, category, brand], i) =>
-      event<ProductUpserted>(CatalogEventTypes.productUpserted, sku, { sku, name, price: 100 + i, currency: 'CNY', gtin, category, brand }, at(i))));
+      event<ProductUpserted>(CatalogEventTypes.productUpserted, sku, { merchantId: M, sku, name, price: 100 + i, currency: 'CNY', gtin, category, brand }, at(i))));
     const skus = async (filters: Partial<ListProductsQuery>) =>
       (await listProducts(db.manager, { merchantId: null, limit: 100, ...filters })).items.map((p) => p.sku);
 
@@ -157,10 +159,11 @@ describe('the creation-times migration', () => {
   it('gives stores and products folded before it the time of their first upsert, as a replay of their events does', async () => {
     const before = new DataSource({ ...catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_before' }), migrations: CATALOG_MIGRATIONS.slice(0, 2) });
     await before.initialize();
-    const events = [
-      event<StoreUpserted>(CatalogEventTypes.storeUpserted, 'old-st', { storeId: 'old-st', name: 'First' }, '2026-01-01T00:00:00.000Z'),
-      event<StoreUpserted>(CatalogEventTypes.storeUpserted, 'old-st', { storeId: 'old-st', name: 'Second' }, '2026-02-01T00:00:00.000Z'),
-      event<ProductUpserted>(CatalogEventTypes.productUpserted, 'old-sku',
+    // Events as the version before tenancy wrote them (no merchantId); a replay reads them through the upcasters.
+    const events: Envelope[] = [
+      event(CatalogEventTypes.storeUpserted, 'old-st', { storeId: 'old-st', name: 'First' }, '2026-01-01T00:00:00.000Z'),
+      event(CatalogEventTypes.storeUpserted, 'old-st', { storeId: 'old-st', name: 'Second' }, '2026-02-01T00:00:00.000Z'),
+      event(CatalogEventTypes.productUpserted, 'old-sku',
         { sku: 'old-sku', name: 'Tea', price: 100, currency: 'CNY', gtin: null, category: null, brand: null }, '2026-01-15T00:00:00.000Z'),
     ];
     try {
@@ -176,11 +179,11 @@ describe('the creation-times migration', () => {
     const after = new DataSource(catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_before' }));
     await after.initialize();
     try {
-      expect(await runMigrationsWithLock(after)).toEqual(['CatalogCreationTimes1764040560000', 'CouponDailyCaps1764040600000', 'CouponStockTerms1764045150000']);
+      expect(await runMigrationsWithLock(after)).toEqual(CATALOG_MIGRATIONS.slice(2).map((m) => m.name));
       const stores = await listStores(after.manager, { merchantId: null, limit: 10 });
       expect(stores.items).toEqual([
-        { storeId: 'old-st', name: 'Second', createdAt: '2026-01-01T00:00:00.000Z' },
-        { storeId: 'no-outcome', name: 'Orphan', createdAt: '1970-01-01T00:00:00.000Z' },
+        { storeId: 'old-st', merchantId: DEFAULT_MERCHANT_ID, name: 'Second', createdAt: '2026-01-01T00:00:00.000Z' },
+        { storeId: 'no-outcome', merchantId: DEFAULT_MERCHANT_ID, name: 'Orphan', createdAt: '1970-01-01T00:00:00.000Z' },
       ]);
       expect((await listProducts(after.manager, { merchantId: null, limit: 10 })).items).toMatchObject([{ sku: 'old-sku', createdAt: '2026-01-15T00:00:00.000Z' }]);
     } finally {
@@ -192,8 +195,15 @@ describe('the creation-times migration', () => {
     await replayed.initialize();
     try {
       await runMigrationsWithLock(replayed);
-      await replayed.transaction((em) => catalogProjection.applyMany(em, events));
-      expect((await listStores(replayed.manager, { merchantId: null, limit: 10 })).items).toEqual([{ storeId: 'old-st', name: 'Second', createdAt: '2026-01-01T00:00:00.000Z' }]);
+      const upcast = events.map((e) => {
+        const decoded = decodeWithUpcasters(JSON.stringify(e));
+        if (!decoded.ok) throw new Error(decoded.reason);
+        return decoded.envelope;
+      });
+      await replayed.transaction((em) => catalogProjection.applyMany(em, upcast));
+      expect((await listStores(replayed.manager, { merchantId: null, limit: 10 })).items).toEqual([
+        { storeId: 'old-st', merchantId: DEFAULT_MERCHANT_ID, name: 'Second', createdAt: '2026-01-01T00:00:00.000Z' },
+      ]);
       expect((await listProducts(replayed.manager, { merchantId: null, limit: 10 })).items).toMatchObject([{ sku: 'old-sku', createdAt: '2026-01-15T00:00:00.000Z' }]);
     } finally {
       await replayed.destroy();

@@ -9,15 +9,9 @@ import { couponListItemView, productView, storeView } from './mappers';
 // The merchant lists (GET /v1/admin/stores|products|coupons): newest first by the creating event's time, then id
 // desc, so the order is the same on every replay; a page is the rows after the cursor's (created_at, id).
 
-/**
- * Narrows a list to one merchant's rows; a null merchant is the platform admin, who sees every merchant's.
- * Tenancy adds merchant_id: `if (merchantId !== null) qb.andWhere(`${alias}.merchant_id = :merchantId`, { merchantId })`
- * is the one line it needs here (the catalog has no merchant column yet).
- */
+/** A merchant sees its own rows; the platform admin (merchantId null) everyone's. */
 function merchantFilter<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, alias: string, merchantId: string | null): SelectQueryBuilder<T> {
-  void alias;
-  void merchantId;
-  return qb;
+  return merchantId === null ? qb : qb.andWhere(`${alias}.merchant_id = :merchantId`, { merchantId });
 }
 
 /** `q` as an ILIKE pattern matching it anywhere: its own %, _ and \ match themselves (ESCAPE '\'). */

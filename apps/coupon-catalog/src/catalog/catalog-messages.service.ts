@@ -68,9 +68,10 @@ export class CatalogMessagesService {
 /** A state whose every read first folds the run's pending decisions. */
 function flushedFirst(state: CatalogState, pending: { flush(): Promise<void> }): CatalogState {
   return {
-    storeExists: async (storeId) => (await pending.flush(), state.storeExists(storeId)),
-    skuWithGtin: async (gtin) => (await pending.flush(), state.skuWithGtin(gtin)),
+    storeOwner: async (storeId) => (await pending.flush(), state.storeOwner(storeId)),
+    skuWithGtin: async (merchantId, gtin) => (await pending.flush(), state.skuWithGtin(merchantId, gtin)),
     coupon: async (couponId) => (await pending.flush(), state.coupon(couponId)),
-    unknownSkus: async (skus) => (await pending.flush(), state.unknownSkus(skus)),
+    unknownSkus: async (merchantId, skus) => (await pending.flush(), state.unknownSkus(merchantId, skus)),
+    unknownStores: async (merchantId, storeIds) => (await pending.flush(), state.unknownStores(merchantId, storeIds)),
   };
 }

@@ -26,9 +26,10 @@ export class CatalogQueriesController {
     return answerQuery<CouponAdminView>(async () => {
       const parsed = parseQuery(GetCouponQuery, data);
       if (!parsed.ok) return parsed.reply;
-      const { couponId } = parsed.query;
+      const { couponId, merchantId } = parsed.query;
       const coupon = await this.dataSource.manager.findOneBy(CouponEntity, { couponId });
-      if (!coupon) return { ok: false, code: 'COUPON_NOT_FOUND', message: `no coupon ${couponId}` };
+      // Another merchant's coupon is not found, exactly as an unknown id; without merchantId (admin) every coupon is.
+      if (!coupon || (merchantId !== undefined && coupon.merchantId !== merchantId)) return { ok: false, code: 'COUPON_NOT_FOUND', message: `no coupon ${couponId}` };
       const usage = await this.dataSource.manager.findOneBy(CouponUsageEntity, { couponId });
       return { ok: true, value: couponAdminView(coupon, usage) };
     }, this.logError);

@@ -78,13 +78,15 @@ async function usageDelta(em: EntityManager, events: ReadonlyArray<Envelope<{ co
 }
 
 /**
- * Inserts a store or product, or replaces every column but its key and created_at: created_at stays the first
- * upsert's occurredAt, so the merchant lists' newest-first order is that of creation, equal on every replay. The
- * replaced columns come from the entity's metadata, so a column added later is replaced too.
+ * Inserts a store or product, or replaces every column but its key, owner and created_at: created_at stays the first
+ * upsert's occurredAt, so the merchant lists' newest-first order is that of creation, equal on every replay, and the
+ * owner the first merchant's (the decision never hands a store to another one: STORE_ID_TAKEN). The replaced columns
+ * come from the entity's metadata, so a column added later is replaced too.
  */
 async function upsertKeepingCreatedAt<T extends ObjectLiteral>(em: EntityManager, entity: EntityTarget<T>, row: T): Promise<void> {
   const columns = em.connection.getMetadata(entity).columns;
   const key = columns.filter((c) => c.isPrimary).map((c) => c.databaseName);
-  const replaced = columns.filter((c) => !c.isPrimary && c.databaseName !== 'created_at').map((c) => c.databaseName);
+  const kept = new Set(['created_at', 'merchant_id']);
+  const replaced = columns.filter((c) => !c.isPrimary && !kept.has(c.databaseName)).map((c) => c.databaseName);
   await em.createQueryBuilder().insert().into(entity).values(row as QueryDeepPartialEntity<T>).orUpdate(replaced, key).execute();
 }

@@ -6,22 +6,27 @@ const bigintAsNumber: ValueTransformer = {
   from: (v: string | null) => (v === null ? null : Number(v)),
 };
 
-/** created_at: the occurredAt of the first upsert event (never the clock, never changed by later upserts). */
+/**
+ * Store ids are unique on the platform (store QR codes carry them); each store belongs to one merchant.
+ * created_at: the occurredAt of the first upsert event (never the clock, never changed by later upserts).
+ */
 @Entity({ name: 'store' })
 @Index('store_created_idx', ['createdAt', 'storeId'])
 export class StoreEntity {
   @PrimaryColumn('text', { name: 'store_id' }) storeId!: string;
+  @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') name!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
-/** created_at as for stores: the occurredAt of the first upsert event. */
+/** Skus and GTINs are a merchant's own: two merchants may both sell sku X or carry GTIN Y. created_at as for stores. */
 @Entity({ name: 'product' })
+@Index('product_gtin_key', ['merchantId', 'gtin'], { unique: true })
 @Index('product_created_idx', ['createdAt', 'sku'])
 export class ProductEntity {
+  @PrimaryColumn('text', { name: 'merchant_id' }) merchantId!: string;
   @PrimaryColumn('text') sku!: string;
-  /** GTIN-14; unique when present. */
-  @Index('product_gtin_key', { unique: true })
+  /** GTIN-14; unique within the merchant when present. */
   @Column('text', { nullable: true }) gtin!: string | null;
   @Column('text') name!: string;
   @Column('bigint', { transformer: bigintAsNumber }) price!: number;
@@ -38,8 +43,10 @@ export class ProductEntity {
 @Entity({ name: 'coupon' })
 @Index('coupon_status_idx', ['status'])
 @Index('coupon_created_idx', ['createdAt', 'couponId'])
+@Index('coupon_merchant_idx', ['merchantId'])
 export class CouponEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
+  @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') title!: string;
   @Column('jsonb') discount!: Record<string, unknown>;
   @Column('bigint', { name: 'min_spend', transformer: bigintAsNumber }) minSpend!: number;

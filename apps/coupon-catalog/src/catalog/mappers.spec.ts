@@ -2,7 +2,7 @@ import { CouponCreated } from '@coupons/contracts';
 import { couponAdminView, couponCreatedFromEntity, couponEntityFromCreated } from './mappers';
 
 const created: CouponCreated = {
-  couponId: 'c-1', title: '10% off drinks', discount: { type: 'PERCENT_OFF', percent: 10, maxDiscount: 300 }, minSpend: 1000,
+  merchantId: 'm-1', couponId: 'c-1', title: '10% off drinks', discount: { type: 'PERCENT_OFF', percent: 10, maxDiscount: 300 }, minSpend: 1000,
   target: { categories: ['drinks'] }, storeIds: ['s-1'], totalQuantity: 100, perUserLimit: 2,
   claimableFrom: '2026-01-01T00:00:00.000Z', claimableUntil: '2026-12-31T23:59:59.000Z', validDaysAfterClaim: 7, validUntil: null,
   priority: 3, dailyQuantity: null, perUserDailyLimit: null, status: 'ACTIVE', createdAt: '2026-01-01T08:00:00.000Z',

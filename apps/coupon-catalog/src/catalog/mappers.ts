@@ -15,6 +15,7 @@ export function couponEntityFromCreated(p: CouponCreated): CouponEntity {
   const target = normalizeTarget(p.target);
   return Object.assign(new CouponEntity(), {
     couponId: p.couponId,
+    merchantId: p.merchantId,
     title: p.title,
     discount: plainDiscount(p.discount) as unknown as Record<string, unknown>,
     minSpend: p.minSpend,
@@ -41,6 +42,7 @@ export function couponEntityFromCreated(p: CouponCreated): CouponEntity {
 /** The CouponCreated payload of a stored coupon: what a repeated CreateCoupon answers with. */
 export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
   return {
+    merchantId: c.merchantId,
     couponId: c.couponId,
     title: c.title,
     discount: c.discount as unknown as DiscountSpec,
@@ -67,6 +69,7 @@ export function couponCreatedFromEntity(c: CouponEntity): CouponCreated {
 /** `createdAt`: the event's occurredAt; the projection keeps the first one (see upsertKeepingCreatedAt). */
 export function productEntityFromEvent(p: ProductUpserted, createdAt: Date): ProductEntity {
   return Object.assign(new ProductEntity(), {
+    merchantId: p.merchantId,
     sku: p.sku,
     gtin: p.gtin ?? null,
     name: p.name,
@@ -79,16 +82,17 @@ export function productEntityFromEvent(p: ProductUpserted, createdAt: Date): Pro
 }
 
 export function storeEntityFromEvent(p: StoreUpserted, createdAt: Date): StoreEntity {
-  return Object.assign(new StoreEntity(), { storeId: p.storeId, name: p.name, createdAt });
+  return Object.assign(new StoreEntity(), { storeId: p.storeId, merchantId: p.merchantId, name: p.name, createdAt });
 }
 
 export function storeView(s: StoreEntity): StoreView {
-  return { storeId: s.storeId, name: s.name, createdAt: s.createdAt.toISOString() };
+  return { storeId: s.storeId, merchantId: s.merchantId, name: s.name, createdAt: s.createdAt.toISOString() };
 }
 
 export function productView(p: ProductEntity): ProductView {
   return {
-    sku: p.sku, name: p.name, price: p.price, currency: p.currency, gtin: p.gtin, category: p.category, brand: p.brand, createdAt: p.createdAt.toISOString(),
+    merchantId: p.merchantId, sku: p.sku, name: p.name, price: p.price, currency: p.currency, gtin: p.gtin, category: p.category, brand: p.brand,
+    createdAt: p.createdAt.toISOString(),
   };
 }
 
@@ -98,6 +102,7 @@ type CouponUsage = Pick<CouponUsageEntity, 'issued' | 'redeemed'> & Partial<Pick
 export function couponAdminView(c: CouponEntity, usage: CouponUsage | null): CouponAdminView {
   return {
     couponId: c.couponId,
+    merchantId: c.merchantId,
     title: c.title,
     discount: c.discount as unknown as DiscountSpec,
     minSpend: c.minSpend,

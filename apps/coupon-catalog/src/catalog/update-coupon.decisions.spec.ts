@@ -8,7 +8,7 @@ const UNTIL = '2026-06-30T00:00:00.000Z';
 
 function couponWith(o: { status?: CouponStatus; claimableUntil?: string | null } = {}): CouponEntity {
   const c = couponEntityFromCreated({
-    couponId: 'c-1', title: '5 off', discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10,
+    merchantId: 'm-1', couponId: 'c-1', title: '5 off', discount: { type: 'AMOUNT_OFF', amount: 500 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10,
     perUserLimit: 1, priority: 3, claimableUntil: o.claimableUntil === undefined ? UNTIL : o.claimableUntil, status: 'ACTIVE', createdAt: '2026-01-01T00:00:00.000Z',
   });
   c.status = o.status ?? 'ACTIVE';
@@ -16,19 +16,20 @@ function couponWith(o: { status?: CouponStatus; claimableUntil?: string | null }
 }
 
 const stateWith = (coupon: CouponEntity | null): CatalogState => ({
-  storeExists: async () => true,
+  storeOwner: async () => 'm-1',
   skuWithGtin: async () => null,
   coupon: async (id) => (coupon && coupon.couponId === id ? coupon : null),
   unknownSkus: async () => new Set(),
+  unknownStores: async () => new Set(),
 });
 
-const update = (payload: object) => envelope(CouponEditCommandTypes.updateCoupon, { couponId: 'c-1', ...payload }, { aggregateId: 'c-1', correlationId: 'corr', eventId: 'cmd-1' });
+const update = (payload: object) => envelope(CouponEditCommandTypes.updateCoupon, { merchantId: 'm-1', couponId: 'c-1', ...payload }, { aggregateId: 'c-1', correlationId: 'corr', eventId: 'cmd-1' });
 
 describe('UpdateCoupon', () => {
   it('answers with every editable field after the edit, the unchanged ones as they were', async () => {
     const [e] = await decideCatalogCommand(update({ title: 'Now 6 off' }), stateWith(couponWith()), now);
     expect(e).toMatchObject({ type: CouponEditEventTypes.couponUpdated, causationId: 'cmd-1', aggregateId: 'c-1' });
-    expect(e.payload).toEqual({ couponId: 'c-1', title: 'Now 6 off', priority: 3, claimableUntil: UNTIL, status: 'ACTIVE' });
+    expect(e.payload).toEqual({ merchantId: 'm-1', couponId: 'c-1', title: 'Now 6 off', priority: 3, claimableUntil: UNTIL, status: 'ACTIVE' });
   });
 
   it.each([

@@ -1,7 +1,8 @@
 // The replay tool on the catalog, against the real broker and PostgreSQL: a topic holding CouponCreated v1 (before
 // status and createdAt existed) and v2 rebuilds through the upcaster; a poison message is skipped as the live consumer
 // dead-letters it; --from-scratch builds the live schema; --verify says EQUAL, and after a row is tampered with says
-// DIFFERENT, exits 1 and prints the differing rows.
+// DIFFERENT, exits 1 and prints the differing rows. Tenancy: the events, all written before merchants existed, rebuild
+// as the default merchant's, and a database folded before tenancy upgrades in place to the same rows.
 import { Envelope, Topics, envelope } from '@coupons/contracts';
 import { createKafka, fetchMarks, replayRange, runReplayTool } from '@coupons/messaging';
 import { runMigrationsWithLock } from '@coupons/service-kit';
@@ -10,6 +11,7 @@ import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { catalogDataSourceOptions } from '../database/data-source';
+import { CATALOG_MIGRATIONS } from '../migrations';
 import { catalogReplayTarget } from './replay';
 
 jest.setTimeout(90_000);
@@ -44,6 +46,7 @@ beforeAll(async () => {
     producer.send({ topic, acks: -1, messages: events.map((e) => (typeof e === 'string' ? { key: 'k', value: e } : { key: e.aggregateId, value: JSON.stringify(e) })) });
   await send(Topics.catalogEvents, [
     ev('StoreUpserted', { storeId: 's1', name: 'Store one' }, 's1'),
+    ev('ProductUpserted', { sku: 'p1', name: 'Tea', price: 350, currency: 'CNY', gtin: '06901234567892', category: 'drinks', brand: null }, 'p1'),
     v1,
     v1, // published twice (at-least-once relay): folded once
     ev('CouponCreated', coupon('c-v2', { status: 'PAUSED', createdAt: '2026-02-03T04:05:06.000Z' }), 'c-v2', 2, '2026-02-03T04:05:07.000Z'),
@@ -66,7 +69,7 @@ it('replays a topic holding CouponCreated v1 and v2 through the upcaster, once p
   try {
     await runMigrationsWithLock(ds);
     const stats = await replayRange({ kafka, projector: catalogReplayTarget.projector, dataSource: ds, marks: await fetchMarks(kafka, catalogReplayTarget.projector.topics), batchSize: 2 });
-    expect(stats).toMatchObject({ messages: 7, applied: 5, duplicates: 1 });
+    expect(stats).toMatchObject({ messages: 8, applied: 6, duplicates: 1 });
     expect(stats.skipped).toEqual([expect.objectContaining({ topic: Topics.catalogEvents, reason: expect.stringMatching(/not JSON/) })]);
     const rows = await ds.query(`SELECT coupon_id, status, created_at FROM coupon ORDER BY coupon_id`);
     expect(rows).toEqual([
@@ -75,6 +78,12 @@ it('replays a topic holding CouponCreated v1 and v2 through the upcaster, once p
       { coupon_id: 'c-v2', status: 'PAUSED', created_at: new Date('2026-02-03T04:05:06.000Z') },
     ]);
     expect(await ds.query(`SELECT coupon_id, issued, redeemed FROM coupon_usage`)).toEqual([{ coupon_id: 'c-v1', issued: 1, redeemed: 0 }]);
+    // Written before tenancy: every entity is the default merchant's.
+    expect(await ds.query(`SELECT 'store' AS t, merchant_id FROM store UNION ALL SELECT 'product', merchant_id FROM product UNION ALL
+      SELECT 'coupon:' || coupon_id, merchant_id FROM coupon ORDER BY 1`)).toEqual([
+      { t: 'coupon:c-v1', merchant_id: 'default' }, { t: 'coupon:c-v2', merchant_id: 'default' }, { t: 'product', merchant_id: 'default' },
+      { t: 'store', merchant_id: 'default' },
+    ]);
   } finally {
     await ds.destroy();
   }
@@ -87,7 +96,7 @@ it('--from-scratch builds the live schema; --verify says EQUAL, then DIFFERENT w
   expect(await runReplayTool(catalogReplayTarget, ['--from-scratch'], env, built.io)).toBe(0);
   // Replay publishes nothing (not even dead letters) and queues nothing to publish.
   expect(await fetchMarks(kafka, [Topics.catalogEvents, Topics.walletEvents, Topics.orderingEvents, Topics.deadLetter])).toEqual(topicsBefore);
-  expect(built.lines.join('\n')).toMatch(/replayed 7 events .*5 applied, 1 duplicates, 0 not kept by coupon-catalog, 1 skipped/);
+  expect(built.lines.join('\n')).toMatch(/replayed 8 events .*6 applied, 1 duplicates, 0 not kept by coupon-catalog, 1 skipped/);
   expect(built.lines.join('\n')).toMatch(/coupon\s+2 rows/);
 
   // The live catalog's consumer group has folded the wallet and ordering events (as a running catalog would have).
@@ -112,13 +121,45 @@ it('--from-scratch builds the live schema; --verify says EQUAL, then DIFFERENT w
     expect(await runReplayTool(catalogReplayTarget, ['--verify', '--timeout', '20'], env, different.io)).toBe(1);
     const text = different.lines.join('\n');
     expect(text).toMatch(/store\s+live\s+1 rows \w+\s+rebuilt\s+1 rows \w+\s+DIFFERENT/);
-    // The rows end with the store's created_at, its first upsert's occurredAt (equal on both sides).
-    expect(text).toMatch(/only live: +\(s1,tampered,"[^"]+"\)/);
-    expect(text).toMatch(/only rebuilt: +\(s1,"Store one","[^"]+"\)/);
+    // The rows end with the store's merchant and created_at, its first upsert's occurredAt (equal on both sides).
+    expect(text).toMatch(/only live: +\(s1,default,tampered,"[^"]+"\)/);
+    expect(text).toMatch(/only rebuilt: +\(s1,default,"Store one","[^"]+"\)/);
     expect(text).toMatch(/verify coupon-catalog: DIFFERENT/);
     // Scratch schemas are dropped either way.
     expect(await db.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'catalog_live_verify_%'`)).toEqual([]);
   } finally {
     await db.destroy();
+  }
+});
+
+it('upgrades a catalog database folded before tenancy in place: its rows become the rows a replay of the old events builds', async () => {
+  const before = CATALOG_MIGRATIONS.filter((m) => m.name !== 'MerchantTenancy1764040500000');
+  expect(before).toHaveLength(CATALOG_MIGRATIONS.length - 1);
+  const options = catalogDataSourceOptions({ DATABASE_URL: url, DATABASE_SCHEMA: 'catalog_pre_tenancy' });
+  const old = new DataSource({ ...options, migrations: before });
+  await old.initialize();
+  try {
+    await runMigrationsWithLock(old);
+    // The rows the catalog folded from these events before tenancy (product keyed by sku alone, no merchant column).
+    await old.query(`INSERT INTO store (store_id, name) VALUES ('s1', 'Store one')`);
+    await old.query(`INSERT INTO product (sku, gtin, name, price, currency, category, brand) VALUES ('p1', '06901234567892', 'Tea', 350, 'CNY', 'drinks', NULL)`);
+  } finally {
+    await old.destroy();
+  }
+  const upgraded = new DataSource(options);
+  await upgraded.initialize();
+  try {
+    expect(await runMigrationsWithLock(upgraded)).toEqual(['MerchantTenancy1764040500000']);
+    const rebuilt = 'catalog_upcast'; // the first test's replay of the same events
+    for (const table of ['store', 'product']) {
+      const rows = (schema: string) => upgraded.query(`SELECT to_jsonb(t) AS r FROM ${schema}.${table} t ORDER BY 1`);
+      expect(await rows('catalog_pre_tenancy')).toEqual(await rows(rebuilt));
+    }
+    // A second merchant may now carry the same sku and GTIN; the first merchant still may not hold the GTIN twice.
+    await upgraded.query(`INSERT INTO product (merchant_id, sku, gtin, name, price, currency) VALUES ('m-2', 'p1', '06901234567892', 'Tea', 400, 'CNY')`);
+    await expect(upgraded.query(`INSERT INTO product (merchant_id, sku, gtin, name, price, currency) VALUES ('default', 'p2', '06901234567892', 'Tea', 1, 'CNY')`))
+      .rejects.toThrow(/product_gtin_key/);
+  } finally {
+    await upgraded.destroy();
   }
 });

@@ -12,13 +12,13 @@ const products: OrderProduct[] = [
 ];
 
 function claim(claimId: string, couponId: string, coupon: UserClaim['coupon'], over: Partial<UserClaim> = {}): UserClaim {
-  return { claimId, couponId, title: `t-${couponId}`, claimedAt: T - 1000, validUntil: T + 1000, status: 'AVAILABLE', coupon, ...over };
+  return { claimId, couponId, title: `t-${couponId}`, claimedAt: T - 1000, validUntil: T + 1000, status: 'AVAILABLE', coupon, couponMerchantId: 'm-1', ...over };
 }
 
 function stateWith(claims: UserClaim[], orders: StoredOrder[] = [], redemptions: Record<string, string> = {}): OrderingState {
   return {
-    storeExists: async (id) => id === 's-1' || id === 's-2',
-    products: async (skus) => new Map(products.filter((p) => skus.includes(p.sku)).map((p) => [p.sku, p])),
+    storeMerchant: async (id) => (id === 's-1' || id === 's-2' ? 'm-1' : id === 's-other' ? 'm-2' : null),
+    products: async (_merchantId, skus) => new Map(products.filter((p) => skus.includes(p.sku)).map((p) => [p.sku, p])),
     order: async (id) => orders.find((o) => o.orderId === id) ?? null,
     claimsOf: async () => claims,
     claim: async (id) => claims.find((c) => c.claimId === id) ?? null,
@@ -55,6 +55,17 @@ describe('decideOrderCommand: PlaceOrder', () => {
     claim('f', 'c-used', amountOff(3000), { status: 'REDEEMED' }),
     claim('g', 'c-noterms', null), // catalog terms not folded yet
   ];
+
+  it("applies only the store's merchant's coupons (a coupon valid in every store is valid in every store of its merchant)", async () => {
+    const theirs = [claim('t', 'c-theirs', amountOff(5000), { couponMerchantId: 'm-2' })];
+    const [chosen] = await decideOrderCommand(place(basket), stateWith([...theirs, claims[0]]), NOW);
+    expect((chosen as Envelope<OrderProcessed>).payload.appliedCoupon?.claimId).toBe('a');
+    const [refused] = await decideOrderCommand(place({ ...basket, couponId: 'c-theirs' }), stateWith(theirs), NOW);
+    expect(refused).toMatchObject({ type: 'OrderRejected', payload: { code: 'COUPON_NOT_APPLICABLE', details: [{ field: 'couponId', message: 'it is not valid in this store' }] } });
+    // At the other merchant's store, its coupon applies.
+    const [atTheirs] = await decideOrderCommand(place({ ...basket, storeId: 's-other' }), stateWith(theirs), NOW);
+    expect((atTheirs as Envelope<OrderProcessed>).payload.appliedCoupon?.claimId).toBe('t');
+  });
 
   it.each([
     ['the best applicable one', undefined, 'b', 2500],

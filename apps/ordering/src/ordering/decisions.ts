@@ -17,6 +17,8 @@ export interface OrderProduct {
 export interface UserClaim extends Omit<ClaimedCoupon, 'coupon'> {
   title: string;
   coupon: ClaimedCoupon['coupon'] | null;
+  /** The coupon's merchant (null with its terms): it applies only at that merchant's stores. */
+  couponMerchantId: string | null;
 }
 
 /** An order as folded from OrderProcessed/OrderCancelled. */
@@ -36,9 +38,10 @@ export interface StoredOrder {
 
 /** What a decision may read: ordering's projection, inside the deciding transaction. */
 export interface OrderingState {
-  storeExists(storeId: string): Promise<boolean>;
-  /** The known products among these skus. */
-  products(skus: string[]): Promise<Map<string, OrderProduct>>;
+  /** The merchant owning the store, null for an unknown store. */
+  storeMerchant(storeId: string): Promise<string | null>;
+  /** The merchant's known products among these skus. */
+  products(merchantId: string, skus: string[]): Promise<Map<string, OrderProduct>>;
   /** The order, locked for the rest of the transaction when `forUpdate` (two cancels can't both release). */
   order(orderId: string, forUpdate: boolean): Promise<StoredOrder | null>;
   /** Every claim of the user, REDEEMED when an active redemption holds it. */
@@ -96,10 +99,12 @@ async function decidePlaceOrder(cmd: Envelope<PlaceOrder>, state: OrderingState,
     if (existing.userId !== p.userId) throw new Error(`order id ${p.orderId} belongs to another user`);
     return [causedBy(cmd, OrderingEventTypes.orderProcessed, processedFromStored(existing), p.userId, now)];
   }
-  if (!(await state.storeExists(p.storeId))) {
+  const merchantId = await state.storeMerchant(p.storeId);
+  if (merchantId === null) {
     return [rejected(cmd, now, 'UNKNOWN_STORE', `unknown store ${p.storeId}`, [{ field: 'storeId', message: `unknown store ${p.storeId}` }])];
   }
-  const products = await state.products(p.items.map((i) => i.sku));
+  // Tenancy: an order at a store is priced with that store's merchant's products only.
+  const products = await state.products(merchantId, p.items.map((i) => i.sku));
   const unknown = p.items.flatMap((item, i) => (products.has(item.sku) ? [] : [{ field: `items[${i}].sku`, message: `unknown sku ${item.sku}` }]));
   if (unknown.length) {
     const skus = [...new Set(p.items.filter((i) => !products.has(i.sku)).map((i) => i.sku))];
@@ -124,9 +129,14 @@ async function decidePlaceOrder(cmd: Envelope<PlaceOrder>, state: OrderingState,
   }
 
   // Claims whose coupon terms are not folded yet can't be evaluated; they are left out (the handler waits for them).
-  const claims = (await state.claimsOf(p.userId)).filter((c): c is UserClaim & { coupon: ClaimedCoupon['coupon'] } => c.coupon !== null);
+  const held = (await state.claimsOf(p.userId)).filter((c): c is UserClaim & { coupon: ClaimedCoupon['coupon'] } => c.coupon !== null);
+  // Only the store's merchant's coupons apply there (a coupon without storeIds is valid in every store of its merchant).
+  const claims = held.filter((c) => c.couponMerchantId === merchantId);
   let chosen: { claimId: string; couponId: string; discount: number } | null = null;
   if (p.couponId !== null) {
+    if (p.couponId !== undefined && !claims.some((c) => c.couponId === p.couponId) && held.some((c) => c.couponId === p.couponId)) {
+      return [rejected(cmd, now, 'COUPON_NOT_APPLICABLE', `coupon ${p.couponId} does not apply to this order: ${REASONS.STORE_NOT_ELIGIBLE}`, [{ field: 'couponId', message: REASONS.STORE_NOT_ELIGIBLE }])];
+    }
     const candidates = p.couponId === undefined ? claims : claims.filter((c) => c.couponId === p.couponId);
     const best = bestCouponForOrder({ claims: candidates, lines, storeId: p.storeId, now: now.getTime() });
     chosen = best.chosen;

@@ -7,6 +7,8 @@ const bigintAsNumber: ValueTransformer = { to: (v: number | null | undefined) =>
 /** Prices come from the catalog, never from the terminal (folded from ProductUpserted). */
 @Entity({ name: 'product' })
 export class ProductEntity {
+  /** Skus are unique within a merchant. */
+  @PrimaryColumn('text', { name: 'merchant_id' }) merchantId!: string;
   @PrimaryColumn('text') sku!: string;
   @Column('text') name!: string;
   @Column('bigint', { transformer: bigintAsNumber }) price!: number;
@@ -18,6 +20,8 @@ export class ProductEntity {
 @Entity({ name: 'store' })
 export class StoreEntity {
   @PrimaryColumn('text', { name: 'store_id' }) storeId!: string;
+  /** An order at the store uses this merchant's products and coupons. */
+  @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') name!: string;
 }
 
@@ -25,6 +29,7 @@ export class StoreEntity {
 @Entity({ name: 'coupon_terms' })
 export class CouponTermsEntity {
   @PrimaryColumn('text', { name: 'coupon_id' }) couponId!: string;
+  @Column('text', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') title!: string;
   @Column('jsonb') discount!: DiscountSpec;
   @Column('bigint', { name: 'min_spend', transformer: bigintAsNumber }) minSpend!: number;

@@ -24,8 +24,10 @@ export class OrderRun implements OrderingState, RunState {
   private constructor(
     private readonly pending: PendingFolds,
     private readonly live: OrderingState,
-    private readonly stores: ReadonlyMap<string, boolean>,
-    private readonly productsBySku: ReadonlyMap<string, OrderProduct | null>,
+    /** Store id -> its merchant (null: unknown store). */
+    private readonly stores: ReadonlyMap<string, string | null>,
+    /** sku -> every merchant's product of that sku (read for the run's skus). */
+    private readonly productsBySku: ReadonlyMap<string, ReadonlyMap<string, OrderProduct>>,
     /** Order ids known to be absent (null) or decided in this run; ids absent here are read from the tables. */
     private readonly orders: Map<string, StoredOrder | null>,
     private readonly claims: Map<string, UserClaim[]>,
@@ -44,40 +46,41 @@ export class OrderRun implements OrderingState, RunState {
     const userIds = [...new Set(places.map((o) => o.userId))];
     const none = { stores: [], products: [], orders: [], claims: [] };
     // One round trip for the four reads (each an index lookup), as JSON documents.
-    const [found]: Array<{ stores: string[]; products: OrderProduct[]; orders: string[]; claims: ClaimRow[] }> = places.length
+    const [found]: Array<{ stores: Array<{ storeId: string; merchantId: string }>; products: Array<OrderProduct & { merchantId: string }>; orders: string[]; claims: ClaimRow[] }> = places.length
       ? await em.query(
-        `SELECT COALESCE((SELECT json_agg(s.store_id) FROM ${tableName(em, StoreEntity)} s WHERE s.store_id = ANY($1::text[])), '[]') AS stores,
-                COALESCE((SELECT json_agg(json_build_object('sku', p.sku, 'price', p.price, 'currency', p.currency, 'category', p.category, 'brand', p.brand))
+        `SELECT COALESCE((SELECT json_agg(json_build_object('storeId', s.store_id, 'merchantId', s.merchant_id))
+                            FROM ${tableName(em, StoreEntity)} s WHERE s.store_id = ANY($1::text[])), '[]') AS stores,
+                COALESCE((SELECT json_agg(json_build_object('merchantId', p.merchant_id, 'sku', p.sku, 'price', p.price, 'currency', p.currency, 'category', p.category, 'brand', p.brand))
                             FROM ${tableName(em, ProductEntity)} p WHERE p.sku = ANY($2::text[])), '[]') AS products,
                 COALESCE((SELECT json_agg(o.order_id) FROM ${tableName(em, CustomerOrderEntity)} o WHERE o.order_id = ANY($3::text[])), '[]') AS orders,
                 COALESCE((SELECT json_agg(c ORDER BY c.user_id, c.claim_id) FROM (${claimsQuery(em, 'c.user_id = ANY($4::text[])')}) c), '[]') AS claims`,
         [storeIds, skus, orderIds, userIds],
       )
       : [none];
-    const storeSet = new Set(found.stores);
-    const bySku = new Map(found.products.map((p) => [p.sku, p]));
+    const storeMerchants = new Map(found.stores.map((s) => [s.storeId, s.merchantId]));
+    const bySku = new Map(skus.map((s) => [s, new Map<string, OrderProduct>()]));
+    for (const { merchantId, ...p } of found.products) bySku.get(p.sku)?.set(merchantId, p);
     const existingIds = new Set(found.orders);
     const claims = new Map(userIds.map((u) => [u, [] as UserClaim[]]));
     for (const r of found.claims) claims.get(r.user_id)!.push(claimFromRow(r));
     return new OrderRun(
       pending,
       live,
-      new Map(storeIds.map((s) => [s, storeSet.has(s)])),
-      new Map(skus.map((s) => [s, bySku.get(s) ?? null])),
+      new Map(storeIds.map((s) => [s, storeMerchants.get(s) ?? null])),
+      bySku,
       new Map(orderIds.filter((id) => !existingIds.has(id)).map((id) => [id, null])),
       claims,
     );
   }
 
-  async storeExists(storeId: string): Promise<boolean> {
-    const known = this.stores.get(storeId);
-    return known ?? (await this.fromTables()).storeExists(storeId);
+  async storeMerchant(storeId: string): Promise<string | null> {
+    return this.stores.has(storeId) ? this.stores.get(storeId)! : (await this.fromTables()).storeMerchant(storeId);
   }
 
-  async products(skus: string[]): Promise<Map<string, OrderProduct>> {
-    if (!skus.every((s) => this.productsBySku.has(s))) return (await this.fromTables()).products(skus);
+  async products(merchantId: string, skus: string[]): Promise<Map<string, OrderProduct>> {
+    if (!skus.every((s) => this.productsBySku.has(s))) return (await this.fromTables()).products(merchantId, skus);
     return new Map(skus.flatMap((s) => {
-      const p = this.productsBySku.get(s);
+      const p = this.productsBySku.get(s)!.get(merchantId);
       return p ? [[s, p] as const] : [];
     }));
   }

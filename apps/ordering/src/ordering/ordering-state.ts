@@ -18,6 +18,7 @@ export interface ClaimRow {
   min_spend: string | null;
   target: CouponTermsEntity['target'] | null;
   store_ids: string[] | null;
+  coupon_merchant_id: string | null;
   has_terms: boolean;
 }
 
@@ -29,6 +30,7 @@ export function claimFromRow(r: ClaimRow): UserClaim {
     claimedAt: new Date(r.claimed_at).getTime(),
     validUntil: r.valid_until === null ? null : new Date(r.valid_until).getTime(),
     status: r.redeemed_by === null ? 'AVAILABLE' : 'REDEEMED',
+    couponMerchantId: r.coupon_merchant_id,
     coupon: r.has_terms ? { discount: r.discount!, minSpend: Number(r.min_spend), target: r.target, storeIds: r.store_ids } : null,
   };
 }
@@ -42,7 +44,7 @@ export function claimFromRow(r: ClaimRow): UserClaim {
 export function claimsQuery(em: EntityManager, where: string): string {
   return `SELECT c.claim_id, c.user_id, c.coupon_id, c.title, c.claimed_at, c.valid_until,
                  (SELECT r.order_id FROM ${tableName(em, RedemptionEntity)} r WHERE r.claim_id = c.claim_id) AS redeemed_by,
-                 t.discount, t.min_spend, t.target, t.store_ids, t.coupon_id IS NOT NULL AS has_terms
+                 t.discount, t.min_spend, t.target, t.store_ids, t.merchant_id AS coupon_merchant_id, t.coupon_id IS NOT NULL AS has_terms
             FROM ${tableName(em, UserClaimEntity)} c
             LEFT JOIN LATERAL (SELECT * FROM ${tableName(em, CouponTermsEntity)} t WHERE t.coupon_id = c.coupon_id LIMIT 1) t ON true
            WHERE ${where}
@@ -56,10 +58,10 @@ export function orderingStateOf(em: EntityManager): OrderingState {
     return rows.map(claimFromRow);
   };
   return {
-    storeExists: async (storeId) => (await em.countBy(StoreEntity, { storeId })) > 0,
-    products: async (skus) => {
+    storeMerchant: async (storeId) => (await em.findOne(StoreEntity, { where: { storeId }, select: { merchantId: true } }))?.merchantId ?? null,
+    products: async (merchantId, skus) => {
       const unique = [...new Set(skus)];
-      const found = unique.length ? await em.findBy(ProductEntity, { sku: In(unique) }) : [];
+      const found = unique.length ? await em.findBy(ProductEntity, { merchantId, sku: In(unique) }) : [];
       return new Map(found.map((p) => [p.sku, { sku: p.sku, price: p.price, currency: p.currency, category: p.category, brand: p.brand }]));
     },
     order: async (orderId, forUpdate) => {

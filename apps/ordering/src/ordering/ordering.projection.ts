@@ -76,20 +76,21 @@ export const orderingProjection = new Projector('ordering.projection', { own: To
     );
   }),
   [CatalogEventTypes.productUpserted]: foldRuns<ProductUpserted>(async (em, events) => {
-    const last = lastOfEach(events.map((e) => e.payload), (p) => p.sku);
+    const last = lastOfEach(events.map((e) => e.payload), (p) => `${p.merchantId}\u0000${p.sku}`);
     await em.query(
-      `INSERT INTO ${tableName(em, ProductEntity)} (sku, name, price, currency, category, brand)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
-       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, price = EXCLUDED.price, currency = EXCLUDED.currency, category = EXCLUDED.category, brand = EXCLUDED.brand`,
-      [last.map((p) => p.sku), last.map((p) => p.name), last.map((p) => p.price), last.map((p) => p.currency), last.map((p) => p.category ?? null), last.map((p) => p.brand ?? null)],
+      `INSERT INTO ${tableName(em, ProductEntity)} (merchant_id, sku, name, price, currency, category, brand)
+       SELECT * FROM unnest($7::text[], $1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT (merchant_id, sku) DO UPDATE SET name = EXCLUDED.name, price = EXCLUDED.price, currency = EXCLUDED.currency, category = EXCLUDED.category, brand = EXCLUDED.brand`,
+      [last.map((p) => p.sku), last.map((p) => p.name), last.map((p) => p.price), last.map((p) => p.currency), last.map((p) => p.category ?? null), last.map((p) => p.brand ?? null),
+        last.map((p) => p.merchantId)],
     );
   }),
   [CatalogEventTypes.storeUpserted]: foldRuns<StoreUpserted>(async (em, events) => {
     const last = lastOfEach(events.map((e) => e.payload), (p) => p.storeId);
     await em.query(
-      `INSERT INTO ${tableName(em, StoreEntity)} (store_id, name) SELECT * FROM unnest($1::text[], $2::text[])
+      `INSERT INTO ${tableName(em, StoreEntity)} (store_id, name, merchant_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
        ON CONFLICT (store_id) DO UPDATE SET name = EXCLUDED.name`,
-      [last.map((p) => p.storeId), last.map((p) => p.name)],
+      [last.map((p) => p.storeId), last.map((p) => p.name), last.map((p) => p.merchantId)],
     );
   }),
   [CatalogEventTypes.couponCreated]: async (em, e: Envelope<CouponCreated>) => {
@@ -104,7 +105,7 @@ export const orderingProjection = new Projector('ordering.projection', { own: To
       .createQueryBuilder()
       .insert()
       .into(CouponTermsEntity)
-      .values({ couponId: p.couponId, title: p.title, discount: { ...p.discount }, minSpend: p.minSpend, target, storeIds: [...p.storeIds] })
+      .values({ couponId: p.couponId, merchantId: p.merchantId, title: p.title, discount: { ...p.discount }, minSpend: p.minSpend, target, storeIds: [...p.storeIds] })
       .orIgnore()
       .execute();
   },

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperati
 import { Queries, Topics } from '@coupons/contracts';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { merchantOf } from '../auth/merchant';
-import { AuthUser, RequireRoles } from '../auth/roles';
+import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { derivedId, idempotentCommandId, readIdempotencyKey, requestFingerprint } from '../messaging/idempotency';
 import { AdminListsService } from './admin-lists.service';
@@ -12,13 +12,15 @@ import { CouponListResponse, ListCouponsRequest } from './dto/admin-lists.dto';
 import { CouponResponse, CreateCouponRequest } from './dto/create-coupon.dto';
 import { UpdateCouponRequest } from './dto/update-coupon.dto';
 import { CouponIdParam } from './dto/params';
-import { ApiErrorResponses, ApiRefusals } from '../errors/api-error-responses';
+import { ApiErrorResponses, ApiRefusals, NOT_YOURS } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 404, 413, 415, 503)
+@ApiErrorResponses(400, 401, 403, 404, 413, 415, 503, {
+  404: `COUPON_NOT_FOUND (read or change); on create, STORE_NOT_FOUND (storeIds[i]) or PRODUCT_NOT_FOUND (target.skus[i]) for a store or sku not the merchant's: ${NOT_YOURS}`,
+})
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
-@RequireRoles('merchant')
+@RequireRoles('merchant', 'admin')
 @Controller('v1/admin/coupons')
 export class AdminCouponsController {
   constructor(private readonly admin: CatalogAdminService, private readonly lists: AdminListsService) {}
@@ -42,20 +44,22 @@ export class AdminCouponsController {
     @CorrelationId() correlationId: string,
   ): Promise<CouponResponse> {
     const key = readIdempotencyKey(headers);
-    if (!key) return this.admin.createCoupon(body, { correlationId });
+    const scope = merchantScope(user);
+    if (!key) return this.admin.createCoupon(body, scope, { correlationId });
     const route = 'POST /v1/admin/coupons';
     const commandId = idempotentCommandId(route, user.userId, key);
-    return this.admin.createCoupon(body, {
+    return this.admin.createCoupon(body, scope, {
       correlationId, commandId, couponId: derivedId('cpn_', commandId), requestHash: requestFingerprint(route, user.userId, body),
       outcomeQuery: { pattern: Queries.commandOutcome.catalog, topic: Topics.catalogEvents },
     });
   }
 
+
   @Get(':couponId')
-  @ApiOperation({ summary: 'A coupon with its issued and redeemed counts' })
+  @ApiOperation({ summary: "One of the merchant's coupons with its issued and redeemed counts (another merchant's is 404)" })
   @ApiOkResponse({ type: CouponResponse })
-  get(@Param() { couponId }: CouponIdParam, @CorrelationId() correlationId: string): Promise<CouponResponse> {
-    return this.admin.getCoupon(couponId, correlationId);
+  get(@Param() { couponId }: CouponIdParam, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string): Promise<CouponResponse> {
+    return this.admin.getCoupon(couponId, merchantScope(user), correlationId);
   }
 
   @Patch(':couponId')
@@ -66,7 +70,9 @@ export class AdminCouponsController {
   @ApiOkResponse({ type: CouponResponse })
   @ApiRefusals(409, 'BELOW_ISSUED (totalQuantity below the issued count), COUPON_ENDED (the coupon is ENDED, which is final)')
   @ApiRefusals(422, 'CLAIMABLE_UNTIL_EARLIER (claimableUntil earlier than the current one), LIMIT_LOWERED (perUserLimit below the current one)')
-  update(@Param() { couponId }: CouponIdParam, @Body() body: UpdateCouponRequest, @CorrelationId() correlationId: string): Promise<CouponResponse> {
-    return this.admin.updateCoupon(couponId, body, { correlationId });
+  update(
+    @Param() { couponId }: CouponIdParam, @Body() body: UpdateCouponRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string,
+  ): Promise<CouponResponse> {
+    return this.admin.updateCoupon(couponId, body, merchantScope(user), { correlationId });
   }
 }

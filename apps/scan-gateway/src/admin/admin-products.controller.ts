@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { merchantOf } from '../auth/merchant';
-import { AuthUser, RequireRoles } from '../auth/roles';
+import { AuthUser, RequireRoles, merchantScope } from '../auth/roles';
 import { CorrelationId } from '../messaging/correlation';
 import { AdminListsService } from './admin-lists.service';
 import { CatalogAdminService } from './catalog-admin.service';
@@ -11,11 +11,11 @@ import { SkuParam } from './dto/params';
 import { ProductResponse, UpsertProductRequest } from './dto/upsert-product.dto';
 import { ApiErrorResponses } from '../errors/api-error-responses';
 
-@ApiErrorResponses(400, 401, 403, 413, 415, 503)
+@ApiErrorResponses(400, 401, 403, 409, 413, 415, 503, { 409: 'GTIN_IN_USE: another of the merchant\'s products has this GTIN (GTINs are unique within a merchant)' })
 @ApiTags('admin')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
-@RequireRoles('merchant')
+@RequireRoles('merchant', 'admin')
 @Controller('v1/admin/products')
 export class AdminProductsController {
   constructor(private readonly admin: CatalogAdminService, private readonly lists: AdminListsService) {}
@@ -27,10 +27,13 @@ export class AdminProductsController {
     return this.lists.products(merchantOf(user), query, correlationId);
   }
 
+
   @Put(':sku')
-  @ApiOperation({ summary: 'Create or replace a product (gtin is stored as GTIN-14)' })
+  @ApiOperation({ summary: "Create or replace one of the merchant's products (gtin is stored as GTIN-14; skus and GTINs are unique within the merchant)" })
   @ApiOkResponse({ type: ProductResponse })
-  upsertProduct(@Param() { sku }: SkuParam, @Body() body: UpsertProductRequest, @CorrelationId() correlationId: string): Promise<ProductResponse> {
-    return this.admin.upsertProduct(sku, body, { correlationId });
+  upsertProduct(
+    @Param() { sku }: SkuParam, @Body() body: UpsertProductRequest, @CurrentUser() user: AuthUser, @CorrelationId() correlationId: string,
+  ): Promise<ProductResponse> {
+    return this.admin.upsertProduct(sku, body, merchantScope(user), { correlationId });
   }
 }

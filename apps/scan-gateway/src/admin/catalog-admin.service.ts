@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   CatalogCommandRejected, CatalogCommandTypes, CatalogEventTypes, ChangeCouponStock, CouponAdminView, CouponCreated, CouponEditCommandTypes,
-  CouponEditEventTypes, CouponStockChangeRejected, CouponStockChanged, CouponStockCommandTypes, CouponStockEventTypes, CreateCoupon, ProductUpserted,
-  Queries, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpdateCoupon, UpsertProduct, UpsertStore,
+  CouponEditEventTypes, CouponStockChangeRejected, CouponStockChanged, CouponStockCommandTypes, CouponStockEventTypes, CreateCoupon, GetCouponQuery,
+  MerchantScoped, ProductUpserted, Queries, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpdateCoupon, UpsertProduct, UpsertStore,
   DEFAULT_COUPON_TIME_ZONE, parseApiTimestamp,
 } from '@coupons/contracts';
 import { toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
+import { MerchantScope } from '../auth/roles';
 import { GatewayEnv } from '../config/gateway.env';
 import { ApiError } from '../errors/api-error';
 import { CommandBus, CommandResult } from '../messaging/command-bus';
@@ -27,6 +28,9 @@ export interface AdminRequestContext {
   requestHash?: string;
 }
 
+/** The sender fields of a catalog command (asAdmin only when set, so a merchant's command reads as before). */
+const sender = (scope: MerchantScope): MerchantScoped => ({ merchantId: scope.merchantId, ...(scope.asAdmin ? { asAdmin: true } : {}) });
+
 /**
  * Merchant admin: each write is a catalog command keyed by its aggregate id; the answer is the outcome event whose
  * causationId is the command id (CatalogCommandRejected becomes its HTTP error). Before answering, the gateway's scan
@@ -44,13 +48,13 @@ export class CatalogAdminService {
     private readonly env: GatewayEnv,
   ) {}
 
-  async upsertStore(storeId: string, name: string, ctx: AdminRequestContext) {
-    const payload: UpsertStore = { storeId, name };
+  async upsertStore(storeId: string, name: string, scope: MerchantScope, ctx: AdminRequestContext) {
+    const payload: UpsertStore = { ...sender(scope), storeId, name };
     const event = this.expect<StoreUpserted>(await this.send(CatalogCommandTypes.upsertStore, storeId, payload, ctx), CatalogEventTypes.storeUpserted);
-    return { storeId: event.storeId, name: event.name };
+    return { storeId: event.storeId, name: event.name, merchantId: event.merchantId };
   }
 
-  async upsertProduct(sku: string, body: UpsertProductRequest, ctx: AdminRequestContext) {
+  async upsertProduct(sku: string, body: UpsertProductRequest, scope: MerchantScope, ctx: AdminRequestContext) {
     let gtin: string | null = null;
     if (body.gtin != null) {
       gtin = toGtin14(body.gtin);
@@ -58,13 +62,16 @@ export class CatalogAdminService {
       if (!gtin) throw ApiError.validation([{ field: 'gtin', message: 'gtin must be a GTIN-8, -12, -13 or -14 with a valid check digit' }]);
     }
     const payload: UpsertProduct = {
-      sku, name: body.name, price: body.price, currency: body.currency ?? 'CNY', gtin, category: body.category ?? null, brand: body.brand ?? null,
+      ...sender(scope), sku, name: body.name, price: body.price, currency: body.currency ?? 'CNY', gtin, category: body.category ?? null, brand: body.brand ?? null,
     };
     const e = this.expect<ProductUpserted>(await this.send(CatalogCommandTypes.upsertProduct, sku, payload, ctx), CatalogEventTypes.productUpserted);
-    return { sku: e.sku, name: e.name, price: e.price, currency: e.currency, gtin: e.gtin ?? null, category: e.category ?? null, brand: e.brand ?? null };
+    return {
+      sku: e.sku, name: e.name, price: e.price, currency: e.currency, gtin: e.gtin ?? null, category: e.category ?? null, brand: e.brand ?? null,
+      merchantId: e.merchantId,
+    };
   }
 
-  async createCoupon(body: CreateCouponRequest, ctx: AdminRequestContext & { couponId?: string }): Promise<CouponAdminView> {
+  async createCoupon(body: CreateCouponRequest, scope: MerchantScope, ctx: AdminRequestContext & { couponId?: string }): Promise<CouponAdminView> {
     const problems = couponCrossFieldProblems(body);
     if (problems.length) throw ApiError.validation(problems);
     const couponId = ctx.couponId ?? `cpn_${randomBytes(9).toString('base64url')}`;
@@ -80,6 +87,7 @@ export class CatalogAdminService {
     if (body.target?.categories?.length) target.categories = [...new Set(body.target.categories)];
     if (body.target?.brands?.length) target.brands = [...new Set(body.target.brands)];
     const payload: CreateCoupon = {
+      ...sender(scope),
       couponId,
       title: body.title,
       discount,
@@ -99,7 +107,7 @@ export class CatalogAdminService {
     };
     const e = this.expect<CouponCreated>(await this.send(CatalogCommandTypes.createCoupon, couponId, payload, ctx), CatalogEventTypes.couponCreated);
     return {
-      couponId: e.couponId, title: e.title, discount: e.discount, minSpend: e.minSpend, target: e.target ?? {}, storeIds: e.storeIds,
+      couponId: e.couponId, merchantId: e.merchantId, title: e.title, discount: e.discount, minSpend: e.minSpend, target: e.target ?? {}, storeIds: e.storeIds,
       totalQuantity: e.totalQuantity, perUserLimit: e.perUserLimit, claimableFrom: e.claimableFrom ?? null, claimableUntil: e.claimableUntil ?? null,
       validDaysAfterClaim: e.validDaysAfterClaim ?? null, validUntil: e.validUntil ?? null, priority: e.priority,
       dailyQuantity: e.dailyQuantity ?? null, perUserDailyLimit: e.perUserDailyLimit ?? null, timeZone: e.timeZone ?? DEFAULT_COUPON_TIME_ZONE, status: e.status,
@@ -107,15 +115,16 @@ export class CatalogAdminService {
     };
   }
 
-  async getCoupon(couponId: string, correlationId: string): Promise<CouponAdminView> {
-    const reply = await this.queries.query<CouponAdminView>(Queries.getCoupon, { couponId }, correlationId);
+  async getCoupon(couponId: string, scope: MerchantScope, correlationId: string): Promise<CouponAdminView> {
+    const query: GetCouponQuery = scope.asAdmin ? { couponId } : { couponId, merchantId: scope.merchantId };
+    const reply = await this.queries.query<CouponAdminView>(Queries.getCoupon, query, correlationId);
     if (!reply.ok) throw refusal(reply.code, reply.message);
     if (!reply.value) throw ApiError.notFound('COUPON_NOT_FOUND', `no coupon ${couponId}`);
     return reply.value;
   }
 
-  async setDisplays(storeId: string, body: SetDisplaysRequest, ctx: AdminRequestContext) {
-    const payload: SetStoreDisplays = { storeId, items: body.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
+  async setDisplays(storeId: string, body: SetDisplaysRequest, scope: MerchantScope, ctx: AdminRequestContext) {
+    const payload: SetStoreDisplays = { ...sender(scope), storeId, items: body.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
     const e = this.expect<StoreDisplaysSet>(await this.send(CatalogCommandTypes.setStoreDisplays, storeId, payload, ctx), CatalogEventTypes.storeDisplaysSet);
     return { storeId: e.storeId, items: e.items.map((i) => ({ sku: i.sku, headline: i.headline })) };
   }
@@ -131,16 +140,19 @@ export class CatalogAdminService {
    * catalog's. Only a concurrent edit between the two (another merchant session ending the coupon) can refuse the
    * second after the first is made; the error then says the stock change was made.
    */
-  async updateCoupon(couponId: string, body: UpdateCouponRequest, ctx: AdminRequestContext): Promise<CouponAdminView> {
+  async updateCoupon(couponId: string, body: UpdateCouponRequest, scope: MerchantScope, ctx: AdminRequestContext): Promise<CouponAdminView> {
     const problems = updateCouponProblems(body);
     if (problems.length) throw ApiError.validation(problems);
-    const current = await this.getCoupon(couponId, ctx.correlationId);
+    // Scoped: another merchant's coupon is 404 here, before anything is sent. The wallet keeps no owners, so this read
+    // is what keeps a stock change to the coupon's merchant (ownership never changes); the catalog's edit checks again.
+    const current = await this.getCoupon(couponId, scope, ctx.correlationId);
     this.precheckEdit(current, body);
     let terms: CouponStockChanged | null = null;
     if (body.totalQuantity !== undefined || body.perUserLimit !== undefined) terms = await this.changeStock(couponId, body, ctx);
     if (body.title !== undefined || body.priority !== undefined || body.claimableUntil !== undefined || body.status !== undefined) {
       const until = parseApiTimestamp(body.claimableUntil);
       const payload: UpdateCoupon = {
+        ...sender(scope),
         couponId,
         ...(body.title !== undefined ? { title: body.title } : {}),
         ...(body.priority !== undefined ? { priority: body.priority } : {}),
@@ -156,7 +168,7 @@ export class CatalogAdminService {
         throw err;
       }
     }
-    const view = await this.getCoupon(couponId, ctx.correlationId);
+    const view = await this.getCoupon(couponId, scope, ctx.correlationId);
     // The catalog folds the wallet's CouponStockChanged within its consumer lag; the answer shows the decided terms.
     return terms ? { ...view, totalQuantity: terms.totalQuantity, perUserLimit: terms.perUserLimit, issued: Math.max(view.issued, terms.issued) } : view;
   }

@@ -31,6 +31,6 @@ export class DevTokenController {
   @ApiOperation({ summary: 'Mint a token for development (only when AUTH_DEV_TOKENS=true; 404 otherwise)' })
   @ApiOkResponse({ type: DevTokenResponse })
   async devToken(@Body() body: DevTokenRequest): Promise<DevTokenResponse> {
-    return this.tokens.issueDevToken(body.userId, body.roles?.length ? [...new Set(body.roles)] : ['customer']);
+    return this.tokens.issueDevToken(body.userId, body.roles?.length ? [...new Set(body.roles)] : ['customer'], body.merchantId);
   }
 }

@@ -57,7 +57,7 @@ describe('JwtAuthGuard', () => {
 
   it('lets a merchant token through to a merchant route, with the user from sub and roles', async () => {
     expect(await outcome(sut, 'merchantOnly', bearer(await token({ sub: 'm-7', roles: ['merchant'] })))).toEqual({
-      status: 200, user: { userId: 'm-7', roles: ['merchant'] },
+      status: 200, user: { userId: 'm-7', roles: ['merchant'], merchantId: 'm-7' },
     });
   });
 
@@ -95,7 +95,7 @@ describe('JwtAuthGuard', () => {
     ['a customer on a merchant route', 'merchantOnly' as const, ['customer']],
     ['a merchant on a customer route', 'customerOnly' as const, ['merchant']],
     ['a token without roles', 'merchantOnly' as const, []],
-    ['a token with unknown roles only', 'merchantOnly' as const, ['admin', 'root']],
+    ['a token with other roles only', 'merchantOnly' as const, ['admin', 'root']],
     ['roles that are not an array', 'merchantOnly' as const, 'merchant'],
   ])('answers 403 FORBIDDEN for %s', async (_, handler, roles) => {
     expect(await outcome(sut, handler, bearer(await token({ roles })))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
@@ -138,7 +138,21 @@ describe('JwtAuthGuard', () => {
     const tokens = new TokenService(env());
     const issued = await tokens.issueDevToken('u-9', ['customer', 'merchant']);
     expect(issued).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600 });
-    expect(await outcome(sut, 'merchantOnly', bearer(issued.accessToken))).toEqual({ status: 200, user: { userId: 'u-9', roles: ['customer', 'merchant'] } });
+    expect(await outcome(sut, 'merchantOnly', bearer(issued.accessToken))).toEqual({ status: 200, user: { userId: 'u-9', roles: ['customer', 'merchant'], merchantId: 'u-9' } });
+  });
+
+  it("carries a merchant dev token's merchant id as mid, and gives none to a customer token", async () => {
+    const tokens = new TokenService(env());
+    const merchant = await tokens.issueDevToken('u-9', ['merchant'], 'm-acme');
+    expect(await outcome(sut, 'merchantOnly', bearer(merchant.accessToken))).toEqual({ status: 200, user: { userId: 'u-9', roles: ['merchant'], merchantId: 'm-acme' } });
+    const customer = await tokens.issueDevToken('u-8', ['customer'], 'm-acme');
+    expect(await outcome(sut, 'customerOnly', bearer(customer.accessToken))).toEqual({ status: 200, user: { userId: 'u-8', roles: ['customer'] } });
+  });
+
+  it('refuses a merchant token whose mid is not an id', async () => {
+    const t = await new SignJWT({ roles: ['merchant'], mid: 'has space' }).setProtectedHeader({ alg: 'HS256' }).setSubject('m-1').setIssuedAt().setExpirationTime('1h')
+      .sign(new TextEncoder().encode(env().JWT_SECRET!));
+    expect(await outcome(sut, 'merchantOnly', bearer(t))).toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
   });
 
   it('verifies RS256 tokens against JWT_JWKS_URL, and refuses HS256 ones there (no algorithm confusion)', async () => {
@@ -153,7 +167,7 @@ describe('JwtAuthGuard', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
       const jwksGuard = new JwtAuthGuard(new TokenService(env({ JWT_SECRET: undefined, JWT_JWKS_URL: url })), new Reflector());
       const rs = await new SignJWT({ roles: ['merchant'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().setSubject('m-1').setExpirationTime('1h').sign(privateKey);
-      expect(await outcome(jwksGuard, 'merchantOnly', bearer(rs))).toEqual({ status: 200, user: { userId: 'm-1', roles: ['merchant'] } });
+      expect(await outcome(jwksGuard, 'merchantOnly', bearer(rs))).toEqual({ status: 200, user: { userId: 'm-1', roles: ['merchant'], merchantId: 'm-1' } });
       expect(await outcome(jwksGuard, 'anyUser', bearer(await token()))).toMatchObject({ status: 401 });
     } finally {
       server.close();

@@ -1,11 +1,10 @@
-import { AuthUser } from './roles';
+import { AuthUser, merchantScope } from './roles';
 
 /**
- * Whose catalog rows a caller sees: its merchant id, or null for the platform's operator (role `admin`), who sees
- * every merchant's. Tenancy's token claim `mid` becomes `merchantId`; a merchant token without one is its own user
- * id, as `POST /v1/auth/dev-token` gives merchants without a merchantId.
+ * Whose catalog rows a list shows: the caller's merchant id, or null for the platform's operator (role `admin`), who
+ * sees every merchant's (the list queries' merchantId). From the same {@link merchantScope} every command uses.
  */
-export function merchantOf(user: AuthUser & { merchantId?: string | null }): string | null {
-  if ((user.roles as readonly string[]).includes('admin')) return null;
-  return user.merchantId ?? user.userId;
+export function merchantOf(user: AuthUser): string | null {
+  const scope = merchantScope(user);
+  return scope.asAdmin ? null : scope.merchantId;
 }

@@ -1,12 +1,27 @@
 import { SetMetadata } from '@nestjs/common';
 
-export const ROLES = ['customer', 'merchant'] as const;
+/** `admin` is the platform's operator: on the merchant routes it sees and changes every merchant's entities. */
+export const ROLES = ['customer', 'merchant', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who made the request, from a verified token. */
 export interface AuthUser {
   userId: string;
   roles: Role[];
+  /** A merchant's (or admin's) merchant id: the token's `mid`, else its `sub`. Absent on other tokens. */
+  merchantId?: string;
+}
+
+/** Whom a merchant route acts for: the catalog scopes every command and query by it. */
+export interface MerchantScope {
+  merchantId: string;
+  /** The platform's operator: no merchant filter; what it creates is its own merchant id's. */
+  asAdmin: boolean;
+}
+
+/** The merchant scope of a caller that passed RequireRoles('merchant', 'admin'). */
+export function merchantScope(user: AuthUser): MerchantScope {
+  return { merchantId: user.merchantId ?? user.userId, asAdmin: user.roles.includes('admin') };
 }
 
 export const AUTH_METADATA = 'scan-gateway:auth';

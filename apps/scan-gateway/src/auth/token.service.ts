@@ -5,6 +5,8 @@ import { JWTPayload, JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors as jos
 import { GatewayEnv } from '../config/gateway.env';
 import { AuthUser, ROLES, Role } from './roles';
 
+const copyUser = (u: AuthUser): AuthUser => ({ userId: u.userId, roles: [...u.roles], ...(u.merchantId !== undefined ? { merchantId: u.merchantId } : {}) });
+
 /** Lifetime of tokens minted by POST /v1/auth/dev-token. */
 export const DEV_TOKEN_TTL_SECONDS = 3600;
 
@@ -44,7 +46,7 @@ export class TokenService {
   async verify(token: string): Promise<AuthUser> {
     const hit = this.verified.get(token);
     if (hit) {
-      if (Date.now() < hit.expiresAtMs) return { userId: hit.user.userId, roles: [...hit.user.roles] };
+      if (Date.now() < hit.expiresAtMs) return copyUser(hit.user);
       this.verified.delete(token);
     }
     return this.verifyNow(token);
@@ -77,17 +79,23 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || !ID_PATTERN.test(payload.sub)) throw new InvalidTokenError('the token has no valid sub');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
     const user: AuthUser = { userId: payload.sub, roles: [...new Set(roles)] };
+    // A merchant's id is its `mid` claim; a merchant token without one (older scripts, other issuers) is its own merchant.
+    if (user.roles.includes('merchant') || user.roles.includes('admin')) {
+      if (payload.mid !== undefined && (typeof payload.mid !== 'string' || !ID_PATTERN.test(payload.mid))) throw new InvalidTokenError('the token has no valid mid');
+      user.merchantId = (payload.mid as string | undefined) ?? payload.sub;
+    }
     if (typeof payload.exp === 'number') {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
-      this.verified.set(token, { user: { userId: user.userId, roles: [...user.roles] }, expiresAtMs: Math.min(payload.exp, (payload.iat ?? 0) + maxAge) * 1000 });
+      this.verified.set(token, { user: copyUser(user), expiresAtMs: Math.min(payload.exp, (payload.iat ?? 0) + maxAge) * 1000 });
     }
     return user;
   }
 
   /** Mints a dev token (AUTH_DEV_TOKENS only; the env check guarantees a JWT_SECRET). */
-  async issueDevToken(userId: string, roles: Role[]): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
+  async issueDevToken(userId: string, roles: Role[], merchantId?: string): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number }> {
     if (!this.secret) throw new Error('dev tokens need JWT_SECRET');
-    let jwt = new SignJWT({ roles }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt()
+    const merchant = roles.includes('merchant') || roles.includes('admin');
+    let jwt = new SignJWT({ roles, ...(merchant ? { mid: merchantId ?? userId } : {}) }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt()
       .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`);
     if (this.env.JWT_ISSUER) jwt = jwt.setIssuer(this.env.JWT_ISSUER);
     if (this.env.JWT_AUDIENCE) jwt = jwt.setAudience(this.env.JWT_AUDIENCE);

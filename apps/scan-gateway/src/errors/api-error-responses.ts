@@ -30,11 +30,19 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'UNAVAILABLE: the broker is down or a service did not answer in time; retry',
 };
 
-/** Documents the error responses a route can give, all in the ErrorResponse shape. */
-export function ApiErrorResponses(...statuses: number[]) {
+/** A route's own wording of a status: the codes it answers with. */
+export type ErrorCodes = Partial<Record<number, string>>;
+
+/**
+ * Documents the error responses a route can give, all in the ErrorResponse shape. A trailing object names the codes a
+ * route gives for a status (e.g. `{ 409: 'STORE_ID_TAKEN' }`) instead of the generic wording.
+ */
+export function ApiErrorResponses(...args: Array<number | ErrorCodes>) {
+  const codes: ErrorCodes = Object.assign({}, ...args.filter((a): a is ErrorCodes => typeof a === 'object'));
+  const statuses = args.filter((a): a is number => typeof a === 'number');
   return applyDecorators(
     ApiExtraModels(ErrorResponse),
-    ...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], schema: { $ref: getSchemaPath(ErrorResponse) } })),
+    ...statuses.map((status) => ApiResponse({ status, description: codes[status] ?? DESCRIPTIONS[status], schema: { $ref: getSchemaPath(ErrorResponse) } })),
   );
 }
 
@@ -42,3 +50,6 @@ export function ApiErrorResponses(...statuses: number[]) {
 export function ApiRefusals(status: number, codes: string) {
   return applyDecorators(ApiExtraModels(ErrorResponse), ApiResponse({ status, description: codes, schema: { $ref: getSchemaPath(ErrorResponse) } }));
 }
+
+/** Tenancy: another merchant's id answers exactly as an unknown one. */
+export const NOT_YOURS = "another merchant's id answers exactly as an unknown one";

@@ -21,16 +21,16 @@ function model(): ScanModel {
   const coupon = (couponId: string, over: Record<string, unknown>) => ({
     type: CatalogEventTypes.couponCreated,
     payload: {
-      couponId, title: `Title of ${couponId} "quoted" \\ é 店 \u2028`, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [],
+      merchantId: 'm1', couponId, title: `Title of ${couponId} "quoted" \\ é 店 \u2028`, discount: { type: 'AMOUNT_OFF', amount: 100 }, minSpend: 0, target: {}, storeIds: [],
       totalQuantity: 10, perUserLimit: 1, claimableFrom: null, claimableUntil: null, validDaysAfterClaim: null, validUntil: null, priority: 0,
       status: 'ACTIVE', createdAt: '2026-01-01T00:00:00.000Z', ...over,
     },
   });
   for (const e of [
-    { type: CatalogEventTypes.storeUpserted, payload: { storeId: 's1', name: 's1' } },
-    { type: CatalogEventTypes.productUpserted, payload: { sku: 'milk', name: 'Milk "1L"', price: 1500, currency: 'CNY', gtin: '06901234000016', category: 'dairy', brand: 'Acme' } },
-    { type: CatalogEventTypes.productUpserted, payload: { sku: 'bread', name: 'Bread', price: 0, currency: 'EUR', gtin: null, category: null, brand: null } },
-    { type: CatalogEventTypes.storeDisplaysSet, payload: { storeId: 's1', items: [{ sku: 'milk', headline: 'Fresh\nmilk' }, { sku: 'bread', headline: '' }] } },
+    { type: CatalogEventTypes.storeUpserted, payload: { merchantId: 'm1', storeId: 's1', name: 's1' } },
+    { type: CatalogEventTypes.productUpserted, payload: { merchantId: 'm1', sku: 'milk', name: 'Milk "1L"', price: 1500, currency: 'CNY', gtin: '06901234000016', category: 'dairy', brand: 'Acme' } },
+    { type: CatalogEventTypes.productUpserted, payload: { merchantId: 'm1', sku: 'bread', name: 'Bread', price: 0, currency: 'EUR', gtin: null, category: null, brand: null } },
+    { type: CatalogEventTypes.storeDisplaysSet, payload: { merchantId: 'm1', storeId: 's1', items: [{ sku: 'milk', headline: 'Fresh\nmilk' }, { sku: 'bread', headline: '' }] } },
     coupon('c-sku', { target: { skus: ['milk', 'x'] }, claimableUntil: '2026-06-02T00:00:00.000Z', priority: 3 }),
     coupon('c-dairy', { target: { categories: ['dairy'], brands: ['Acme'] }, discount: { type: 'PERCENT_OFF', percent: 10, maxDiscount: null } }),
     coupon('c-capped', { target: { brands: ['Acme'] }, discount: { type: 'PERCENT_OFF', percent: 15, maxDiscount: 0 }, minSpend: 2000 }),

@@ -27,6 +27,7 @@ const offer = {
   type: 'object',
   properties: {
     couponId: { type: 'string' },
+    merchantId: { type: 'string' },
     title: { type: 'string' },
     discount,
     minSpend: { type: 'number' },
@@ -49,6 +50,7 @@ export const SCAN_RESPONSE_SCHEMA = {
         name: { type: 'string' },
         price: { type: 'number' },
         currency: { type: 'string' },
+        merchantId: { type: 'string' },
       },
     },
     storeId: { type: ['string', 'null'] },

@@ -47,7 +47,7 @@ describe('the coupon create form as a request', () => {
 });
 
 const coupon: MerchantCoupon = {
-  couponId: 'cpn_1', title: 'Old', discount: { type: 'AMOUNT_OFF', amount: 300 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10, perUserLimit: 2,
+  couponId: 'cpn_1', merchantId: 'm-1', title: 'Old', discount: { type: 'AMOUNT_OFF', amount: 300 }, minSpend: 0, target: {}, storeIds: [], totalQuantity: 10, perUserLimit: 2,
   claimableFrom: null, claimableUntil: '2026-12-31T00:00:00.000Z', validDaysAfterClaim: 30, validUntil: null, priority: 0, status: 'ACTIVE', issued: 4,
   redeemed: 1, createdAt: '2026-11-01T00:00:00Z', dailyQuantity: null, perUserDailyLimit: null, timeZone: 'Asia/Shanghai',
 };

@@ -1,7 +1,7 @@
 import { IsApiTimestamp } from '../timestamps';
 import { IsTimeZone } from '../time-zone';
 import {
-  ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength,
 } from 'class-validator';
 import { ValidateNestedType } from '../nested-type';
 import {
@@ -18,12 +18,22 @@ export const CatalogCommandTypes = {
   setStoreDisplays: 'SetStoreDisplays',
 } as const;
 
-export class UpsertStore {
+/**
+ * Who sends a catalog command: the merchant it acts for (a token's `mid`), and whether the sender is the platform's
+ * operator (role admin), who may change any merchant's entities. The catalog refuses another merchant's entity as if
+ * it did not exist.
+ */
+export class MerchantScoped {
+  @IsString() @Matches(ID_PATTERN) merchantId!: string;
+  @IsOptional() @IsBoolean() asAdmin?: boolean;
+}
+
+export class UpsertStore extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
 }
 
-export class UpsertProduct {
+export class UpsertProduct extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) sku!: string;
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @IsInt() @Min(0) @Max(MAX_MONEY) price!: number;
@@ -34,7 +44,7 @@ export class UpsertProduct {
   @IsOptional() @IsString() @MaxLength(64) brand?: string | null;
 }
 
-export class CreateCoupon {
+export class CreateCoupon extends MerchantScoped {
   /** Assigned by the gateway, so a retried command creates one coupon. */
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsString() @MinLength(1) @MaxLength(200) title!: string;
@@ -59,12 +69,12 @@ export class CreateCoupon {
   @IsOptional() @IsTimeZone() timeZone?: string;
 }
 
-export class SetCouponStatus {
+export class SetCouponStatus extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsIn(COUPON_STATUSES) status!: CouponStatus;
 }
 
-export class SetStoreDisplays {
+export class SetStoreDisplays extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) storeId!: string;
   @IsArray() @ArrayMaxSize(100) @ValidateNestedType(() => DisplayItemSpec, { each: true }) items!: DisplayItemSpec[];
 }
@@ -77,7 +87,7 @@ export const CouponEditCommandTypes = { updateCoupon: 'UpdateCoupon' } as const;
  * The catalog-owned fields a merchant may change after creation; absent: unchanged. The catalog decides it against the
  * coupon: claimableUntil only later, ENDED final (COUPON_ENDED).
  */
-export class UpdateCoupon {
+export class UpdateCoupon extends MerchantScoped {
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) title?: string;
   @IsOptional() @IsInt() @Min(-1_000_000) @Max(1_000_000) priority?: number;

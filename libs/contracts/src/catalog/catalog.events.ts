@@ -14,6 +14,8 @@ export const CatalogEventTypes = {
   commandRejected: 'CatalogCommandRejected',
 } as const;
 
+/** Catalog events name the merchant that owns the entity (for a change, the owner, not the sender). asAdmin is a
+ *  command's, never an event's. */
 export class StoreUpserted extends UpsertStore {}
 
 export class ProductUpserted extends UpsertProduct {}
@@ -24,11 +26,13 @@ export class CouponCreated extends CreateCoupon {
 }
 
 export class CouponStatusChanged {
+  @IsString() @Matches(ID_PATTERN) merchantId!: string;
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsIn(COUPON_STATUSES) status!: CouponStatus;
 }
 
 export class StoreDisplaysSet {
+  @IsString() @Matches(ID_PATTERN) merchantId!: string;
   @IsString() @Matches(ID_PATTERN) storeId!: string;
   @IsArray() @ValidateNestedType(() => DisplayItemSpec, { each: true }) items!: DisplayItemSpec[];
 }
@@ -51,6 +55,8 @@ export const CouponEditEventTypes = { couponUpdated: 'CouponUpdated' } as const;
  * overwrites (last one wins, in the coupon's partition order) and needs no earlier state.
  */
 export class CouponUpdated {
+  /** The owner (as every catalog event names it). */
+  @IsString() @Matches(ID_PATTERN) merchantId!: string;
   @IsString() @Matches(ID_PATTERN) couponId!: string;
   @IsString() title!: string;
   @IsInt() priority!: number;

@@ -38,11 +38,15 @@ export class ListCouponsQuery extends AdminListQuery {
 
 export interface StoreView {
   storeId: string;
+  /** The owner (lists of the platform admin mix merchants). */
+  merchantId: string;
   name: string;
   createdAt: string;
 }
 
 export interface ProductView {
+  /** The owner; a sku is unique within it. */
+  merchantId: string;
   sku: string;
   name: string;
   price: number;

@@ -14,6 +14,8 @@ export interface CouponTargetView { skus?: string[]; categories?: string[]; bran
 
 export interface OfferView {
   couponId: string;
+  /** The merchant offering it: a scan without a store may show offers of several merchants carrying the product. */
+  merchantId: string;
   title: string;
   discount: DiscountSpec;
   minSpend: number;
@@ -25,7 +27,8 @@ export interface OfferView {
 }
 
 export interface ScanResult {
-  product: { sku: string; gtin: string | null; name: string; price: number; currency: string } | null;
+  /** merchantId: whose product it is (a GTIN is unique within a merchant only). */
+  product: { sku: string; gtin: string | null; name: string; price: number; currency: string; merchantId: string } | null;
   storeId: string | null;
   coupons: OfferView[];
   best: OfferView | null;
@@ -34,10 +37,13 @@ export interface ScanResult {
 
 export class GetCouponQuery {
   @IsString() @Matches(ID_PATTERN) couponId!: string;
+  /** The asking merchant: another merchant's coupon is not found. Absent for the platform's operator (role admin). */
+  @IsOptional() @IsString() @Matches(ID_PATTERN) merchantId?: string;
 }
 
 export interface CouponAdminView {
   couponId: string;
+  merchantId: string;
   title: string;
   discount: DiscountSpec;
   minSpend: number;

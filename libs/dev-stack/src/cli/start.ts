@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   let seeded: 'now' | 'earlier' | 'skipped' = 'skipped';
   if (config.authDevTokens) {
     customerToken = await mintDevToken(gatewayUrl, DEMO_EXAMPLES.customer.userId, DEMO_EXAMPLES.customer.roles);
-    merchantToken = await mintDevToken(gatewayUrl, DEMO_EXAMPLES.merchant.userId, DEMO_EXAMPLES.merchant.roles);
+    merchantToken = await mintDevToken(gatewayUrl, DEMO_EXAMPLES.merchant.userId, DEMO_EXAMPLES.merchant.roles, DEMO_EXAMPLES.merchant.merchantId);
     if (readSeedMarker(config.dataDir)) {
       seeded = 'earlier';
     } else {

@@ -2,6 +2,8 @@
 // three stores, ten products across categories and brands (real-looking GTIN-13s with valid check digits), coupons of
 // every kind the rules know, and promoted products per store.
 
+import { DEFAULT_MERCHANT_ID } from '@coupons/contracts';
+
 export interface DemoStore { storeId: string; name: string }
 export interface DemoProduct { sku: string; name: string; price: number; currency: 'CNY'; gtin: string; category: string; brand: string }
 export interface DemoCoupon {
@@ -86,5 +88,6 @@ export const DEMO_EXAMPLES = {
   scan: { code: '6901234000016', storeId: 'sh-xuhui' },
   storeQr: { code: 'https://scan.freshmart.example/s/sh-pudong?gtin=6901234000023' },
   customer: { userId: 'demo-customer', roles: ['customer'] },
-  merchant: { userId: 'demo-merchant', roles: ['merchant'] },
+  // The default merchant: a data dir seeded before tenancy holds its catalog under that id (see the upcasters).
+  merchant: { userId: 'demo-merchant', roles: ['merchant'], merchantId: DEFAULT_MERCHANT_ID },
 };

@@ -149,6 +149,7 @@ export class CouponTargetView {
 /** The coupon as merchants see it (contracts CouponAdminView). */
 export class CouponResponse {
   @ApiProperty() couponId!: string;
+  @ApiProperty({ description: 'the merchant owning the coupon' }) merchantId!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ oneOf: [{ $ref: getSchemaPath(AmountOffDiscountRequest) }, { $ref: getSchemaPath(PercentOffDiscountRequest) }] })
   discount!: AmountOffDiscountRequest | PercentOffDiscountRequest;

@@ -48,4 +48,5 @@ export class ProductResponse {
   @ApiProperty({ nullable: true, type: String, description: 'GTIN-14' }) gtin!: string | null;
   @ApiProperty({ nullable: true, type: String }) category!: string | null;
   @ApiProperty({ nullable: true, type: String }) brand!: string | null;
+  @ApiProperty({ description: 'the merchant owning the product' }) merchantId!: string;
 }

@@ -10,4 +10,5 @@ export class UpsertStoreRequest {
 export class StoreResponse {
   @ApiProperty() storeId!: string;
   @ApiProperty() name!: string;
+  @ApiProperty({ description: 'the merchant owning the store' }) merchantId!: string;
 }

@@ -9,8 +9,12 @@ export class DevTokenRequest {
   userId!: string;
 
   @ApiPropertyOptional({ enum: ROLES, isArray: true, default: ['customer'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(2) @IsIn(ROLES, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(ROLES.length) @IsIn(ROLES, { each: true })
   roles?: Role[];
+
+  @ApiPropertyOptional({ example: 'm-acme', description: "a merchant or admin token's merchant id (claim mid); default: userId" })
+  @IsOptional() @IsString() @Matches(ID_PATTERN, { message: 'merchantId must be 1..64 printable characters without spaces' })
+  merchantId?: string;
 }
 
 export class DevTokenResponse {

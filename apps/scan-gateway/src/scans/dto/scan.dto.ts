@@ -28,10 +28,12 @@ export class ScanProductView {
   @ApiProperty() name!: string;
   @ApiProperty() price!: number;
   @ApiProperty() currency!: string;
+  @ApiProperty({ description: 'whose product it is: GTINs and skus are unique within a merchant only' }) merchantId!: string;
 }
 
 export class OfferResponse {
   @ApiProperty() couponId!: string;
+  @ApiProperty({ description: 'the merchant offering the coupon (a scan without a store may show several merchants)' }) merchantId!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: '{type: AMOUNT_OFF, amount} or {type: PERCENT_OFF, percent, maxDiscount?}' })
   discount!: object;

@@ -1,0 +1,123 @@
+// Tenancy upgrades a data dir in place (issue 15 §1): `npm start` of the version before tenancy (built from git into a
+// temp dir) seeds a DATA_DIR and a shopper claims there; then this version starts on the same DATA_DIR. Everything
+// made before is the default merchant's: the demo merchant token lists it, another merchant gets 404 / 409 for it,
+// scans still answer, and `npm run replay -- <service> --verify` says each service's tables equal a replay of its
+// topics (old-shape events read through the upcasters).
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, mintDevToken, workspaceRoot } from '@coupons/testing';
+import { Api, expectError } from './support/http';
+
+const root = workspaceRoot(__dirname);
+/** The last commit before tenancy; TENANCY_UPGRADE_FROM names another. */
+const BEFORE_TENANCY = process.env.TENANCY_UPGRADE_FROM ?? '74b01aa';
+
+interface Launch {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(workspace: string, dataDir: string, port: number): Launch {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(port), NO_COLOR: '1' };
+  for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
+  const child = spawn(process.execPath, [join(workspace, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js')], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d.toString()));
+  child.stderr!.on('data', (d) => (out += d.toString()));
+  return { child, output: () => out, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+async function waitForBanner(l: Launch, timeoutMs = 240_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (l.output().includes('Press Ctrl-C to stop everything')) return l.output();
+    if (l.child.exitCode !== null) throw new Error(`npm start exited with ${l.child.exitCode}:\n${l.output().slice(-5000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no banner after ${timeoutMs} ms:\n${l.output().slice(-5000)}`);
+}
+
+async function stop(l: Launch): Promise<void> {
+  l.child.kill('SIGINT');
+  expect(await l.exited).toBe(0);
+}
+
+describe('upgrading a data dir made before tenancy', () => {
+  let oldWorkspace: string;
+  let dataDir: string;
+  let current: Launch | undefined;
+
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js'))) throw new Error('run `npm run build` first');
+    // The previous version, as its commit holds it, built with this checkout's dependencies.
+    oldWorkspace = mkdtempSync(join(tmpdir(), 'coupons-before-tenancy-'));
+    execFileSync('sh', ['-c', `git -C "${root}" archive ${BEFORE_TENANCY} | tar -x -C "${oldWorkspace}"`], { stdio: 'pipe' });
+    symlinkSync(join(root, 'node_modules'), join(oldWorkspace, 'node_modules'));
+    execFileSync('bash', ['tools/build.sh'], { cwd: oldWorkspace, stdio: 'pipe', timeout: 300_000 });
+    dataDir = mkdtempSync(join(tmpdir(), 'coupons-upgrade-'));
+  }, 400_000);
+
+  afterAll(async () => {
+    if (current && current.child.exitCode === null) {
+      current.child.kill('SIGINT');
+      await Promise.race([current.exited, new Promise((r) => setTimeout(r, 30_000))]);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(oldWorkspace, { recursive: true, force: true });
+  });
+
+  it('keeps every store, product and coupon as the default merchant\'s, answers scans, and replays equal', async () => {
+    const port = await freePort();
+    const gateway = `http://127.0.0.1:${port}`;
+
+    // Before: the demo data set, and a shopper's claim of one of its coupons.
+    current = launch(oldWorkspace, dataDir, port);
+    expect(await waitForBanner(current)).toContain('demo data loaded just now');
+    const shopper = new Api(gateway, await mintDevToken(gateway, 'upgrade-shopper', ['customer']));
+    const before = await new Api(gateway).post('/v1/scans', { code: '6901234000016', storeId: 'sh-xuhui' });
+    expect(before.body.best).toBeTruthy();
+    expect(before.body.best.merchantId).toBeUndefined();
+    expect((await shopper.post('/v1/claims', { couponId: before.body.best.couponId })).status).toBe(201);
+    await stop(current);
+
+    // After: this version on the same DATA_DIR.
+    current = launch(root, dataDir, port);
+    expect(await waitForBanner(current)).toContain('demo data kept from an earlier start');
+    const demoMerchant = new Api(gateway, await mintDevToken(gateway, 'demo-merchant', ['merchant'], 'default'));
+    const other = new Api(gateway, await mintDevToken(gateway, 'upgrade-other', ['merchant']));
+
+    const after = await new Api(gateway).post('/v1/scans', { code: '6901234000016', storeId: 'sh-xuhui' });
+    expect(after.body.coupons.map((c: { couponId: string }) => c.couponId)).toEqual(before.body.coupons.map((c: { couponId: string }) => c.couponId));
+    expect(after.body.product).toMatchObject({ sku: before.body.product.sku, merchantId: 'default' });
+    expect(after.body.coupons.every((c: { merchantId: string }) => c.merchantId === 'default')).toBe(true);
+
+    const stores = (await demoMerchant.get('/v1/admin/stores')).body.items;
+    expect(stores.map((s: { storeId: string }) => s.storeId).sort()).toEqual(['bj-chaoyang', 'sh-pudong', 'sh-xuhui']);
+    expect(stores.every((s: { merchantId: string; createdAt: string | null }) => s.merchantId === 'default' && s.createdAt === null)).toBe(true);
+    const coupons = (await demoMerchant.get('/v1/admin/coupons?limit=100')).body.items;
+    expect(coupons.length).toBeGreaterThan(3);
+    expect(coupons.find((c: { couponId: string }) => c.couponId === before.body.best.couponId)).toMatchObject({ merchantId: 'default', issued: 1 });
+    expect((await demoMerchant.get(`/v1/admin/coupons/${before.body.best.couponId}`)).status).toBe(200);
+
+    expectError(await other.get(`/v1/admin/coupons/${before.body.best.couponId}`), 404, 'COUPON_NOT_FOUND');
+    expectError(await other.put('/v1/admin/stores/sh-xuhui', { name: 'Mine' }), 409, 'STORE_ID_TAKEN');
+    expect((await other.get('/v1/admin/coupons')).body.items).toEqual([]);
+
+    // The shopper's claim survived and is spent at the default merchant's store.
+    const order = await shopper.post('/v1/orders', { storeId: 'sh-xuhui', items: [{ sku: before.body.product.sku, quantity: 1 }] });
+    expect(order.body).toMatchObject({ status: 'PROCESSED', appliedCoupon: { couponId: before.body.best.couponId } });
+
+    for (const service of ['coupon-catalog', 'wallet', 'ordering']) {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NO_COLOR: '1' };
+      for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'DATABASE_SCHEMA']) delete env[v];
+      const run = spawnSync(process.execPath, [join(root, 'dist', 'tools', 'replay.js'), service, '--verify', '--timeout', '60'], { cwd: root, env, encoding: 'utf8', timeout: 180_000 });
+      const text = `${run.stdout}\n${run.stderr}`;
+      if (run.status !== 0) throw new Error(`replay ${service} --verify exited ${run.status}:\n${text.slice(-4000)}`);
+      expect(text).toMatch(new RegExp(`verify ${service}: EQUAL`));
+    }
+    await stop(current);
+  });
+});
