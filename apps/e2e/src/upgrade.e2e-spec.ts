@@ -45,7 +45,13 @@ async function stop(l: Launch): Promise<void> {
   expect(await l.exited).toBe(0);
 }
 
-describe('upgrading a data dir made before tenancy', () => {
+/** The previous version comes from git history: a clone without that commit (a shallow one) cannot build it. */
+const hasOldCommit = spawnSync('git', ['-C', root, 'cat-file', '-e', `${BEFORE_TENANCY}^{commit}`]).status === 0;
+if (!hasOldCommit) console.warn(`upgrade e2e skipped: commit ${BEFORE_TENANCY} is not in this clone's history (shallow clone?)`);
+// `npm start` brings its own embedded broker whichever broker the run is on: once, in the embedded step, is enough.
+const describeUpgrade = hasOldCommit && process.env.E2E_KAFKA !== 'apache' ? describe : describe.skip;
+
+describeUpgrade('upgrading a data dir made before tenancy', () => {
   let oldWorkspace: string;
   let dataDir: string;
   let current: Launch | undefined;
@@ -77,7 +83,7 @@ describe('upgrading a data dir made before tenancy', () => {
     current = launch(oldWorkspace, dataDir, port);
     expect(await waitForBanner(current)).toContain('demo data loaded just now');
     const shopper = new Api(gateway, await mintDevToken(gateway, 'upgrade-shopper', ['customer']));
-    const before = await new Api(gateway).post('/v1/scans', { code: '6901234000016', storeId: 'sh-xuhui' });
+    const before = { ...(await new Api(gateway).post('/v1/scans', { code: '6901234000016', storeId: 'sh-xuhui' })), date: new Date().toISOString() };
     expect(before.body.best).toBeTruthy();
     expect(before.body.best.merchantId).toBeUndefined();
     expect((await shopper.post('/v1/claims', { couponId: before.body.best.couponId })).status).toBe(201);
@@ -96,7 +102,8 @@ describe('upgrading a data dir made before tenancy', () => {
 
     const stores = (await demoMerchant.get('/v1/admin/stores')).body.items;
     expect(stores.map((s: { storeId: string }) => s.storeId).sort()).toEqual(['bj-chaoyang', 'sh-pudong', 'sh-xuhui']);
-    expect(stores.every((s: { merchantId: string; createdAt: string | null }) => s.merchantId === 'default' && s.createdAt === null)).toBe(true);
+    // Their creation times come from their first upserts' stored outcomes (as a replay gives them), not the upgrade's clock.
+    expect(stores.every((s: { merchantId: string; createdAt: string }) => s.merchantId === 'default' && Date.parse(s.createdAt) < Date.parse(before.date))).toBe(true);
     const coupons = (await demoMerchant.get('/v1/admin/coupons?limit=100')).body.items;
     expect(coupons.length).toBeGreaterThan(3);
     expect(coupons.find((c: { couponId: string }) => c.couponId === before.body.best.couponId)).toMatchObject({ merchantId: 'default', issued: 1 });

@@ -41,7 +41,7 @@ export function fakeCatalog(brokers: string) {
           }
           Object.assign(coupon, Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'couponId')));
           const { title, priority, claimableUntil, status } = coupon;
-          return causedBy(cmd, CouponEditEventTypes.couponUpdated, { couponId: p.couponId, title, priority, claimableUntil: claimableUntil ?? null, status }, p.couponId);
+          return causedBy(cmd, CouponEditEventTypes.couponUpdated, { merchantId: coupon.merchantId, couponId: p.couponId, title, priority, claimableUntil: claimableUntil ?? null, status }, p.couponId);
         }
         case 'SetStoreDisplays':
           if (p.items.some((i: { sku: string }) => !products.has(i.sku))) {

@@ -486,7 +486,7 @@ describe('stock changes (ChangeCouponStock through the claim pipeline)', () => {
 
   it('a stock change of an ENDED coupon is COUPON_ENDED, and its claims NOT_CLAIMABLE', async () => {
     await createCoupon('sc-4', { totalQuantity: 5 });
-    const ended = event('CouponUpdated', { couponId: 'sc-4', title: 'over', priority: 0, claimableUntil: null, status: 'ENDED' }, 'sc-4');
+    const ended = event('CouponUpdated', { merchantId: 'm-1', couponId: 'sc-4', title: 'over', priority: 0, claimableUntil: null, status: 'ENDED' }, 'sc-4');
     await publish(Topics.catalogEvents, ended); // for the replays below
     await foldNow(db, ended);
     const change = stockCmd('sc-4', { totalQuantity: 9 });

@@ -78,9 +78,9 @@ describe('merchant lists', () => {
     const rows = pages.flat();
     expect(new Set(rows.map((s) => s.storeId)).size).toBe(250);
     expect(rows).toEqual([...rows].sort(byNewest((s) => s.storeId)));
-    expect(rows[0]).toEqual({ storeId: 'st-249', name: 'Store 249', createdAt: at(249) });
+    expect(rows[0]).toEqual({ storeId: 'st-249', merchantId: M, name: 'Store 249', createdAt: at(249) });
     expect(rows[1].storeId).toBe('st-248'); // same second as st-249: id desc
-    expect(rows[249]).toEqual({ storeId: 'st-000', name: 'Renamed', createdAt: at(0) });
+    expect(rows[249]).toEqual({ storeId: 'st-000', merchantId: M, name: 'Renamed', createdAt: at(0) });
 
     // A page that ends exactly at the last row says so.
     const exact = await allPages((q) => listStores(db.manager, q), { merchantId: null, limit: 125 });
@@ -115,7 +115,7 @@ describe('merchant lists', () => {
     expect(await skus({ q: 'ml', brand: 'Fizz' })).toEqual(['p-cola']);
 
     const cola = (await listProducts(db.manager, { merchantId: null, limit: 1, q: 'p-cola' })).items[0];
-    expect(cola).toEqual({ sku: 'p-cola', name: 'Cola 330 ml', price: 100, currency: 'CNY', gtin: '06901234567892', category: 'drinks', brand: 'Fizz', createdAt: at(0) });
+    expect(cola).toEqual({ merchantId: M, sku: 'p-cola', name: 'Cola 330 ml', price: 100, currency: 'CNY', gtin: '06901234567892', category: 'drinks', brand: 'Fizz', createdAt: at(0) });
   });
 
   it('filter coupons by status, store and q, each with issued, redeemed and remaining', async () => {

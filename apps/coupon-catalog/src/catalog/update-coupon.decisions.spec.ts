@@ -61,7 +61,7 @@ describe('UpdateCoupon', () => {
   });
 
   it('keeps ENDED final on the older SetCouponStatus too', async () => {
-    const cmd = envelope(CatalogCommandTypes.setCouponStatus, { couponId: 'c-1', status: 'ACTIVE' }, { aggregateId: 'c-1', correlationId: 'corr', eventId: 'cmd-2' });
+    const cmd = envelope(CatalogCommandTypes.setCouponStatus, { merchantId: 'm-1', couponId: 'c-1', status: 'ACTIVE' }, { aggregateId: 'c-1', correlationId: 'corr', eventId: 'cmd-2' });
     const [e] = await decideCatalogCommand(cmd, stateWith(couponWith({ status: 'ENDED' })), now);
     expect(e.payload).toMatchObject({ code: 'COUPON_ENDED' });
   });

@@ -250,8 +250,7 @@ describe('the merchant console in Chromium', () => {
     await shot(page, '12-coupon-ended');
   });
 
-  // needs branch tenancy/lists: until tenancy, every merchant's lists hold every coupon and a coupon's link opens for anyone.
-  it.skip('a second merchant signed in does not see the first one\'s coupon, listed or by its link', async () => {
+  it('a second merchant signed in does not see the first one\'s coupon, listed or by its link', async () => {
     const page = await newPage();
     await signInMerchant(page, MERCHANT_B);
     await seen(page.getByText('No coupons yet.'));
