@@ -60,9 +60,9 @@ describe('merchant lists (all services as processes)', () => {
     const stores = await allPages('/v1/admin/stores?limit=2');
     expect(stores.sizes).toEqual([2, 1]);
     expect(stores.items).toEqual([
-      { storeId: 'ls-east', name: 'East', createdAt: expect.any(String) },
-      { storeId: 'ls-south', name: 'South', createdAt: expect.any(String) },
-      { storeId: 'ls-north', name: 'North', createdAt: expect.any(String) },
+      { storeId: 'ls-east', merchantId: 'lists-merchant', name: 'East', createdAt: expect.any(String) },
+      { storeId: 'ls-south', merchantId: 'lists-merchant', name: 'South', createdAt: expect.any(String) },
+      { storeId: 'ls-north', merchantId: 'lists-merchant', name: 'North', createdAt: expect.any(String) },
     ]);
     // A rename keeps the store's place.
     expect((await merchant.put('/v1/admin/stores/ls-north', { name: 'North (new)' })).status).toBe(200);
@@ -79,7 +79,7 @@ describe('merchant lists (all services as processes)', () => {
     expect(await skus('category=drinks')).toEqual(['ls-milk', 'ls-tea']);
     expect(await skus('category=drinks&brand=Leaf')).toEqual(['ls-tea']);
     expect((await merchant.get('/v1/admin/products?q=ls-tea')).body.items).toEqual([{
-      sku: 'ls-tea', name: 'Green tea', price: 1000, currency: 'CNY', gtin: '06901234000016', category: 'drinks', brand: 'Leaf', createdAt: expect.any(String),
+      merchantId: 'lists-merchant', sku: 'ls-tea', name: 'Green tea', price: 1000, currency: 'CNY', gtin: '06901234000016', category: 'drinks', brand: 'Leaf', createdAt: expect.any(String),
     }]);
   });
 
@@ -142,7 +142,7 @@ describe('merchant lists (all services as processes)', () => {
   it('documents each list in /docs with its query parameters, item shape and errors', async () => {
     const doc = (await merchant.get('/docs/json')).body;
     for (const [path, params] of [
-      ['/v1/admin/stores', ['cursor', 'limit']],
+      ['/v1/admin/stores', ['cursor', 'limit', 'q']],
       ['/v1/admin/products', ['brand', 'category', 'cursor', 'limit', 'q']],
       ['/v1/admin/coupons', ['cursor', 'limit', 'q', 'status', 'storeId']],
     ] as const) {

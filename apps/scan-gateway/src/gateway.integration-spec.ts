@@ -221,7 +221,7 @@ describe('scan-gateway over a real broker', () => {
   it('documents the merchant lists and the tenancy errors in the OpenAPI document', async () => {
     const { paths } = (await http('GET', '/docs/json')).body;
     for (const path of ['/v1/admin/stores', '/v1/admin/products', '/v1/admin/coupons']) {
-      expect(paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor']));
+      expect(paths[path].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'q']));
       expect(Object.keys(paths[path].get.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
     }
     expect(paths['/v1/admin/products'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['category', 'brand']));

@@ -37,7 +37,9 @@ async function newestFirstPage<T extends ObjectLiteral & { createdAt: Date }>(
 }
 
 export async function listStores(em: EntityManager, query: ListStoresQuery): Promise<AdminListPage<StoreView>> {
-  const { rows, nextCursor } = await newestFirstPage(em.createQueryBuilder(StoreEntity, 's'), 's', 'store_id', query, (s) => s.storeId);
+  const qb = em.createQueryBuilder(StoreEntity, 's');
+  if (query.q !== undefined) qb.andWhere(`(s.name ILIKE :q ESCAPE '\\' OR s.store_id ILIKE :q ESCAPE '\\')`, { q: containsPattern(query.q) });
+  const { rows, nextCursor } = await newestFirstPage(qb, 's', 'store_id', query, (s) => s.storeId);
   return { items: rows.map(storeView), nextCursor };
 }
 

@@ -18,7 +18,7 @@ export class AdminListsService {
   constructor(private readonly queries: QueryClient) {}
 
   stores(merchantId: string | null, request: ListStoresRequest, correlationId: string): Promise<AdminListPage<StoreView>> {
-    const query: ListStoresQuery = paging(merchantId, request);
+    const query: ListStoresQuery = { ...paging(merchantId, request), q: request.q };
     return this.ask<StoreView>(Queries.listStores, query, correlationId);
   }
 

@@ -19,7 +19,10 @@ export abstract class AdminListQuery {
   @IsOptional() @IsString() @Matches(ID_PATTERN) afterId?: string;
 }
 
-export class ListStoresQuery extends AdminListQuery {}
+export class ListStoresQuery extends AdminListQuery {
+  /** Case-insensitive substring of name or store id. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(MAX_LIST_FILTER_LENGTH) q?: string;
+}
 
 export class ListProductsQuery extends AdminListQuery {
   /** Case-insensitive substring of name, sku or gtin. */

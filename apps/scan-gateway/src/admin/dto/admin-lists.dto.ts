@@ -19,9 +19,13 @@ export class AdminListRequest {
   cursor?: string;
 }
 
-export class ListStoresRequest extends AdminListRequest {}
-
 const FILTER = { minLength: 1, maxLength: MAX_LIST_FILTER_LENGTH };
+
+export class ListStoresRequest extends AdminListRequest {
+  @ApiPropertyOptional({ ...FILTER, description: 'case-insensitive substring of name or store id' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(MAX_LIST_FILTER_LENGTH)
+  q?: string;
+}
 
 export class ListProductsRequest extends AdminListRequest {
   @ApiPropertyOptional({ ...FILTER, description: 'case-insensitive substring of name, sku or gtin (GTIN-14)' })
