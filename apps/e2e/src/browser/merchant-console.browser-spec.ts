@@ -120,7 +120,7 @@ describe('the merchant console in Chromium', () => {
     await page.getByLabel('Sku 1', { exact: true }).fill('no-such-sku');
     await page.getByLabel('Headline 1', { exact: true }).fill('Fresh this week');
     await page.getByRole('button', { name: 'Save promoted products' }).click();
-    await seen(errorBeside(page, 'Sku 1').getByText(/unknown sku no-such-sku/));
+    await seen(errorBeside(page, 'Sku 1').getByText(/no product no-such-sku/));
     await page.getByLabel('Sku 1', { exact: true }).fill(OAT.sku);
     await page.getByRole('button', { name: 'Save promoted products' }).click();
     await seen(page.getByRole('status').filter({ hasText: 'Saved.' }));
