@@ -3,33 +3,10 @@
 // gateways (a user's push stream may sit on another instance than the one that took the claim).
 import { RunningStack, startStack } from '@coupons/testing';
 import { Api, ApiResponse, expectError } from './support/http';
+import { inPool, waitFor } from './support/wait';
 
 const STORE = 'cl-s1';
 const MILK = { sku: 'cl-milk', name: 'Milk 1 L', price: 1500, gtin: '6901234000016', category: 'dairy', brand: 'Acme' };
-
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Runs fn over items with at most `limit` in flight; results in item order. */
-async function inPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
-  return out;
-}
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 

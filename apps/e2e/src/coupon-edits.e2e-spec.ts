@@ -3,20 +3,11 @@
 // the change; the other fields are the catalog's. Every service a process, through HTTP only; replay --verify after.
 import { RunningStack, startStack } from '@coupons/testing';
 import { Api, ApiResponse, expectError } from './support/http';
+import { waitFor } from './support/wait';
 import { verifyEveryService } from './support/durability';
 
 const STORE = 'ed-s1';
 const TEA = { sku: 'ed-tea', name: 'Green tea', price: 800, gtin: '6901234000023', category: 'drinks', brand: 'Leaf' };
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** fn over items with at most `limit` in flight; one promise per item, in item order. */
 function pooled<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Array<Promise<R>> {

@@ -6,29 +6,7 @@
 import { RunningStack, startStack } from '@coupons/testing';
 import { verifyEveryService } from './support/durability';
 import { Api, ApiResponse, expectError } from './support/http';
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Runs fn over items with at most `limit` in flight; results in item order. */
-async function inPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }));
-  return out;
-}
+import { inPool, waitFor } from './support/wait';
 
 /** Minutes since local midnight in the zone. */
 const localMinutes = (zone: string, at = new Date()) => {

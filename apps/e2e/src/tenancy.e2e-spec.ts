@@ -4,6 +4,7 @@
 // scan or an order at a store uses that store's merchant's catalog. Driven only through HTTP, as merchants would.
 import { RunningStack, mintDevToken, startStack } from '@coupons/testing';
 import { Api, ApiResponse, detailFields, expectError } from './support/http';
+import { waitFor } from './support/wait';
 
 const A = 'ten-a';
 const B = 'ten-b';
@@ -12,16 +13,6 @@ const STORE_B = 'ten-store-b';
 /** Both merchants sell a product under this sku and GTIN, at different prices. */
 const MILK = { sku: 'ten-milk', gtin: '6901234000016' };
 const A_ONLY = 'ten-a-cheese';
-
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('tenancy: each merchant sees and changes only its own', () => {
   let stack: RunningStack;
