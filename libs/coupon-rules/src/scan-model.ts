@@ -63,7 +63,7 @@ export function couponDefinitionFromCreated(p: CouponCreated): CouponDefinition 
   };
 }
 
-/** The parts of a coupon's offer view that only its definition decides (definitions are immutable once created). */
+/** The parts of a coupon's offer view that only its definition decides (made again when an edit changes it). */
 type StaticOfferView = Omit<OfferView, 'remaining' | 'matchScore'>;
 
 function staticOfferView(c: CouponDefinition, merchantId: string): StaticOfferView {
@@ -205,11 +205,7 @@ export class ScanModel {
       }
       case CatalogEventTypes.couponStatusChanged: {
         const c = this.coupons.get(e.payload.couponId);
-        if (c) {
-          const changed = { ...c, status: e.payload.status };
-          this.coupons.set(c.couponId, changed);
-          this.stock.set(c.couponId, { coupon: changed, issued: this.issued.get(c.couponId) ?? 0 });
-        }
+        if (c) this.replaceCoupon({ ...c, status: e.payload.status });
         return;
       }
       case CouponEditEventTypes.couponUpdated: {
@@ -369,10 +365,5 @@ export class ScanModel {
   /** Sizes, for logs and metrics. */
   counts(): { stores: number; products: number; coupons: number } {
     return { stores: this.stores.size, products: this.products.size, coupons: this.coupons.size };
-  }
-
-  /** The merchant owning a coupon this model has seen. */
-  couponMerchantOf(couponId: string): string | undefined {
-    return this.couponMerchant.get(couponId);
   }
 }
