@@ -17,6 +17,7 @@ import { OrderingEnv } from './env';
 import { OrderingMessagesService } from './ordering/ordering-messages.service';
 import { orderingProjection } from './ordering/ordering.projection';
 import { claimsQuery } from './ordering/ordering-state';
+import { runReadsQuery } from './ordering/order-run';
 import { unseen, unseenQuery } from './ordering/read-your-writes';
 
 jest.setTimeout(90_000);
@@ -557,7 +558,11 @@ describe('state reads at scale', () => {
         SELECT 'clm-' || i, 'user-' || (i % 5000), 'cpn-' || (i % 1000 + 1), 'T', '{}', now() FROM generate_series(1, 20000) i`);
       await ds.query(`INSERT INTO redemption (claim_id, order_id, user_id, redeemed_at)
         SELECT 'clm-' || i, 'ord-' || i, 'user-' || (i % 5000), now() FROM generate_series(1, 10000) i`);
-      await ds.query(`ANALYZE coupon_terms, user_claim, redemption`);
+      // Tenancy: 50 merchants selling the same 1,000 skus; an order run reads its store's merchant's products only.
+      await ds.query(`INSERT INTO store (store_id, merchant_id, name) SELECT 'st-' || m, 'm-' || m, 'S' FROM generate_series(1, 50) m`);
+      await ds.query(`INSERT INTO product (merchant_id, sku, name, price, currency)
+        SELECT 'm-' || m, 'sku-' || i, 'P', 100 + m, 'CNY' FROM generate_series(1, 50) m, generate_series(1, 1000) i`);
+      await ds.query(`ANALYZE coupon_terms, user_claim, redemption, store, product`);
       const users = ['user-1', 'user-2', 'user-3', 'user-4', 'user-5'];
       const plan = async (sql: string, params: unknown[]) =>
         ((await ds.query(`EXPLAIN ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n');
@@ -565,8 +570,12 @@ describe('state reads at scale', () => {
         await plan(unseenQuery(ds), [['wallet.events.v1'], users]),
         await plan(claimsQuery(ds.manager, 'c.user_id = ANY($1::text[])'), [users]),
         await plan(claimsQuery(ds.manager, 'c.user_id = $1'), ['user-1']),
+        await plan(runReadsQuery(ds.manager), [['st-7'], ['sku-1', 'sku-2'], ['ord-x'], users]),
       ];
-      for (const p of plans) expect(p).not.toMatch(/Seq Scan on (user_claim|redemption|coupon_terms)/);
+      for (const p of plans) expect(p).not.toMatch(/Seq Scan on (user_claim|redemption|coupon_terms|product)/);
+      const [run] = await ds.query(runReadsQuery(ds.manager), [['st-7'], ['sku-1', 'sku-2'], ['ord-x'], ['user-1']]);
+      expect(run.products.map((p: { merchantId: string; sku: string; price: number }) => [p.merchantId, p.sku, p.price]).sort())
+        .toEqual([['m-7', 'sku-1', 107], ['m-7', 'sku-2', 107]]);
       // And they still answer right: user-1 has 4 claims (2 redeemed), every one with its terms.
       expect(await unseen(ds, [{ topic: 'wallet.events.v1', partition: 0, offset: '0' }], users)).toMatchObject({ termsMissing: false });
       const rows: Array<{ redeemed_by: string | null; has_terms: boolean }> = await ds.query(claimsQuery(ds.manager, 'c.user_id = $1'), ['user-1']);

@@ -13,6 +13,23 @@ import { ClaimRow, claimFromRow, claimsQuery } from './ordering-state';
 const DISJOINT_FOLDS: ReadonlySet<string> = new Set([OrderingEventTypes.orderProcessed, OrderingEventTypes.orderRejected, OrderingEventTypes.couponRedeemed]);
 
 /**
+ * The one statement of {@link OrderRun.read}: the run's stores ($1) with their merchants, those merchants' products of
+ * the run's skus ($2), the orders among the run's ids ($3) and the run's users' claims ($4), as JSON documents. Each
+ * read is an index lookup (products by their key (merchant_id, sku): a sku alone would scan every merchant's).
+ */
+export function runReadsQuery(em: EntityManager): string {
+  const store = tableName(em, StoreEntity);
+  return `SELECT COALESCE((SELECT json_agg(json_build_object('storeId', s.store_id, 'merchantId', s.merchant_id))
+                     FROM ${store} s WHERE s.store_id = ANY($1::text[])), '[]') AS stores,
+         COALESCE((SELECT json_agg(json_build_object('merchantId', p.merchant_id, 'sku', p.sku, 'price', p.price, 'currency', p.currency, 'category', p.category, 'brand', p.brand))
+                     FROM ${tableName(em, ProductEntity)} p
+                    WHERE (p.merchant_id, p.sku) IN (SELECT s.merchant_id, x.sku FROM ${store} s CROSS JOIN unnest($2::text[]) AS x(sku)
+                                                      WHERE s.store_id = ANY($1::text[]))), '[]') AS products,
+         COALESCE((SELECT json_agg(o.order_id) FROM ${tableName(em, CustomerOrderEntity)} o WHERE o.order_id = ANY($3::text[])), '[]') AS orders,
+         COALESCE((SELECT json_agg(c ORDER BY c.user_id, c.claim_id) FROM (${claimsQuery(em, 'c.user_id = ANY($4::text[])')}) c), '[]') AS claims`;
+}
+
+/**
  * The state a run of order commands is decided on (CommandPipeline), as one by one but with a handful of statements
  * for the whole run: what the run's PlaceOrders read is read up front (their stores and products, which of their order
  * ids exist, their users' claims), and kept current as the run decides (an order decided, a claim redeemed). The
@@ -26,7 +43,7 @@ export class OrderRun implements OrderingState, RunState {
     private readonly live: OrderingState,
     /** Store id -> its merchant (null: unknown store). */
     private readonly stores: ReadonlyMap<string, string | null>,
-    /** sku -> every merchant's product of that sku (read for the run's skus). */
+    /** sku -> the run's stores' merchants' products of that sku (read for the run's skus). */
     private readonly productsBySku: ReadonlyMap<string, ReadonlyMap<string, OrderProduct>>,
     /** Order ids known to be absent (null) or decided in this run; ids absent here are read from the tables. */
     private readonly orders: Map<string, StoredOrder | null>,
@@ -45,17 +62,8 @@ export class OrderRun implements OrderingState, RunState {
     const orderIds = [...new Set(places.map((o) => o.orderId))];
     const userIds = [...new Set(places.map((o) => o.userId))];
     const none = { stores: [], products: [], orders: [], claims: [] };
-    // One round trip for the four reads (each an index lookup), as JSON documents.
     const [found]: Array<{ stores: Array<{ storeId: string; merchantId: string }>; products: Array<OrderProduct & { merchantId: string }>; orders: string[]; claims: ClaimRow[] }> = places.length
-      ? await em.query(
-        `SELECT COALESCE((SELECT json_agg(json_build_object('storeId', s.store_id, 'merchantId', s.merchant_id))
-                            FROM ${tableName(em, StoreEntity)} s WHERE s.store_id = ANY($1::text[])), '[]') AS stores,
-                COALESCE((SELECT json_agg(json_build_object('merchantId', p.merchant_id, 'sku', p.sku, 'price', p.price, 'currency', p.currency, 'category', p.category, 'brand', p.brand))
-                            FROM ${tableName(em, ProductEntity)} p WHERE p.sku = ANY($2::text[])), '[]') AS products,
-                COALESCE((SELECT json_agg(o.order_id) FROM ${tableName(em, CustomerOrderEntity)} o WHERE o.order_id = ANY($3::text[])), '[]') AS orders,
-                COALESCE((SELECT json_agg(c ORDER BY c.user_id, c.claim_id) FROM (${claimsQuery(em, 'c.user_id = ANY($4::text[])')}) c), '[]') AS claims`,
-        [storeIds, skus, orderIds, userIds],
-      )
+      ? await em.query(runReadsQuery(em), [storeIds, skus, orderIds, userIds])
       : [none];
     const storeMerchants = new Map(found.stores.map((s) => [s.storeId, s.merchantId]));
     const bySku = new Map(skus.map((s) => [s, new Map<string, OrderProduct>()]));
