@@ -1,51 +1,19 @@
 // `npm start` as a developer uses it: the launcher from dist/ with a fresh DATA_DIR, the banner's example scan run as
 // printed, Ctrl-C, and nothing left running; then a second start on the same DATA_DIR keeps the demo data.
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApacheKafkaCluster, startApacheKafka } from '@coupons/apache-kafka';
 import { brokerKindFromEnv, freePort, workspaceRoot } from '@coupons/testing';
+import { Launch, launchNpmStart, waitForBanner } from './support/npm-start';
 
 const root = workspaceRoot(__dirname);
 const launcher = join(root, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js');
 
-interface Launch {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/**
- * `node` runs the launcher itself; `npm` runs `npm start` as a developer types it (build, then the launcher with a
- * shell in between), so a signal sent to the npm process must still reach the launcher. On the Apache Kafka run,
- * `kafkaBrokers` is `KAFKA_BROKERS=<npm run kafka> npm start`.
- */
-function launch(dataDir: string, gatewayPort: number, via: 'node' | 'npm' = 'node', kafkaBrokers?: string): Launch {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(gatewayPort), NO_COLOR: '1' };
-  // The embedded defaults are what is under test (on the Apache run, `KAFKA_BROKERS=<npm run kafka> npm start`).
-  for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
-  if (kafkaBrokers) env.KAFKA_BROKERS = kafkaBrokers;
-  const child = via === 'node'
-    ? spawn(process.execPath, [launcher], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d.toString()));
-  child.stderr!.on('data', (d) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitForBanner(l: Launch, timeoutMs = 240_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (l.output().includes('Press Ctrl-C to stop everything')) return l.output();
-    if (l.child.exitCode !== null) throw new Error(`npm start exited with ${l.child.exitCode}:\n${l.output().slice(-5000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no banner after ${timeoutMs} ms:\n${l.output().slice(-5000)}`);
-}
+const launch = (dataDir: string, gatewayPort: number, via: 'node' | 'npm', kafkaBrokers?: string): Launch =>
+  launchNpmStart(dataDir, gatewayPort, { workspace: root, via, kafkaBrokers });
 
 /** The curl commands of the banner, as printed (each from `curl` to its `-d` line). */
 function bannerCurls(banner: string): string[] {

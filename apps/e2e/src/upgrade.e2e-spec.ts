@@ -3,42 +3,19 @@
 // made before is the default merchant's: the demo merchant token lists it, another merchant gets 404 / 409 for it,
 // scans still answer, and `npm run replay -- <service> --verify` says each service's tables equal a replay of its
 // topics (old-shape events read through the upcasters).
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, mintDevToken, workspaceRoot } from '@coupons/testing';
 import { Api, expectError } from './support/http';
+import { Launch, launchNpmStart, waitForBanner } from './support/npm-start';
 
 const root = workspaceRoot(__dirname);
 /** The last commit before tenancy; TENANCY_UPGRADE_FROM names another. */
 const BEFORE_TENANCY = process.env.TENANCY_UPGRADE_FROM ?? '74b01aa';
 
-interface Launch {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(workspace: string, dataDir: string, port: number): Launch {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GATEWAY_PORT: String(port), NO_COLOR: '1' };
-  for (const v of ['KAFKA_BROKERS', 'DATABASE_URL', 'JWT_SECRET', 'JWT_JWKS_URL', 'AUTH_DEV_TOKENS', 'FORCE_COLOR']) delete env[v];
-  const child = spawn(process.execPath, [join(workspace, 'dist', 'libs', 'dev-stack', 'src', 'cli', 'start.js')], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d.toString()));
-  child.stderr!.on('data', (d) => (out += d.toString()));
-  return { child, output: () => out, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-}
-
-async function waitForBanner(l: Launch, timeoutMs = 240_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (l.output().includes('Press Ctrl-C to stop everything')) return l.output();
-    if (l.child.exitCode !== null) throw new Error(`npm start exited with ${l.child.exitCode}:\n${l.output().slice(-5000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no banner after ${timeoutMs} ms:\n${l.output().slice(-5000)}`);
-}
+const launch = (workspace: string, dataDir: string, port: number): Launch => launchNpmStart(dataDir, port, { workspace });
 
 async function stop(l: Launch): Promise<void> {
   l.child.kill('SIGINT');
