@@ -35,7 +35,7 @@ function useAllStores(): MerchantStore[] {
           cursor = page.nextCursor;
         }
       } catch {
-        // no list route yet, or offline: the stores saved in this visit are still offered
+        // offline: the stores saved in this visit are still offered
       }
       if (live) setListed(all);
     })();

@@ -9,18 +9,10 @@ type DevTokenAnswer = { accessToken: string };
 
 /**
  * Dev sign-in as a merchant (POST /v1/auth/dev-token, under `npm start` only): the name typed is both the user id
- * and the merchant id. A gateway from before tenancy refuses the unknown `merchantId` field (400 naming it); then
- * the token is asked without it, which gives the same merchant (a merchant token without one acts as its user id).
+ * and the merchant id.
  */
 async function devMerchantToken(api: ApiClient, name: string): Promise<string> {
-  try {
-    return (await api.post<DevTokenAnswer>('/v1/auth/dev-token', { body: { userId: name, merchantId: name, roles: ['merchant'] } })).body.accessToken;
-  } catch (err) {
-    const namesMerchantId = err instanceof ApiProblem && err.status === 400
-      && err.details.some((d) => (d as { field?: string })?.field === 'merchantId');
-    if (!namesMerchantId) throw err;
-    return (await api.post<DevTokenAnswer>('/v1/auth/dev-token', { body: { userId: name, roles: ['merchant'] } })).body.accessToken;
-  }
+  return (await api.post<DevTokenAnswer>('/v1/auth/dev-token', { body: { userId: name, merchantId: name, roles: ['merchant'] } })).body.accessToken;
 }
 
 export function MerchantSignInPage() {

@@ -1,60 +1,29 @@
-import type { CouponAdminView, ScanResult } from '@coupons/contracts';
-import { ApiClient, ApiProblem } from '../shared/api';
+import type { CouponAdminView, ProductView, ScanResult, StoreView } from '@coupons/contracts';
+import { ApiClient } from '../shared/api';
 import type { CreateCouponBody, PatchCouponBody } from './coupon-form';
 import { Page, pageQuery, readPage } from './paging';
 
-export interface MerchantStore {
-  storeId: string;
-  name: string;
-}
+/** A store as the admin routes answer it (lists add createdAt and merchantId). */
+export type MerchantStore = Pick<StoreView, 'storeId' | 'name'>;
 
-export interface MerchantProduct {
-  sku: string;
-  name: string;
-  price: number;
-  currency: string;
-  gtin: string | null;
-  category: string | null;
-  brand: string | null;
-}
+/** A product as the admin routes answer it (lists add createdAt and merchantId). */
+export type MerchantProduct = Omit<ProductView, 'merchantId' | 'createdAt'>;
 
 export interface DisplayItem {
   sku: string;
   headline: string;
 }
 
-/**
- * A coupon as the admin API answers it. `status` may be ENDED and the daily caps and time zone may be there, from
- * the lists-and-edits change; `remaining` is computed here when an older gateway leaves it out.
- */
-export type MerchantCoupon = Omit<CouponAdminView, 'status'> & {
-  status: string;
-  remaining?: number;
-  dailyQuantity?: number | null;
-  perUserDailyLimit?: number | null;
-  timeZone?: string;
-};
+/** A coupon as the admin routes answer it; list items also carry `remaining`, a single coupon's is worked out. */
+export type MerchantCoupon = CouponAdminView & { remaining?: number };
 
 export const remainingOf = (c: MerchantCoupon) => c.remaining ?? Math.max(0, c.totalQuantity - c.issued);
-
-/** A list route this gateway does not have yet (it answers 404 or 405 for the path itself). */
-export class ListUnavailable extends Error {
-  constructor(readonly what: string) {
-    super(`${what}: this gateway has no list route yet`);
-    this.name = 'ListUnavailable';
-  }
-}
 
 const enc = encodeURIComponent;
 
 async function list<T>(api: ApiClient, path: string, filters: Record<string, string | undefined>, cursor: string | null): Promise<Page<T>> {
-  try {
-    const { body } = await api.get<unknown>(`${path}${pageQuery(filters, cursor)}`);
-    return readPage<T>(body);
-  } catch (err) {
-    if (err instanceof ApiProblem && (err.status === 404 || err.status === 405)) throw new ListUnavailable(path);
-    throw err;
-  }
+  const { body } = await api.get<unknown>(`${path}${pageQuery(filters, cursor)}`);
+  return readPage<T>(body);
 }
 
 /** The admin routes the console calls (DESIGN's HTTP contract; the OpenAPI document at /docs). */

@@ -7,7 +7,7 @@ import { MerchantApi, MerchantCoupon, MerchantProduct, MerchantStore } from './m
 /**
  * The console's own session (a merchant's token, kept apart from a shopper's in the same tab) and API client; the
  * language and notices are the terminal's. `saved` remembers what was saved in this visit, so the pages and the
- * coupon form's store picker show it at once, and still show it on a gateway without the list routes.
+ * coupon form's store picker show it at once, before the list they reload answers.
  */
 export interface MerchantConsole {
   session: Session | null;

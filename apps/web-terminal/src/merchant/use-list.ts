@@ -1,13 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiProblem } from '../shared/api';
-import { ListUnavailable } from './merchant-api';
 import { Page, appendPage } from './paging';
 
 export interface ListState<T> {
   items: T[];
   loading: boolean;
-  /** The gateway has no such list route (yet): the page shows what was saved in this visit and says so. */
-  unavailable: boolean;
   error: string | null;
   hasMore: boolean;
   more(): void;
@@ -22,7 +19,6 @@ export function useList<T>(load: (cursor: string | null) => Promise<Page<T>>, ke
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const [unavailable, setUnavailable] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const generation = useRef(0);
   const keyRef = useRef(key);
@@ -36,12 +32,10 @@ export function useList<T>(load: (cursor: string | null) => Promise<Page<T>>, ke
       if (mine !== generation.current) return;
       setItems((shown) => (from ? appendPage(shown, page, keyRef.current) : page.items));
       setCursor(page.nextCursor);
-      setUnavailable(false);
       setError(null);
     } catch (err) {
       if (mine !== generation.current) return;
-      if (err instanceof ListUnavailable) setUnavailable(true);
-      else setError(err instanceof ApiProblem ? err.message : networkError);
+      setError(err instanceof ApiProblem ? err.message : networkError);
       if (!from) setItems([]);
       setCursor(null);
     } finally {
@@ -52,7 +46,7 @@ export function useList<T>(load: (cursor: string | null) => Promise<Page<T>>, ke
   useEffect(() => void fetchPage(null), [fetchPage]);
 
   return {
-    items, loading, unavailable, error, hasMore: cursor !== null,
+    items, loading, error, hasMore: cursor !== null,
     more: () => void (cursor && fetchPage(cursor)),
     reload: () => void fetchPage(null),
   };
