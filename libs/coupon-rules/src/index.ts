@@ -20,3 +20,4 @@ export {
   type ScanCodeResult,
 } from './scan-code';
 export * from './local-day';
+export * from './coupon-edits';

@@ -3,6 +3,7 @@ import {
   CouponUpdated, CreateCoupon, DEFAULT_COUPON_TIME_ZONE, Envelope, MerchantScoped, ProductUpserted, SetCouponStatus, SetStoreDisplays, StoreDisplaysSet,
   StoreUpserted, UpdateCoupon, UpsertProduct, UpsertStore, causedBy,
 } from '@coupons/contracts';
+import { couponEditRefusal } from '@coupons/coupon-rules';
 import { CouponEntity } from './entities';
 import { couponCreatedFromEntity } from './mappers';
 
@@ -91,7 +92,8 @@ export async function decideCatalogCommand(cmd: Envelope, state: CatalogState, n
       const p = cmd.payload as SetCouponStatus;
       const coupon = await state.coupon(p.couponId);
       if (!coupon || !sees(p, coupon.merchantId)) return [rejected(cmd, now, 'COUPON_NOT_FOUND', 404, `no coupon ${p.couponId}`)];
-      if (coupon.status === 'ENDED') return [endedRejection(cmd, now, p.couponId)];
+      const refused = editRefused(cmd, now, coupon);
+      if (refused) return [refused];
       const e: CouponStatusChanged = { merchantId: coupon.merchantId, couponId: p.couponId, status: p.status };
       return [causedBy(cmd, CatalogEventTypes.couponStatusChanged, e, p.couponId, now)];
     }
@@ -115,8 +117,14 @@ export async function decideCatalogCommand(cmd: Envelope, state: CatalogState, n
   }
 }
 
-const endedRejection = (cmd: Envelope, now: Date, couponId: string) =>
-  rejected(cmd, now, 'COUPON_ENDED', 409, `coupon ${couponId} has ended: an ended coupon can't change`, [{ field: 'status', message: 'the coupon is ENDED, which is final' }]);
+/** The edit rules (coupon-rules couponEditRefusal) on the catalog's fields of an edit: ENDED is final, claimableUntil only later. */
+function editRefused(cmd: Envelope, now: Date, coupon: CouponEntity, claimableUntil?: string): Envelope | null {
+  const r = couponEditRefusal(
+    { couponId: coupon.couponId, status: coupon.status, claimableUntil: coupon.claimableUntil?.getTime() ?? null, perUserLimit: coupon.perUserLimit, issued: 0 },
+    { claimableUntil: claimableUntil === undefined ? undefined : new Date(claimableUntil).getTime() },
+  );
+  return r ? rejected(cmd, now, r.code, r.httpStatus, r.message, [{ field: r.field, message: r.fieldMessage }]) : null;
+}
 
 /**
  * An edit of the catalog-owned fields: unknown coupon (or another merchant's) 404; an ENDED coupon changes no more (COUPON_ENDED, whatever
@@ -128,18 +136,9 @@ async function decideUpdateCoupon(cmd: Envelope<UpdateCoupon>, state: CatalogSta
   const coupon = await state.coupon(p.couponId);
   // Another merchant's coupon answers as an unknown one.
   if (!coupon || !sees(p, coupon.merchantId)) return rejected(cmd, now, 'COUPON_NOT_FOUND', 404, `no coupon ${p.couponId}`);
-  if (coupon.status === 'ENDED') return endedRejection(cmd, now, p.couponId);
-  let claimableUntil = coupon.claimableUntil ? coupon.claimableUntil.toISOString() : null;
-  if (p.claimableUntil !== undefined) {
-    const next = new Date(p.claimableUntil);
-    if (coupon.claimableUntil === null || next.getTime() < coupon.claimableUntil.getTime()) {
-      const current = coupon.claimableUntil === null ? 'none (claimable for ever)' : coupon.claimableUntil.toISOString();
-      return rejected(cmd, now, 'CLAIMABLE_UNTIL_EARLIER', 422, `claimableUntil may only move later (now ${current})`, [
-        { field: 'claimableUntil', message: `must not be earlier than the current claimableUntil, ${current}` },
-      ]);
-    }
-    claimableUntil = next.toISOString();
-  }
+  const refused = editRefused(cmd, now, coupon, p.claimableUntil);
+  if (refused) return refused;
+  const claimableUntil = p.claimableUntil !== undefined ? new Date(p.claimableUntil).toISOString() : coupon.claimableUntil?.toISOString() ?? null;
   const e: CouponUpdated = {
     merchantId: coupon.merchantId, couponId: p.couponId, title: p.title ?? coupon.title, priority: p.priority ?? coupon.priority, claimableUntil, status: p.status ?? coupon.status,
   };

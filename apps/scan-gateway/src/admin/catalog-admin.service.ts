@@ -5,7 +5,7 @@ import {
   MerchantScoped, ProductUpserted, Queries, SetStoreDisplays, StoreDisplaysSet, StoreUpserted, Topics, UpdateCoupon, UpsertProduct, UpsertStore,
   DEFAULT_COUPON_TIME_ZONE, parseApiTimestamp,
 } from '@coupons/contracts';
-import { toGtin14 } from '@coupons/coupon-rules';
+import { couponEditRefusal, toGtin14 } from '@coupons/coupon-rules';
 import { randomBytes } from 'node:crypto';
 import { MerchantScope } from '../auth/roles';
 import { GatewayEnv } from '../config/gateway.env';
@@ -173,27 +173,13 @@ export class CatalogAdminService {
     return terms ? { ...view, totalQuantity: terms.totalQuantity, perUserLimit: terms.perUserLimit, issued: Math.max(view.issued, terms.issued) } : view;
   }
 
-  /** Refusals the coupon as the catalog shows it already decides, before anything is sent. */
+  /** Refusals the coupon as the catalog shows it already decides, before anything is sent (the rules both deciders use). */
   private precheckEdit(c: CouponAdminView, body: UpdateCouponRequest): void {
-    if (c.status === 'ENDED') {
-      throw refusal('COUPON_ENDED', `coupon ${c.couponId} has ended: an ended coupon can't change`, [{ field: 'status', message: 'the coupon is ENDED, which is final' }], 409);
-    }
-    const until = parseApiTimestamp(body.claimableUntil);
-    const current = parseApiTimestamp(c.claimableUntil);
-    if (until !== null && (current === null || until < current)) {
-      const was = c.claimableUntil ?? 'none (claimable for ever)';
-      throw refusal('CLAIMABLE_UNTIL_EARLIER', `claimableUntil may only move later (now ${was})`, [
-        { field: 'claimableUntil', message: `must not be earlier than the current claimableUntil, ${was}` },
-      ], 422);
-    }
-    if (body.perUserLimit !== undefined && body.perUserLimit < c.perUserLimit) {
-      throw refusal('LIMIT_LOWERED', `perUserLimit may only go up (now ${c.perUserLimit})`, [{ field: 'perUserLimit', message: `must be at least ${c.perUserLimit}` }], 422);
-    }
-    if (body.totalQuantity !== undefined && body.totalQuantity < c.issued) {
-      throw refusal('BELOW_ISSUED', `${c.issued} of coupon ${c.couponId} are already issued: totalQuantity can't go below that`, [
-        { field: 'totalQuantity', message: `must be at least ${c.issued}, the number issued` },
-      ], 409);
-    }
+    const r = couponEditRefusal(
+      { couponId: c.couponId, status: c.status, claimableUntil: parseApiTimestamp(c.claimableUntil), perUserLimit: c.perUserLimit, issued: c.issued },
+      { claimableUntil: parseApiTimestamp(body.claimableUntil) ?? undefined, perUserLimit: body.perUserLimit, totalQuantity: body.totalQuantity },
+    );
+    if (r) throw refusal(r.code, r.message, [{ field: r.field, message: r.fieldMessage }], r.httpStatus);
   }
 
   /** The wallet's part: its answer, or its refusal as the HTTP error (naming the field), silence a 503. */

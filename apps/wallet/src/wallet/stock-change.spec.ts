@@ -35,7 +35,7 @@ describe('decideStockChange', () => {
   it.each<[string, CouponStockEntity, Omit<ChangeCouponStock, 'couponId'>, number, string, number, string | undefined]>([
     ['a total below issued', coupon(), { totalQuantity: 30 }, 31, 'BELOW_ISSUED', 409, 'totalQuantity'],
     ['a lower per-user limit', coupon(), { perUserLimit: 1 }, 0, 'LIMIT_LOWERED', 422, 'perUserLimit'],
-    ['any change of an ended coupon', coupon({ status: 'ENDED' }), { totalQuantity: 500 }, 0, 'COUPON_ENDED', 409, undefined],
+    ['any change of an ended coupon', coupon({ status: 'ENDED' }), { totalQuantity: 500 }, 0, 'COUPON_ENDED', 409, 'status'], // named as the catalog's COUPON_ENDED names it
   ])('refuses %s', async (_, c, p, issued, code, httpStatus, field) => {
     const sut = await decideStockChange(change(p), state(c, issued), NOW);
     expect(sut).toMatchObject({ type: CouponStockEventTypes.couponStockChangeRejected, causationId: 'cmd-1', payload: { couponId: 'c-1', code, httpStatus } });

@@ -1,6 +1,7 @@
 import {
   ChangeCouponStock, CouponStockChangeRejected, CouponStockChanged, CouponStockEventTypes, Envelope, StockChangeRejectionCode, causedBy,
 } from '@coupons/contracts';
+import { couponEditRefusal } from '@coupons/coupon-rules';
 import { CouponStockEntity } from './entities';
 
 /** What a stock change decision reads: the coupon locked as for a claim, and its exact issued count. */
@@ -22,24 +23,22 @@ export function stockChangeRejected(
 }
 
 /**
- * Decides new stock terms in order with the coupon's claims (same key, same lock), so `issued` is exact: a total
- * below it is BELOW_ISSUED (equal is fine: sold out from now on), a lower perUserLimit LIMIT_LOWERED (users may
- * already hold more), an ENDED coupon COUPON_ENDED. Else CouponStockChanged with both terms; the claims decided after
+ * Decides new stock terms in order with the coupon's claims (same key, same lock), so `issued` is exact, by the edit
+ * rules (coupon-rules couponEditRefusal): an ENDED coupon COUPON_ENDED, a lower perUserLimit LIMIT_LOWERED, a total
+ * below the issued count BELOW_ISSUED. Else CouponStockChanged with both terms; the claims decided after
  * it are judged against them. null: the coupon is not folded yet (parked, as a claim would be).
  */
 export async function decideStockChange(cmd: Envelope<ChangeCouponStock>, state: StockChangeState, now: Date): Promise<StockChangeOutcome | null> {
   const p = cmd.payload;
   const coupon = await state.lockCoupon(p.couponId);
   if (!coupon) return null;
-  if (coupon.status === 'ENDED') return stockChangeRejected(cmd, 'COUPON_ENDED', `coupon ${p.couponId} has ended: its stock can't change`, now);
-  if (p.perUserLimit !== undefined && p.perUserLimit < coupon.perUserLimit) {
-    return stockChangeRejected(cmd, 'LIMIT_LOWERED', `perUserLimit may only go up (now ${coupon.perUserLimit})`, now, 'perUserLimit');
-  }
   const issued = await state.issued(p.couponId);
+  const r = couponEditRefusal(
+    { couponId: p.couponId, status: coupon.status, claimableUntil: null, perUserLimit: coupon.perUserLimit, issued },
+    { perUserLimit: p.perUserLimit, totalQuantity: p.totalQuantity },
+  );
+  if (r) return stockChangeRejected(cmd, r.code as StockChangeRejectionCode, r.message, now, r.field);
   const totalQuantity = p.totalQuantity ?? coupon.totalQuantity;
-  if (totalQuantity < issued) {
-    return stockChangeRejected(cmd, 'BELOW_ISSUED', `${issued} of coupon ${p.couponId} are already issued: totalQuantity can't go below that`, now, 'totalQuantity');
-  }
   const e: CouponStockChanged = { couponId: p.couponId, totalQuantity, perUserLimit: p.perUserLimit ?? coupon.perUserLimit, issued };
   return causedBy(cmd, CouponStockEventTypes.couponStockChanged, e, p.couponId, now);
 }
